@@ -1,1 +1,1 @@
-export {};
+export * from './segment/index.js';

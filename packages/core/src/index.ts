@@ -24,3 +24,8 @@ export type {
   Selector,
 } from './types.js';
 export { DocumentSchema, ChunkSchema, TokenizerNameSchema, type TokenizerName } from './schemas.js';
+export * from './text/index.js';
+export * from './io/index.js';
+export * from './embed/index.js';
+export * from './onnx/index.js';
+export * from './lm/index.js';

@@ -1,1 +1,1 @@
-export {};
+export * from './dense/index.js';

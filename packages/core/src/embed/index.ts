@@ -1,0 +1,2 @@
+// Barrel for this area; its owner adds exports here.
+export {};
