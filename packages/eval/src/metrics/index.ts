@@ -1,0 +1,12 @@
+export { rankByScore, topDistinct, relevantIds, gradeOf, type Relevance } from './ranking.js';
+export { recallAtK } from './recall-at-k.js';
+export { allGoldAtK } from './all-gold-at-k.js';
+export { precisionAtK } from './precision-at-k.js';
+export { mrrAtK } from './mrr-at-k.js';
+export { ndcgAtK } from './ndcg-at-k.js';
+export { normalizeAnswer, answerTokens } from './squad-normalize.js';
+export { exactMatch } from './exact-match.js';
+export { tokenF1 } from './token-f1.js';
+export { answerInContext } from './answer-in-context.js';
+export { meanDefined, percentile } from './summary.js';
+export { pk, windowDiff, roundHalfEven, boundariesFromStarts, defaultWindow, type BoundarySeq } from './segmentation.js';
