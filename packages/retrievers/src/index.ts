@@ -1,1 +1,12 @@
 export * from './dense/index.js';
+export * from './bm25/index.js';
+export { createRetriever, type RetrieverDeps } from './create-retriever.js';
+export { parseRetrieverSpec } from './parse-retriever-spec.js';
+export {
+  Bm25SpecSchema,
+  RetrieverSpecSchema,
+  RETRIEVER_NAMES,
+  type Bm25Spec,
+  type RetrieverSpec,
+  type ResolvedRetrieverSpec,
+} from './retriever-spec.js';

@@ -1,0 +1,20 @@
+import type { Chunk, Embedder, Retriever, RunOptions } from '@sift/core';
+import { Bm25Retriever } from './bm25/bm25-retriever.js';
+import { parseRetrieverSpec } from './parse-retriever-spec.js';
+import type { RetrieverSpec } from './retriever-spec.js';
+
+/** What a retriever may need besides its spec; dense retrievers need an embedder. */
+export interface RetrieverDeps extends RunOptions {
+  embedder?: Embedder;
+}
+
+/** An in-memory retriever over `chunks`, chosen and configured by `spec` (validated). */
+export async function createRetriever(spec: RetrieverSpec, chunks: readonly Chunk[], deps: RetrieverDeps = {}): Promise<Retriever> {
+  const s = parseRetrieverSpec(spec);
+  switch (s.retriever) {
+    case 'bm25': {
+      const { retriever: _, ...options } = s;
+      return Bm25Retriever.create(chunks, options, deps);
+    }
+  }
+}
