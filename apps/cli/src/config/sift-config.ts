@@ -1,0 +1,29 @@
+import { TokenizerNameSchema } from '@sift/core';
+import { z } from 'zod';
+
+/**
+ * `sift.config.json`: defaults for the CLI's flags, one key per long flag name. A flag given on the command line
+ * wins over the file. Unknown keys are errors, so that a typo never silently falls back to a default.
+ */
+export const SiftConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** Index folder (`--index`). */
+    index: z.string().min(1).optional(),
+    chunker: z.enum(['token', 'sentence', 'recursive']).optional(),
+    size: z.number().int().positive().optional(),
+    overlap: z.number().int().nonnegative().optional(),
+    tokenizer: TokenizerNameSchema.optional(),
+    /** `use-lite` or a local model folder. */
+    embedder: z.string().min(1).optional(),
+    retriever: z.enum(['bm25', 'dense', 'hybrid']).optional(),
+    k: z.number().int().positive().optional(),
+    /** Extensions read inside folders: `["txt", "md"]` or `"txt,md"`. */
+    ext: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    strict: z.boolean().optional(),
+  })
+  .strict();
+
+export type SiftConfig = z.infer<typeof SiftConfigSchema>;
+
+export const CONFIG_FILE_NAME = 'sift.config.json';
