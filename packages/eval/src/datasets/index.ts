@@ -1,0 +1,10 @@
+export { findWorkspaceRoot, resolveDatasetsDir } from './datasets-dir.js';
+export { datasetMissing, datasetMalformed, readDatasetJson, readDatasetJsonl, readDatasetText } from './read-dataset-file.js';
+export type { DocSpan, QaDataset, QaQuestion } from './qa-dataset.js';
+export { loadHotpotQa, hotpotPassage, type HotpotQaOptions } from './hotpotqa.js';
+export { loadSquad2, type Squad2Options } from './squad2.js';
+export { loadBeir, parseQrels, type BeirOptions } from './beir.js';
+export { loadChoi, parseChoiRef, resolveChoiSubsets, type ChoiDocument } from './choi.js';
+export { loadHaystack, type HaystackSource } from './haystack.js';
+export { generateNiah, NiahOptionsSchema, type NiahOptions, type NiahSample, type TokenCounter } from './niah.js';
+export { seededRandom } from './seeded-random.js';
