@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   E_MODEL_MALFORMED: 'Model is malformed',
   E_INDEX_MISSING: 'Index not found',
   E_INDEX_CORRUPT: 'Index is corrupt or from an incompatible version',
+  E_INDEX_LOCKED: 'Index is locked by another writer',
   E_UNKNOWN_COMPONENT: 'Unknown component',
   E_DEPENDENCY_MISSING: 'Optional dependency not installed',
   E_ABORTED: 'Operation aborted',
