@@ -1,2 +1,26 @@
-// Barrel for this area; its owner adds exports here.
-export {};
+// Embeddings: the default offline encoder (USE-lite), any Hugging Face ONNX encoder, batching, caching, vector math.
+export { cosine, dot, l2Norm, normalize } from './vector-math.js';
+export { embedInBatches, type BatchLimits, type EmbedInBatchesOptions } from './embed-in-batches.js';
+export {
+  EmbeddingCache,
+  EmbeddingCacheOptionsSchema,
+  cacheFileName,
+  textHash,
+  type EmbeddingCacheOptions,
+  type EmbeddingCacheStats,
+} from './embedding-cache.js';
+export { CachedEmbedder } from './cached-embedder.js';
+export { UseLiteEmbedder, UseLiteEmbedderOptionsSchema, type UseLiteEmbedderOptions } from './use-lite-embedder.js';
+export { OnnxEmbedder, OnnxEmbedderOptionsSchema, type OnnxEmbedderOptions } from './onnx-embedder.js';
+export { PoolingSchema, poolHidden, type Pooling } from './pooling.js';
+export {
+  resolveHfModelDir,
+  isHubId,
+  DEFAULT_MODEL_CACHE_DIR,
+  HF_REQUIRED_FILES,
+  HF_ONNX_FILES,
+  type HfModelDir,
+  type ResolveHfModelOptions,
+} from './hf-model-dir.js';
+export { createEmbedder, CreateEmbedderOptionsSchema, DEFAULT_EMBEDDER, type CreateEmbedderOptions } from './create-embedder.js';
+export type { EmbedderWarn } from './embedder-log.js';

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { SiftError } from '../errors.js';
+import { DeviceSchema } from '../onnx/device.js';
+import type { OnnxLogger } from '../onnx/onnx-log.js';
+import type { Embedder } from '../types.js';
+import { CachedEmbedder } from './cached-embedder.js';
+import type { EmbedderWarn } from './embedder-log.js';
+import { isHubId } from './hf-model-dir.js';
+import { OnnxEmbedder } from './onnx-embedder.js';
+import { PoolingSchema } from './pooling.js';
+import { UseLiteEmbedder } from './use-lite-embedder.js';
+
+/** The built-in default: needs no download. */
+export const DEFAULT_EMBEDDER = 'use-lite';
+
+export const CreateEmbedderOptionsSchema = z.object({
+  /** Allow fetching a hub id's files (ONNX encoders only). */
+  allowRemote: z.boolean().default(false),
+  /** Where hub ids are looked up / downloaded. */
+  modelCacheDir: z.string().optional(),
+  /** Wrap the embedder in an on-disk embedding cache kept in this folder. */
+  embeddingCacheDir: z.string().optional(),
+  device: DeviceSchema.optional(),
+  threads: z.number().int().min(1).optional(),
+  batchSize: z.number().int().min(1).optional(),
+  maxTokens: z.number().int().min(2).optional(),
+  pooling: PoolingSchema.optional(),
+  normalize: z.boolean().optional(),
+  quantized: z.boolean().optional(),
+});
+export type CreateEmbedderOptions = z.input<typeof CreateEmbedderOptionsSchema> & { warn?: EmbedderWarn; log?: OnnxLogger };
+
+/**
+ * Builds an embedder from a spec string: `use-lite` (default, offline), a local Hugging Face folder holding an ONNX
+ * encoder, or a hub id `org/name` (from the model cache dir, or downloaded when `allowRemote`).
+ */
+export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: CreateEmbedderOptions = {}): Promise<Embedder> {
+  const parsed = CreateEmbedderOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new SiftError('E_BAD_CONFIG', `Invalid embedder options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+  }
+  const o = parsed.data;
+  const pick = <K extends keyof typeof o>(...keys: K[]) =>
+    Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
+  const hooks = { ...(options.warn ? { warn: options.warn } : {}), ...(options.log ? { log: options.log } : {}) };
+
+  let embedder: Embedder;
+  const name = spec.trim();
+  if (name === '' || name === 'use-lite') {
+    embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens'), ...hooks });
+  } else if (existsSync(name) || isHubId(name)) {
+    embedder = await OnnxEmbedder.create({
+      model: name,
+      allowRemote: o.allowRemote,
+      ...(o.modelCacheDir !== undefined ? { cacheDir: o.modelCacheDir } : {}),
+      ...pick('device', 'threads', 'batchSize', 'maxTokens', 'pooling', 'normalize', 'quantized'),
+      ...hooks,
+    });
+  } else {
+    throw new SiftError(
+      'E_UNKNOWN_COMPONENT',
+      `Unknown embedder '${spec}': expected 'use-lite', a local Hugging Face folder with an ONNX encoder, or a hub id like org/name`,
+      { details: { embedder: spec } },
+    );
+  }
+  if (o.embeddingCacheDir === undefined) return embedder;
+  return CachedEmbedder.create({ embedder, dir: o.embeddingCacheDir });
+}
