@@ -1,1 +1,16 @@
-export {};
+export * from './metrics/index.js';
+export * from './datasets/index.js';
+export * from './report/index.js';
+export { runEval, DEFAULT_NIAH_LENGTHS, DEFAULT_NIAH_DEPTHS, type RunEvalOptions } from './run-eval.js';
+export { EvalConfigSchema, PipelineSchema, EVAL_TASKS, defaultTask, type EvalConfig, type PipelineConfig, type EvalTask } from './eval-config.js';
+export type { EvalReport, CurvePoint, BudgetPoint, GridCell, SegmentationDocument, SubsetSummary } from './eval-report.js';
+export type { EvalComponents } from './eval-components.js';
+export { defaultComponents } from './default-components.js';
+export { runRetrievalTask, type Reader, type RetrievalTaskInput } from './tasks/retrieval-task.js';
+export { runChunkingTask, DEFAULT_CHUNKING_BUDGETS, type ChunkingTaskInput } from './tasks/chunking-task.js';
+export { runSegmentationTask, type SegmentationTaskInput } from './tasks/segmentation-task.js';
+export { runNiahTask, DEFAULT_NIAH_CHUNKER, type NiahTaskInput } from './tasks/niah-task.js';
+export { baselineSegmenter, BASELINE_SEGMENTERS } from './tasks/baseline-segmenter.js';
+export { buildLongDocuments, type LongDocument } from './tasks/long-documents.js';
+export { chunkCorpus, WHOLE_DOCUMENTS, type ChunkedCorpus } from './tasks/chunk-corpus.js';
+export { SpanCoverage } from './tasks/span-coverage.js';

@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { SiftError } from '@sift/core';
+import { formatComparison, readReport, runEval, writeReport, type EvalConfig, type EvalReport, type PipelineConfig } from '@sift/eval';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { intArg, listArg } from '../options.js';
+import { resolveArg } from '../paths.js';
+import { createProgressView } from '../progress.js';
+import { writeOut } from '../write-out.js';
+
+interface EvalFlags {
+  dataset?: string;
+  task?: EvalConfig['task'];
+  pipeline?: string;
+  chunker?: string;
+  size?: number;
+  overlap?: number;
+  retriever?: string;
+  selector?: string;
+  k?: number;
+  budget?: number[];
+  embedder?: string;
+  segmenter?: string;
+  knownK?: boolean;
+  limit?: number;
+  lengths?: number[];
+  depths?: number[];
+  needle?: 'single' | 'multikey' | 'multivalue';
+  samples?: number;
+  seed?: number;
+  haystack?: string;
+  distractors?: string;
+  split?: string;
+  datasetsDir?: string;
+  out?: string;
+  json?: boolean;
+  compare?: string[];
+}
+
+/** `4k` → 4096, `64k` → 65536 (RULER's lengths are powers of two), `1000` → 1000. */
+export function tokenLengthArg(value: string): number[] {
+  return listArg(value).map((v) => {
+    const m = /^(\d+)(k?)$/i.exec(v);
+    if (!m) throw new InvalidArgumentError(`"${v}" is not a length such as 4k or 4096`);
+    return Number(m[1]) * (m[2] ? 1024 : 1);
+  });
+}
+
+function numberListArg(min: number, max: number): (value: string) => number[] {
+  return (value) =>
+    listArg(value).map((v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`"${v}" is not a number in ${min}..${max}`);
+      return n;
+    });
+}
+
+async function readPipelineFile(ctx: CliContext, file: string): Promise<PipelineConfig> {
+  const path = resolveArg(ctx.io, file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new SiftError(code === 'ENOENT' ? 'E_INPUT_UNREADABLE' : 'E_BAD_CONFIG', `--pipeline ${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`, {
+      cause: err,
+      details: { file },
+    });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SiftError('E_BAD_CONFIG', `--pipeline ${file}: expected a JSON object`, { details: { file } });
+  // Either the pipeline itself or a whole eval config holding one.
+  const obj = raw as Record<string, unknown>;
+  return (typeof obj.pipeline === 'object' && obj.pipeline !== null ? obj.pipeline : obj) as PipelineConfig;
+}
+
+/** Flags → the library's EvalConfig; flags win over the --pipeline file. */
+async function buildConfig(ctx: CliContext, f: EvalFlags): Promise<EvalConfig> {
+  if (!f.dataset) throw new SiftError('E_BAD_CONFIG', 'sift eval needs --dataset (hotpotqa-100, squad2, choi:<set/range>, niah or beir:<dir>)', { details: { key: 'dataset' } });
+  const pipeline: Record<string, unknown> = f.pipeline ? { ...(await readPipelineFile(ctx, f.pipeline)) } : {};
+  if (f.chunker !== undefined) {
+    pipeline.chunker =
+      f.chunker === 'none' ? 'none' : { chunker: f.chunker, ...(f.size !== undefined ? { size: f.size } : {}), ...(f.overlap !== undefined ? { overlap: f.overlap } : {}) };
+  } else if (f.size !== undefined || f.overlap !== undefined) {
+    throw new SiftError('E_BAD_CONFIG', '--size/--overlap need --chunker', { details: { key: 'chunker' } });
+  }
+  if (f.retriever !== undefined) pipeline.retriever = f.retriever;
+  if (f.selector !== undefined) pipeline.selector = f.selector;
+  if (f.k !== undefined) pipeline.k = f.k;
+  if (f.budget !== undefined) pipeline.budgets = f.budget;
+  if (f.embedder !== undefined) pipeline.embedder = f.embedder;
+  if (f.segmenter !== undefined) pipeline.segmenter = f.segmenter;
+  if (f.knownK !== undefined) pipeline.knownK = f.knownK;
+  const dataset = f.dataset.startsWith('beir:') ? `beir:${resolveArg(ctx.io, f.dataset.slice(5))}` : f.dataset;
+  const niah = {
+    ...(f.lengths ? { lengths: f.lengths } : {}),
+    ...(f.depths ? { depths: f.depths } : {}),
+    ...(f.needle ? { kind: f.needle } : {}),
+    ...(f.samples !== undefined ? { samples: f.samples } : {}),
+    ...(f.seed !== undefined ? { seed: f.seed } : {}),
+    ...(f.haystack ? { haystack: f.haystack === 'paul-graham' || f.haystack === 'moby-dick' ? f.haystack : resolveArg(ctx.io, f.haystack) } : {}),
+  };
+  return {
+    dataset,
+    ...(f.task ? { task: f.task } : {}),
+    pipeline: pipeline as PipelineConfig,
+    ...(f.limit !== undefined ? { limit: f.limit } : {}),
+    ...(f.datasetsDir ? { datasetsDir: resolveArg(ctx.io, f.datasetsDir) } : {}),
+    ...(f.distractors ? { distractors: f.distractors === '2wiki' ? '2wiki' : resolveArg(ctx.io, f.distractors) } : {}),
+    ...(f.split ? { split: f.split } : {}),
+    ...(Object.keys(niah).length > 0 ? { niah } : {}),
+  };
+}
+
+const SUMMARY_KEYS = /^(recall@(2|5|10)|mrr@10|ndcg@10|answer_in_context@5|recall|answer_in_context|tokens_per_query|latency_ms_p50|support_recall@\d+|answer_recall@\d+|chunking_ms|pk|windowdiff|accuracy)$/;
+
+function summary(r: EvalReport, paths: { json: string; md: string; html: string }): string {
+  const rows = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k));
+  const w = Math.max(...rows.map(([k]) => k.length), 6);
+  const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms/.test(k) ? v.toFixed(1) : Number.isInteger(v) ? String(v) : v.toFixed(4));
+  const lines = [`${r.dataset} · ${r.task} · n=${r.n}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${fmt(k, v)}`)];
+  if (r.baselines) {
+    for (const [k, v] of Object.entries(r.baselines)) lines.push(`  ${`pk(${k.replace(/_/g, ' ')})`.padEnd(w)}  ${v.pk.toFixed(4)}`);
+  }
+  if (r.grid) {
+    const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);
+    const depths = [...new Set(r.grid.map((c) => c.depth))].sort((a, b) => a - b);
+    const at = new Map(r.grid.map((c) => [`${c.depth}|${c.length}`, c.accuracy]));
+    lines.push(`  depth\\length ${lengths.map((l) => String(l).padStart(7)).join('')}`);
+    for (const d of depths) lines.push(`  ${String(d).padStart(12)} ${lengths.map((l) => (at.get(`${d}|${l}`) ?? Number.NaN).toFixed(2).padStart(7)).join('')}`);
+  }
+  lines.push(`wrote ${paths.json}`, `      ${paths.md}`, `      ${paths.html}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `sift eval`: run an evaluation (datasets, metrics and reports live in @sift/eval; this only maps flags and
+ * writes files), or `--compare a.json b.json` to print the difference table of two reports.
+ */
+export function evalCommand(ctx: CliContext): Command {
+  return new Command('eval')
+    .description('evaluate a pipeline on a benchmark and write report.json, report.md and report.html')
+    .option('--dataset <name>', 'hotpotqa-100 | squad2 | choi:<set/range> (e.g. choi:1/3-11) | niah | beir:<dir>')
+    .addOption(new Option('--task <task>', 'what to measure (default from the dataset)').choices(['retrieval', 'chunking', 'segmentation', 'niah']))
+    .option('--pipeline <file>', 'pipeline config JSON ({chunker, retriever, selector, k, budgets, embedder, segmenter, knownK}); flags override it')
+    .option('--chunker <name>', 'chunker under test, or "none" (one chunk per passage)')
+    .option('--size <n>', 'chunk size in tokens', intArg(1))
+    .option('--overlap <n>', 'chunk overlap in tokens', intArg(0))
+    .option('--retriever <name>', 'retriever (default bm25)')
+    .option('--selector <name>', 'selector over the retrieved chunks (topk, threshold, budget, …)')
+    .option('--k <n>', 'chunks in the context without a selector, and NIAH top-k (default 5)', intArg(1))
+    .option('--budget <list>', 'token budget(s), e.g. 256,512', (v: string) => listArg(v).map((x) => intArg(1)(x)))
+    .option('--embedder <name>', 'embedder for dense retrieval or embedding segmenters (use-lite or a model folder)')
+    .option('--segmenter <name>', 'segmenter for choi (texttiling, c99, …, or baseline:none|all|even)')
+    .option('--known-k', 'give the segmenter the reference number of segments')
+    .option('--limit <n>', 'only the first n questions / documents / contexts', intArg(1))
+    .option('--lengths <list>', 'NIAH context lengths, e.g. 4k,16k,64k', tokenLengthArg)
+    .option('--depths <list>', 'NIAH needle depths in %, e.g. 0,25,50,75,100', numberListArg(0, 100))
+    .addOption(new Option('--needle <kind>', 'NIAH needle variant').choices(['single', 'multikey', 'multivalue']))
+    .option('--samples <n>', 'NIAH contexts per cell (default 3)', intArg(1))
+    .option('--seed <n>', 'NIAH random seed (default 42)', intArg(0))
+    .option('--haystack <src>', 'NIAH haystack: paul-graham (default), moby-dick, or a folder of .txt files')
+    .option('--distractors <src>', 'HotpotQA: add 2wiki passages (or a 2Wiki corpus JSON file) as distractors')
+    .option('--split <name>', 'BEIR qrels split (default test)')
+    .option('--datasets-dir <dir>', 'datasets folder (default $SIFT_DATASETS or ../shared/datasets)')
+    .option('--out <dir>', 'folder for report.json, report.md and report.html')
+    .option('--json', 'print report.json to stdout instead of the summary')
+    .option('--compare <files...>', 'print the metric differences of two report.json files')
+    .action(async (flags: EvalFlags) => {
+      if (flags.compare) {
+        if (flags.compare.length !== 2) throw new SiftError('E_BAD_CONFIG', `--compare needs two report.json files, got ${flags.compare.length}`, { details: { key: 'compare' } });
+        const [fa, fb] = flags.compare as [string, string];
+        const a = await readReport(resolveArg(ctx.io, fa));
+        const b = await readReport(resolveArg(ctx.io, fb));
+        await writeOut(ctx.io.stdout, formatComparison(a, b, [fa, fb]), ctx.signal);
+        return;
+      }
+      if (!flags.out) throw new SiftError('E_BAD_CONFIG', 'sift eval needs --out <dir> for the report', { details: { key: 'out' } });
+      const config = await buildConfig(ctx, flags);
+      const view = createProgressView(ctx.io, 'eval', 'items');
+      let report: EvalReport;
+      try {
+        report = await runEval(config, {
+          signal: ctx.signal,
+          onProgress: (p) => view.update(p.done, p.total, `${p.unit}${p.message ? ` (${p.message})` : ''}`),
+        });
+      } finally {
+        view.stop();
+      }
+      const paths = await writeReport(report, resolveArg(ctx.io, flags.out));
+      await writeOut(ctx.io.stdout, flags.json ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n` : summary(report, paths), ctx.signal);
+    });
+}

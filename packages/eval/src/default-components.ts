@@ -1,0 +1,38 @@
+import * as core from '@sift/core';
+import * as chunkers from '@sift/chunkers';
+import { createRetriever } from '@sift/retrievers';
+import { createSelector } from '@sift/selectors';
+import { SiftError, type Chunker, type Segmenter } from '@sift/core';
+import type { EvalComponents } from './eval-components.js';
+import type { TokenCounter } from './datasets/niah.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+// TEMPORARY bridge while createChunker/createSegmenter/createTokenizer land in parallel: look the factories up by
+// name so this file compiles before they exist. Replaced by plain imports once they are committed.
+function factory(mod: object, name: string, pkg: string): AnyFn {
+  const f = (mod as Record<string, unknown>)[name];
+  if (typeof f !== 'function') throw new SiftError('E_DEPENDENCY_MISSING', `${pkg} has no ${name} yet`);
+  return f as AnyFn;
+}
+
+/** A name or `{retriever: name, ...}`; the retriever package takes the object form. */
+function retrieverSpec(spec: unknown): unknown {
+  return typeof spec === 'string' ? { retriever: spec } : spec;
+}
+
+/** The Sift packages as evaluation components. */
+export function defaultComponents(): EvalComponents {
+  let counter: Promise<TokenCounter> | undefined;
+  return {
+    createChunker: async (config) => (await factory(chunkers, 'createChunker', '@sift/chunkers')(typeof config === 'string' ? { chunker: config } : config)) as Chunker,
+    createRetriever: (spec, chunks, deps) => createRetriever(retrieverSpec(spec) as never, chunks, deps),
+    createSelector: (spec) => createSelector(spec as never),
+    createSegmenter: async (spec, deps) => {
+      const [name, opts] = typeof spec === 'string' ? [spec, {}] : [String((spec as { name?: unknown }).name), spec];
+      return (await factory(chunkers, 'createSegmenter', '@sift/chunkers')(name, opts, deps)) as Segmenter;
+    },
+    createEmbedder: (name) => core.createEmbedder(name),
+    tokenizer: () => (counter ??= Promise.resolve(factory(core, 'createTokenizer', '@sift/core')('cl100k')) as Promise<TokenCounter>),
+  };
+}

@@ -1,0 +1,66 @@
+/** One point of the recall@k curve: quality and context size at cut-off k. */
+export interface CurvePoint {
+  k: number;
+  recall: number;
+  all_gold: number;
+  answer_in_context: number;
+  tokens: number;
+}
+
+/** Quality and size of the selected context at one token budget. */
+export interface BudgetPoint {
+  budget: number;
+  recall: number;
+  answer_in_context: number;
+  tokens_per_query: number;
+  /** Chunking task: the headline figure (support_recall or answer_recall). */
+  evidence_recall?: number;
+}
+
+export interface GridCell {
+  length: number;
+  depth: number;
+  accuracy: number;
+  n: number;
+  tokens: number;
+}
+
+export interface SegmentationDocument {
+  id: string;
+  subset: string;
+  sentences: number;
+  segments: number;
+  predicted_segments: number;
+  window: number;
+  pk: number;
+  windowdiff: number;
+}
+
+export interface SubsetSummary {
+  subset: string;
+  n: number;
+  pk: number;
+  windowdiff: number;
+  pk_no_boundaries: number;
+  pk_all_boundaries: number;
+}
+
+/**
+ * What `sift eval` writes to report.json. `dataset`, `pipeline`, `n` and `metrics` are the contract
+ * (metric keys as the issues name them); the other fields feed the plots.
+ */
+export interface EvalReport {
+  dataset: string;
+  task: string;
+  pipeline: Record<string, unknown>;
+  n: number;
+  metrics: Record<string, number | null>;
+  curve?: CurvePoint[];
+  budgets?: BudgetPoint[];
+  grid?: GridCell[];
+  subsets?: SubsetSummary[];
+  documents?: SegmentationDocument[];
+  baselines?: Record<string, { pk: number; windowdiff: number }>;
+  notes?: string[];
+  meta: { created: string; elapsed_ms: number; datasets_dir?: string };
+}

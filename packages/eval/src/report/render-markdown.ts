@@ -1,0 +1,38 @@
+import type { EvalReport } from '../eval-report.js';
+import { describeSpec, formatMetric } from './format.js';
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** report.md: the same facts as report.json, as tables a person can read in a terminal or a pull request. */
+export function renderMarkdown(r: EvalReport): string {
+  const s: string[] = [];
+  s.push(`# Sift eval: ${r.dataset} (${r.task})`, '');
+  s.push(`${r.n} ${r.task === 'segmentation' ? 'documents' : r.task === 'niah' ? 'contexts' : 'questions'} · ${r.meta.created} · ${(r.meta.elapsed_ms / 1000).toFixed(1)} s`, '');
+  s.push('## Pipeline', '', table(['component', 'value'], Object.entries(r.pipeline).map(([k, v]) => [k, describeSpec(v)])), '');
+  s.push('## Metrics', '', table(['metric', 'value'], Object.entries(r.metrics).map(([k, v]) => [k, formatMetric(k, v)])), '');
+  if (r.curve?.length) {
+    s.push('## Recall curve', '', table(['k', 'recall', 'all gold', 'answer in context', 'tokens'], r.curve.map((p) => [String(p.k), formatMetric('r', p.recall), formatMetric('r', p.all_gold), formatMetric('r', p.answer_in_context), formatMetric('t', p.tokens)])), '');
+  }
+  if (r.budgets?.length) {
+    s.push('## Budgets', '', table(['budget', r.task === 'chunking' ? 'evidence recall' : 'recall', 'answer in context', 'tokens per query'], r.budgets.map((b) => [String(b.budget), formatMetric('r', b.evidence_recall ?? b.recall), formatMetric('r', b.answer_in_context), formatMetric('t', b.tokens_per_query)])), '');
+  }
+  if (r.grid?.length) {
+    const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);
+    const depths = [...new Set(r.grid.map((c) => c.depth))].sort((a, b) => a - b);
+    const at = new Map(r.grid.map((c) => [`${c.depth}|${c.length}`, c.accuracy]));
+    s.push('## NIAH accuracy (rows: depth %, columns: length in tokens)', '', table(['depth \\ length', ...lengths.map(String)], depths.map((d) => [String(d), ...lengths.map((l) => formatMetric('a', at.get(`${d}|${l}`)))])), '');
+  }
+  if (r.subsets?.length) {
+    s.push('## Subsets', '', table(['subset', 'n', 'Pk', 'WindowDiff', 'Pk no boundaries', 'Pk all boundaries'], r.subsets.map((x) => [x.subset, String(x.n), formatMetric('p', x.pk), formatMetric('p', x.windowdiff), formatMetric('p', x.pk_no_boundaries), formatMetric('p', x.pk_all_boundaries)])), '');
+  }
+  if (r.baselines) {
+    s.push('## Reference checks', '', table(['hypothesis', 'Pk', 'WindowDiff'], Object.entries(r.baselines).map(([k, v]) => [k.replace(/_/g, ' '), formatMetric('p', v.pk), formatMetric('p', v.windowdiff)])), '');
+  }
+  if (r.documents?.length) {
+    s.push('## Documents', '', table(['document', 'sentences', 'segments', 'predicted', 'k', 'Pk', 'WindowDiff'], r.documents.map((d) => [d.id, String(d.sentences), String(d.segments), String(d.predicted_segments), String(d.window), formatMetric('p', d.pk), formatMetric('p', d.windowdiff)])), '');
+  }
+  if (r.notes?.length) s.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
+  return s.join('\n');
+}

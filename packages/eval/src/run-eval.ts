@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { SiftError, type Embedder, type RunOptions } from '@sift/core';
+import { loadBeir } from './datasets/beir.js';
+import { loadChoi } from './datasets/choi.js';
+import { resolveDatasetsDir } from './datasets/datasets-dir.js';
+import { loadHaystack } from './datasets/haystack.js';
+import { loadHotpotQa } from './datasets/hotpotqa.js';
+import { generateNiah } from './datasets/niah.js';
+import type { QaDataset } from './datasets/qa-dataset.js';
+import { loadSquad2 } from './datasets/squad2.js';
+import type { EvalComponents } from './eval-components.js';
+import { defaultTask, EvalConfigSchema, type EvalConfig, type ResolvedEvalConfig } from './eval-config.js';
+import type { EvalReport } from './eval-report.js';
+import { defaultComponents } from './default-components.js';
+import { baselineSegmenter } from './tasks/baseline-segmenter.js';
+import { runChunkingTask } from './tasks/chunking-task.js';
+import { runNiahTask } from './tasks/niah-task.js';
+import { runRetrievalTask, type Reader } from './tasks/retrieval-task.js';
+import { runSegmentationTask } from './tasks/segmentation-task.js';
+
+export interface RunEvalOptions extends RunOptions {
+  /** Replace any pipeline factory (tests, custom components). */
+  components?: Partial<EvalComponents>;
+  /** Answers questions from the selected context; adds EM and F1. */
+  reader?: Reader;
+}
+
+export const DEFAULT_NIAH_LENGTHS = [4096, 16384, 65536];
+export const DEFAULT_NIAH_DEPTHS = [0, 25, 50, 75, 100];
+
+function parseConfig(config: EvalConfig): ResolvedEvalConfig {
+  const r = EvalConfigSchema.safeParse(config);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const key = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  throw new SiftError('E_BAD_CONFIG', `eval config: bad value for "${key}": ${issue?.message ?? 'invalid'}`, { cause: r.error, details: { key } });
+}
+
+async function loadQa(cfg: ResolvedEvalConfig, datasetsDir: string): Promise<QaDataset> {
+  const d = cfg.dataset;
+  const limit = cfg.limit !== undefined ? { limit: cfg.limit } : {};
+  if (d === 'hotpotqa-100' || d === 'hotpotqa') {
+    const distractorsFile =
+      cfg.distractors === undefined ? undefined : cfg.distractors === '2wiki' ? join(datasetsDir, '2wiki-corpus', '2wikimultihopqa_corpus.json') : cfg.distractors;
+    return loadHotpotQa({ dir: join(datasetsDir, 'hotpotqa-100'), ...limit, ...(distractorsFile ? { distractorsFile } : {}) });
+  }
+  if (d === 'squad2') return loadSquad2({ dir: join(datasetsDir, 'squad2-dev-extract'), ...limit });
+  if (d.startsWith('beir:')) return loadBeir({ dir: d.slice(5), ...limit, ...(cfg.split ? { split: cfg.split } : {}) });
+  throw new SiftError('E_BAD_CONFIG', `dataset "${d}" is not a QA dataset; use hotpotqa-100, squad2 or beir:<dir>`, { details: { key: 'dataset' } });
+}
+
+/** Plain JSON for report.json: components as given, defaults filled in. */
+function describePipeline(cfg: ResolvedEvalConfig, task: string): Record<string, unknown> {
+  const p = cfg.pipeline;
+  const out: Record<string, unknown> = {};
+  if (task !== 'segmentation') {
+    out.chunker = p.chunker ?? (task === 'niah' ? 'recursive(256)' : 'none');
+    out.retriever = p.retriever;
+    out.k = p.k;
+    if (p.selector !== undefined) out.selector = p.selector;
+    if (p.budgets !== undefined) out.budgets = p.budgets;
+  } else {
+    out.segmenter = p.segmenter;
+    out.knownK = p.knownK;
+  }
+  if (p.embedder !== undefined) out.embedder = p.embedder;
+  if (task === 'niah') out.niah = cfg.niah ?? {};
+  return out;
+}
+
+/**
+ * Run one evaluation and return its report (nothing is written; see `writeReport`). Everything runs offline
+ * from the datasets folder; progress goes to `onProgress`, and `signal` stops between questions.
+ */
+export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Promise<EvalReport> {
+  const started = performance.now();
+  const cfg = parseConfig(config);
+  const task = cfg.task ?? defaultTask(cfg.dataset);
+  const components: EvalComponents = { ...defaultComponents(), ...opts.components };
+  const datasetsDir = resolveDatasetsDir(cfg.datasetsDir);
+  const run: RunOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) };
+  let embedder: Embedder | undefined;
+  try {
+    if (cfg.pipeline.embedder !== undefined) embedder = await components.createEmbedder(cfg.pipeline.embedder);
+    const withEmbedder = embedder ? { embedder } : {};
+    let body: Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>;
+    if (task === 'segmentation') {
+      if (!cfg.dataset.startsWith('choi:')) {
+        throw new SiftError('E_BAD_CONFIG', `the segmentation task needs a choi:<set/range> dataset, not "${cfg.dataset}"`, { details: { key: 'dataset' } });
+      }
+      const spec = cfg.pipeline.segmenter;
+      if (spec === undefined) throw new SiftError('E_BAD_CONFIG', 'the segmentation task needs a segmenter (--segmenter <name>)', { details: { key: 'segmenter' } });
+      const segmenter = (typeof spec === 'string' ? baselineSegmenter(spec) : undefined) ?? (await components.createSegmenter(spec, withEmbedder));
+      body = await runSegmentationTask(
+        {
+          documents: loadChoi({ dir: join(datasetsDir, 'choi'), subset: cfg.dataset.slice(5), ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}) }),
+          segmenter,
+          knownK: cfg.pipeline.knownK,
+        },
+        run,
+      );
+    } else if (task === 'niah') {
+      if (cfg.dataset !== 'niah') throw new SiftError('E_BAD_CONFIG', `the niah task generates its own data; use --dataset niah, not "${cfg.dataset}"`, { details: { key: 'dataset' } });
+      const { haystack: source = 'paul-graham', lengths, depths, ...gen } = cfg.niah ?? {};
+      const counter = await components.tokenizer();
+      const haystack = await loadHaystack(source, datasetsDir);
+      let samples = generateNiah(haystack, counter, { ...gen, lengths: lengths ?? DEFAULT_NIAH_LENGTHS, depths: depths ?? DEFAULT_NIAH_DEPTHS });
+      if (cfg.limit !== undefined) samples = samples.slice(0, cfg.limit);
+      body = await runNiahTask({ samples, pipeline: cfg.pipeline, components, counter, ...withEmbedder }, run);
+    } else {
+      const dataset = await loadQa(cfg, datasetsDir);
+      const counter = await components.tokenizer();
+      body =
+        task === 'chunking'
+          ? await runChunkingTask({ dataset, pipeline: cfg.pipeline, components, counter, ...withEmbedder }, run)
+          : await runRetrievalTask({ dataset, pipeline: cfg.pipeline, ks: cfg.ks, components, counter, ...withEmbedder, ...(opts.reader ? { reader: opts.reader } : {}) }, run);
+    }
+    const { n, metrics, task: _t, ...rest } = body;
+    return {
+      dataset: cfg.dataset,
+      task,
+      pipeline: describePipeline(cfg, task),
+      n,
+      metrics,
+      ...rest,
+      meta: { created: new Date().toISOString(), elapsed_ms: performance.now() - started, datasets_dir: datasetsDir },
+    };
+  } finally {
+    await embedder?.close?.();
+  }
+}

@@ -1,0 +1,166 @@
+import { notifyProgress, throwIfAborted, type Chunk, type Embedder, type RunOptions, type ScoredChunk, type Selector } from '@sift/core';
+import type { QaDataset } from '../datasets/qa-dataset.js';
+import type { TokenCounter } from '../datasets/niah.js';
+import type { EvalComponents } from '../eval-components.js';
+import type { ResolvedPipeline } from '../eval-config.js';
+import type { BudgetPoint, CurvePoint, EvalReport } from '../eval-report.js';
+import { allGoldAtK } from '../metrics/all-gold-at-k.js';
+import { answerInContext } from '../metrics/answer-in-context.js';
+import { mrrAtK } from '../metrics/mrr-at-k.js';
+import { ndcgAtK } from '../metrics/ndcg-at-k.js';
+import { precisionAtK } from '../metrics/precision-at-k.js';
+import { recallAtK } from '../metrics/recall-at-k.js';
+import { meanDefined, percentile } from '../metrics/summary.js';
+import { exactMatch } from '../metrics/exact-match.js';
+import { tokenF1 } from '../metrics/token-f1.js';
+import { chunkCorpus, WHOLE_DOCUMENTS } from './chunk-corpus.js';
+import { rankChunks } from './rank-chunks.js';
+
+/** Answers a question from the selected context; enables EM and F1 (SQuAD definitions). */
+export interface Reader {
+  answer(question: string, context: readonly string[], opts?: RunOptions): Promise<string>;
+}
+
+export interface RetrievalTaskInput {
+  dataset: QaDataset;
+  pipeline: ResolvedPipeline;
+  ks: readonly number[];
+  components: EvalComponents;
+  counter: TokenCounter;
+  embedder?: Embedder;
+  reader?: Reader;
+}
+
+const contextOf = (chunks: readonly Chunk[]) => chunks.map((c) => c.text).join('\n');
+const sumTokens = (chunks: readonly Chunk[]) => chunks.reduce((s, c) => s + c.tokenCount, 0);
+const docIds = (chunks: readonly Chunk[]) => chunks.map((c) => c.docId);
+
+/**
+ * QA retrieval: chunk the corpus, index it with the retriever under test, and per question rank passages
+ * (a passage's rank is that of its best chunk). Passage metrics at cut-offs; the context (top k chunks, or the
+ * selector's choice at each budget) gives answer_in_context and tokens_per_query; latency covers retrieve+select.
+ */
+export async function runRetrievalTask(input: RetrievalTaskInput, opts: RunOptions = {}): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
+  const { dataset, pipeline, components, counter } = input;
+  const chunker = pipeline.chunker === undefined || pipeline.chunker === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(pipeline.chunker);
+  const { chunks, chunkingMs } = await chunkCorpus(dataset.documents, chunker, counter, { ...opts, total: dataset.documents.length });
+  const t0 = performance.now();
+  const retriever = await components.createRetriever(pipeline.retriever, chunks, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(input.embedder ? { embedder: input.embedder } : {}),
+  });
+  const indexMs = performance.now() - t0;
+  const selector: Selector | undefined = pipeline.selector === undefined ? undefined : components.createSelector(pipeline.selector);
+  const budgets: Array<number | undefined> = selector ? (pipeline.budgets?.length ? pipeline.budgets : [undefined]) : [];
+
+  const ks = [...new Set([...input.ks, 2, 5, 10, pipeline.k])].sort((a, b) => a - b);
+  const maxK = ks[ks.length - 1]!;
+  const perK = new Map<number, { recall: Array<number | undefined>; allGold: Array<number | undefined>; aic: Array<number | undefined>; tokens: number[] }>();
+  for (const k of ks) perK.set(k, { recall: [], allGold: [], aic: [], tokens: [] });
+  const mrr: Array<number | undefined> = [];
+  const ndcg: Array<number | undefined> = [];
+  const p5: Array<number | undefined> = [];
+  const latency: number[] = [];
+  const selTokens: number[] = [];
+  const em: number[] = [];
+  const f1: number[] = [];
+  const perBudget = budgets.map(() => ({ recall: [] as Array<number | undefined>, aic: [] as Array<number | undefined>, tokens: [] as number[] }));
+  // Selectors see a deep candidate list so a budget is never starved by the cut-off.
+  const candidateDepth = Math.max(maxK, 50);
+
+  let done = 0;
+  for (const q of dataset.questions) {
+    throwIfAborted(opts.signal);
+    const t = performance.now();
+    const ranked = await rankChunks(retriever, q.question, maxK, selector ? candidateDepth : pipeline.k, opts);
+    let selections: ScoredChunk[][] = [];
+    if (selector) {
+      for (const b of budgets) {
+        const s = await selector.select(q.question, ranked, { ...(b !== undefined ? { budget: b } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+        selections.push(s.chunks);
+      }
+    } else {
+      selections = [ranked.slice(0, pipeline.k)];
+    }
+    latency.push(performance.now() - t);
+
+    const ranking = docIds(ranked);
+    for (const k of ks) {
+      const m = perK.get(k)!;
+      const top = ranked.slice(0, k);
+      m.recall.push(recallAtK(ranking, q.gold, k));
+      m.allGold.push(allGoldAtK(ranking, q.gold, k));
+      m.aic.push(answerInContext(contextOf(top), q.answers));
+      m.tokens.push(sumTokens(top));
+    }
+    mrr.push(mrrAtK(ranking, q.gold, 10));
+    ndcg.push(ndcgAtK(ranking, q.gold, 10));
+    p5.push(precisionAtK(ranking, q.gold, 5));
+    selections.forEach((sel, i) => {
+      const b = perBudget[i];
+      if (!b) return;
+      b.recall.push(recallAtK(docIds(sel), q.gold, Number.POSITIVE_INFINITY));
+      b.aic.push(answerInContext(contextOf(sel), q.answers));
+      b.tokens.push(sumTokens(sel));
+    });
+    const context = selections[0] ?? [];
+    selTokens.push(sumTokens(context));
+    if (input.reader) {
+      const pred = await input.reader.answer(q.question, context.map((c) => c.text), opts);
+      em.push(exactMatch(pred, q.answers));
+      f1.push(tokenF1(pred, q.answers));
+    }
+    done++;
+    notifyProgress(opts.onProgress, { status: 'progress', done, total: dataset.questions.length, unit: 'questions' });
+  }
+
+  const metrics: Record<string, number> = {};
+  for (const k of ks) metrics[`recall@${k}`] = meanDefined(perK.get(k)!.recall);
+  for (const k of [2, 5, 10]) metrics[`all_gold@${k}`] = meanDefined(perK.get(k)!.allGold);
+  metrics['precision@5'] = meanDefined(p5);
+  metrics['mrr@10'] = meanDefined(mrr);
+  metrics['ndcg@10'] = meanDefined(ndcg);
+  for (const k of [1, 5, 10]) metrics[`answer_in_context@${k}`] = meanDefined(perK.get(k)!.aic);
+  metrics.tokens_per_query = meanDefined(selTokens);
+  metrics.latency_ms_p50 = percentile(latency, 50);
+  metrics.latency_ms_p95 = percentile(latency, 95);
+  metrics.index_ms = indexMs;
+  metrics.chunking_ms = chunkingMs;
+  metrics.chunks = chunks.length;
+  const budgetPoints: BudgetPoint[] = [];
+  perBudget.forEach((b, i) => {
+    const point: BudgetPoint = {
+      budget: budgets[i] ?? Number.NaN,
+      recall: meanDefined(b.recall),
+      answer_in_context: meanDefined(b.aic),
+      tokens_per_query: meanDefined(b.tokens),
+    };
+    budgetPoints.push(point);
+    if (i === 0) {
+      metrics.recall = point.recall;
+      metrics.answer_in_context = point.answer_in_context;
+    }
+  });
+  if (input.reader) {
+    metrics.em = meanDefined(em);
+    metrics.f1 = meanDefined(f1);
+  }
+  const curve: CurvePoint[] = ks.map((k) => {
+    const m = perK.get(k)!;
+    return { k, recall: meanDefined(m.recall), all_gold: meanDefined(m.allGold), answer_in_context: meanDefined(m.aic), tokens: meanDefined(m.tokens) };
+  });
+  const withGold = dataset.questions.filter((q) => (q.gold instanceof Map ? [...q.gold.values()].some((g) => g > 0) : q.gold.size > 0)).length;
+  const withAnswers = dataset.questions.filter((q) => q.answers.length > 0).length;
+  return {
+    task: 'retrieval',
+    n: dataset.questions.length,
+    metrics,
+    curve,
+    ...(budgetPoints.length > 0 ? { budgets: budgetPoints } : {}),
+    notes: [
+      `${chunks.length} chunks from ${dataset.documents.length} documents; ${withGold} questions with gold passages, ${withAnswers} with extractive answers`,
+      'recall/ndcg/mrr are passage-level: a passage ranks where its best chunk ranks',
+      `tokens are counted with the evaluation tokenizer; context = ${selector ? `selector ${selector.name}` : `top ${pipeline.k} chunks`}`,
+    ],
+  };
+}
