@@ -49,7 +49,7 @@ export function formatComparison(a: EvalReport, b: EvalReport, labels: [string, 
     d.metric,
     formatMetric(d.metric, d.a),
     formatMetric(d.metric, d.b),
-    d.diff === null ? '–' : `${d.diff > 0 ? '+' : d.diff < 0 ? '' : '±'}${formatMetric(d.metric, d.diff)}`,
+    d.diff === null ? '–' : d.diff === 0 ? '0' : `${d.diff > 0 ? '+' : ''}${formatMetric(d.metric, d.diff)}`,
   ]);
   const head = ['metric', 'a', 'b', 'b − a'];
   const all = [head, ...rows];
