@@ -1,5 +1,6 @@
 import type { Chunk, Embedder, Retriever, RunOptions } from '@sift/core';
 import { Bm25Retriever } from './bm25/bm25-retriever.js';
+import { createDenseRetriever, createHybridRetriever } from './dense/create-dense-retrievers.js';
 import { parseRetrieverSpec } from './parse-retriever-spec.js';
 import type { RetrieverSpec } from './retriever-spec.js';
 
@@ -16,5 +17,9 @@ export async function createRetriever(spec: RetrieverSpec, chunks: readonly Chun
       const { retriever: _, ...options } = s;
       return Bm25Retriever.create(chunks, options, deps);
     }
+    case 'dense':
+      return createDenseRetriever(s, chunks, deps);
+    case 'hybrid':
+      return createHybridRetriever(s, chunks, deps);
   }
 }

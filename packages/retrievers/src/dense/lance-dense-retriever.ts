@@ -1,0 +1,91 @@
+import {
+  SiftError,
+  throwIfAborted,
+  type Embedder,
+  type Retriever,
+  type RunOptions,
+  type ScoredChunk,
+} from '@sift/core';
+import type { Table } from '@lancedb/lancedb';
+import { z } from 'zod';
+import { loadLanceDb } from './_lance-deps.js';
+import { CHUNK_COLUMNS, rowToChunk } from './_chunk-rows.js';
+import { LanceDenseOptionsSchema, type LanceDenseOptions, type ResolvedLanceDenseOptions } from './lance-dense-options.js';
+
+/** Dense retrieval over a LanceDB table of chunks with a vector column (an index's `chunks` table). */
+export class LanceDenseRetriever implements Retriever {
+  readonly name = 'dense';
+  readonly options: ResolvedLanceDenseOptions;
+  /** Whether queries go through an IVF-PQ index (false: exact scan). */
+  readonly indexed: boolean;
+
+  private constructor(
+    private readonly table: Table,
+    private readonly embedder: Embedder | undefined,
+    options: ResolvedLanceDenseOptions,
+    indexed: boolean,
+  ) {
+    this.options = options;
+    this.indexed = indexed;
+  }
+
+  /**
+   * Opens dense search on `table`, building the IVF-PQ index first when the policy asks for one and it is missing.
+   * `embedder` turns query text into a vector; without one only `searchVector` works.
+   */
+  static async open(table: Table, options: LanceDenseOptions = {}, deps: { embedder?: Embedder } = {}): Promise<LanceDenseRetriever> {
+    const parsed = LanceDenseOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid LanceDB dense options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+    const o = parsed.data;
+    const rows = await table.countRows();
+    const wantIndex = o.index === 'ivf-pq' || (o.index === 'auto' && rows >= o.ivfPqAbove);
+    let indexed = false;
+    if (wantIndex) {
+      const existing = (await table.listIndices()).some((i) => i.columns.includes(o.column) && /ivf/i.test(i.indexType));
+      if (!existing) await buildIvfPq(table, o, rows);
+      indexed = true;
+    }
+    return new LanceDenseRetriever(table, deps.embedder, o, indexed);
+  }
+
+  async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
+    throwIfAborted(opts.signal);
+    if (!this.embedder) throw new SiftError('E_BAD_CONFIG', 'LanceDB dense retrieval of text needs an embedder', { details: { key: 'embedder' } });
+    const [q] = await this.embedder.embed([query], opts.signal ? { signal: opts.signal } : {});
+    return this.searchVector(q!, k);
+  }
+
+  /** Nearest chunks to a vector; score = 1 − LanceDB distance (cosine similarity, or the dot product for `dot`). */
+  async searchVector(vector: Float32Array, k: number): Promise<ScoredChunk[]> {
+    if (k <= 0) return [];
+    let q = this.table
+      .vectorSearch(vector)
+      .column(this.options.column)
+      .distanceType(this.options.distance)
+      .select([...CHUNK_COLUMNS])
+      .limit(k);
+    if (this.indexed) q = q.nprobes(this.options.nprobes).refineFactor(this.options.refineFactor);
+    else q = q.bypassVectorIndex();
+    const rows = (await q.toArray()) as Array<Record<string, unknown>>;
+    return rows.map((r, i) => ({
+      ...rowToChunk(r, this.table.name),
+      score: 1 - Number(r['_distance']),
+      explain: { denseRank: i + 1, denseBackend: this.indexed ? 'lance-ivf-pq' : 'lance-flat' },
+    }));
+  }
+}
+
+async function buildIvfPq(table: Table, o: ResolvedLanceDenseOptions, rows: number): Promise<void> {
+  const lance = await loadLanceDb();
+  const schema = await table.schema();
+  const field = schema.fields.find((f) => f.name === o.column);
+  const dim = (field?.type as { listSize?: number } | undefined)?.listSize;
+  if (!dim) throw new SiftError('E_BAD_CONFIG', `LanceDB table ${table.name} has no fixed-size vector column '${o.column}'`);
+  const numSubVectors = o.numSubVectors ?? (dim % 16 === 0 ? dim / 16 : dim % 8 === 0 ? dim / 8 : 1);
+  const numPartitions = o.numPartitions ?? Math.max(1, Math.round(Math.sqrt(rows)));
+  await table.createIndex(o.column, {
+    config: lance.Index.ivfPq({ distanceType: o.distance, numPartitions, numSubVectors }),
+    replace: true,
+  });
+}
+

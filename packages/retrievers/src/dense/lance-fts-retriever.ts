@@ -1,0 +1,64 @@
+import { SiftError, throwIfAborted, type Retriever, type RunOptions, type ScoredChunk } from '@sift/core';
+import type { Table } from '@lancedb/lancedb';
+import { z } from 'zod';
+import { loadLanceDb } from './_lance-deps.js';
+import { CHUNK_COLUMNS, rowToChunk } from './_chunk-rows.js';
+
+/** LanceDB's own full-text index (BM25 over its tokenizer): an alternative lexical leg for hybrid search. */
+export const LanceFtsOptionsSchema = z
+  .object({
+    column: z.string().min(1).default('text'),
+    stem: z.boolean().default(true),
+    removeStopWords: z.boolean().default(true),
+    lowercase: z.boolean().default(true),
+    asciiFolding: z.boolean().default(true),
+    language: z.string().default('English'),
+  })
+  .strict();
+export type LanceFtsOptions = z.input<typeof LanceFtsOptionsSchema>;
+
+export class LanceFtsRetriever implements Retriever {
+  readonly name = 'fts';
+
+  private constructor(
+    private readonly table: Table,
+    private readonly column: string,
+  ) {}
+
+  /** Opens full-text search on `table.column`, building the FTS index when the column has none. */
+  static async open(table: Table, options: LanceFtsOptions = {}): Promise<LanceFtsRetriever> {
+    const parsed = LanceFtsOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid LanceDB FTS options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+    const o = parsed.data;
+    const has = (await table.listIndices()).some((i) => i.indexType === 'FTS' && i.columns.includes(o.column));
+    if (!has) {
+      const lance = await loadLanceDb();
+      await table.createIndex(o.column, {
+        config: lance.Index.fts({
+          stem: o.stem,
+          removeStopWords: o.removeStopWords,
+          lowercase: o.lowercase,
+          asciiFolding: o.asciiFolding,
+          language: o.language,
+        }),
+      });
+    }
+    return new LanceFtsRetriever(table, o.column);
+  }
+
+  async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
+    throwIfAborted(opts.signal);
+    if (k <= 0 || query.trim() === '') return [];
+    const rows = (await this.table
+      .query()
+      .fullTextSearch(query, { columns: this.column })
+      .select([...CHUNK_COLUMNS, '_score'])
+      .limit(k)
+      .toArray()) as Array<Record<string, unknown>>;
+    return rows.map((r, i) => ({
+      ...rowToChunk(r, this.table.name),
+      score: Number(r['_score']),
+      explain: { ftsRank: i + 1 },
+    }));
+  }
+}
