@@ -1,5 +1,6 @@
 export * from './dense/index.js';
 export * from './bm25/index.js';
+export * from './sift-index/index.js';
 export { createRetriever, type RetrieverDeps } from './create-retriever.js';
 export { parseRetrieverSpec } from './parse-retriever-spec.js';
 export {

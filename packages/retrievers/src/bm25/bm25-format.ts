@@ -92,6 +92,34 @@ export function encodeBm25(s: Bm25Snapshot): Uint8Array {
   return out;
 }
 
+export type Bm25Header = z.infer<typeof HeaderSchema>;
+
+/** The byte length of magic + version + header, from the first 16 bytes (so a caller can read just that). */
+export function bm25HeaderLength(first16: Uint8Array): number {
+  return 16 + new DataView(first16.buffer, first16.byteOffset, 16).getUint32(12, true);
+}
+
+/** Parses only the header (generation, options, sizes) from the start of `bm25.bin`; not checksummed. */
+export function decodeBm25Header(bytes: Uint8Array, source: string): Bm25Header {
+  const corrupt = (why: string, cause?: unknown): SiftError =>
+    new SiftError('E_INDEX_CORRUPT', `BM25 file ${source} is corrupt: ${why}`, { cause, details: { path: source } });
+  if (bytes.length < 16) throw corrupt(`only ${bytes.length} bytes`);
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  if (dec.decode(bytes.subarray(0, 8)) !== BM25_MAGIC) throw corrupt('not a Sift BM25 file (bad magic)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== BM25_FORMAT_VERSION) {
+    throw corrupt(`format version ${version}, this build reads version ${BM25_FORMAT_VERSION}`);
+  }
+  const headLen = view.getUint32(12, true);
+  if (bytes.length < 16 + headLen) throw corrupt('truncated header');
+  try {
+    return HeaderSchema.parse(JSON.parse(dec.decode(bytes.subarray(16, 16 + headLen))));
+  } catch (err) {
+    throw corrupt('unreadable header', err);
+  }
+}
+
 /** Parses `bm25.bin`; any damage is an E_INDEX_CORRUPT error naming `source`. Arrays are views into `bytes`. */
 export function decodeBm25(input: Uint8Array, source: string): Bm25Snapshot {
   const corrupt = (why: string, cause?: unknown): SiftError =>
@@ -102,21 +130,12 @@ export function decodeBm25(input: Uint8Array, source: string): Bm25Snapshot {
   const dec = new TextDecoder('utf-8', { fatal: true });
   if (dec.decode(bytes.subarray(0, 8)) !== BM25_MAGIC) throw corrupt('not a Sift BM25 file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== BM25_FORMAT_VERSION) {
-    throw corrupt(`format version ${version}, this build reads version ${BM25_FORMAT_VERSION}`);
-  }
   const crcAt = bytes.length - 4;
   if (crcAt % 4 !== 0 || view.getUint32(crcAt, true) !== crc32(bytes.subarray(0, crcAt))) {
     throw corrupt('checksum mismatch (truncated or modified file)');
   }
+  const header = decodeBm25Header(bytes, source);
   const headLen = view.getUint32(12, true);
-  let header: z.infer<typeof HeaderSchema>;
-  try {
-    header = HeaderSchema.parse(JSON.parse(dec.decode(bytes.subarray(16, 16 + headLen))));
-  } catch (err) {
-    throw corrupt('unreadable header', err);
-  }
   const { rows, terms, postings, tfBits } = header;
   const numStart = pad4(16 + headLen);
   const u32Count = rows + (rows + 1) + 2 * (terms + 1) + postings;

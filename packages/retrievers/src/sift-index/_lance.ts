@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { SiftError } from '@sift/core';
+
+export type LanceModule = typeof import('@lancedb/lancedb');
+export type { Connection, Table } from '@lancedb/lancedb';
+
+let loaded: Promise<LanceModule> | undefined;
+
+/** LanceDB is a native module; load it on first use so BM25-only users of this package never pay for it. */
+export function loadLance(): Promise<LanceModule> {
+  // LanceDB's Rust logger prints warnings such as "No existing dataset … it will be created" for every new
+  // table straight to stderr, which would mix into CLI output; keep errors only unless the user chose a level.
+  process.env.LANCEDB_LOG ??= 'error';
+  loaded ??= import('@lancedb/lancedb').catch((err: unknown) => {
+    loaded = undefined;
+    throw new SiftError('E_DEPENDENCY_MISSING', `Cannot load @lancedb/lancedb (needed for on-disk indexes): ${(err as Error).message}`, {
+      cause: err,
+    });
+  });
+  return loaded;
+}
+
+let version: string | undefined;
+
+/** The installed LanceDB version, recorded in the manifest. Its exports map hides package.json, so find it beside the entry. */
+export function lanceVersion(): string {
+  if (version === undefined) {
+    try {
+      const entry = createRequire(import.meta.url).resolve('@lancedb/lancedb');
+      const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version?: string };
+      version = pkg.version ?? 'unknown';
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
+
+/** A SQL string literal for LanceDB filters (standard SQL: a quote is doubled; backslashes are literal). */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** `column IN (…)` over string values; columns are quoted because unquoted SQL names are lowercased. */
+export function sqlIn(column: string, values: readonly string[]): string {
+  return `\`${column}\` IN (${values.map(sqlString).join(', ')})`;
+}

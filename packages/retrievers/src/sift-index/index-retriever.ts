@@ -1,0 +1,34 @@
+import { SiftError, type Retriever } from '@sift/core';
+import type { RetrieverDeps } from '../create-retriever.js';
+import { parseRetrieverSpec } from '../parse-retriever-spec.js';
+import type { RetrieverSpec } from '../retriever-spec.js';
+import { IndexBm25Retriever } from './index-bm25-retriever.js';
+import type { SiftIndex } from './sift-index.js';
+
+/** Backs `SiftIndex.retriever`: one case per retriever that can run over an on-disk index. */
+export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec, _deps: RetrieverDeps): Promise<Retriever> {
+  const s = parseRetrieverSpec(spec);
+  switch (s.retriever) {
+    case 'bm25': {
+      // The analyzer is baked into bm25.bin; only k1 and b can change at query time.
+      const built = index.bm25Index().options;
+      for (const key of ['stopwords', 'stem'] as const) {
+        if (key in spec && JSON.stringify(s[key]) !== JSON.stringify(built[key])) {
+          throw new SiftError(
+            'E_BAD_CONFIG',
+            `Index ${index.dir} was built with BM25 ${key}=${JSON.stringify(built[key])}; a query cannot use ${key}=${JSON.stringify(s[key])}`,
+            { details: { key } },
+          );
+        }
+      }
+      return new IndexBm25Retriever(index, {
+        ...('k1' in spec ? { k1: s.k1 } : {}),
+        ...('b' in spec ? { b: s.b } : {}),
+      });
+    }
+    default:
+      throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${s.retriever}" cannot run over an on-disk index yet (index ${index.dir})`, {
+        details: { key: 'retriever', value: s.retriever },
+      });
+  }
+}

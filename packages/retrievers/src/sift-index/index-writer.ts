@@ -1,0 +1,332 @@
+import { createHash } from 'node:crypto';
+import {
+  DocumentSchema,
+  notifyProgress,
+  SiftError,
+  throwIfAborted,
+  yieldToEventLoop,
+  type Chunk,
+  type Chunker,
+  type Document,
+  type Embedder,
+  type ProgressCallback,
+} from '@sift/core';
+import { z } from 'zod';
+import type { Bm25Index } from '../bm25/bm25-index.js';
+import { sqlIn, type Connection, type Table } from './_lance.js';
+import type { IndexExtension } from './index-extension.js';
+import {
+  CHUNKS_TABLE,
+  chunksTable,
+  DOCUMENTS_TABLE,
+  documentsTable,
+  vectorField,
+  VECTOR_COLUMN,
+  type DocumentRow,
+} from './lance-tables.js';
+import type { EmbedderInfo, Manifest } from './manifest.js';
+
+const DOC_BATCH_ROWS = 1024;
+const DOC_BATCH_BYTES = 16 * 1024 * 1024;
+const EMBED_BATCH = 256;
+const IN_LIST = 512;
+const YIELD_EVERY_DOCS = 64;
+
+export interface WriterOptions {
+  dir: string;
+  generation: number;
+  chunker: Chunker;
+  embedder?: Embedder;
+  embedderInfo: EmbedderInfo | null;
+  extensions: readonly IndexExtension[];
+  batchSize: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+export interface WriterCounts {
+  added: number;
+  replaced: number;
+  skipped: number;
+  chunks: number;
+  removedChunks: number;
+}
+
+/**
+ * One add's writes: documents stream through the chunker into batches that go to LanceDB (new table
+ * versions), the BM25 copy, the embedder and the extensions. Nothing here is visible to readers until
+ * `SiftIndex` commits the manifest naming the new versions; `rollback` returns the tables to `base`.
+ */
+export class IndexWriter {
+  readonly counts: WriterCounts = { added: 0, replaced: 0, skipped: 0, chunks: 0, removedChunks: 0 };
+  private known = new Map<string, string>();
+  private seen = new Set<string>();
+  private replaceIds: string[] = [];
+  private docRows: DocumentRow[] = [];
+  private docBytes = 0;
+  private pending: Chunk[] = [];
+  private pendingMeta: string[] = [];
+  private docsSeen = 0;
+
+  private readonly documents: Table;
+  private readonly chunks: Table;
+
+  private constructor(
+    private readonly tables: WriteTables,
+    private readonly base: Manifest,
+    private readonly bm25: Bm25Index,
+    private readonly opts: WriterOptions,
+  ) {
+    this.documents = tables.documents;
+    this.chunks = tables.chunks;
+  }
+
+  /** Opens write handles (undoing versions an earlier add wrote but never committed) and loads the document hashes. */
+  static async begin(db: Connection, base: Manifest, bm25: Bm25Index, opts: WriterOptions): Promise<IndexWriter> {
+    const tables = await openWriteTables(db, base);
+    const w = new IndexWriter(tables, base, bm25, opts);
+    try {
+      if (opts.embedderInfo && !(await tables.chunks.schema()).fields.some((f) => f.name === VECTOR_COLUMN)) {
+        await tables.chunks.addColumns(vectorField(opts.embedderInfo.dim));
+      }
+      for await (const batch of tables.documents.query().select(['id', 'sha256'])) {
+        const ids = batch.getChild('id')!;
+        const shas = batch.getChild('sha256')!;
+        for (let i = 0; i < batch.numRows; i++) w.known.set(String(ids.get(i)), String(shas.get(i)));
+      }
+    } catch (err) {
+      closeTables(tables);
+      throw err;
+    }
+    return w;
+  }
+
+  /** Streams every document through the chunker; returns when all rows are written (not committed). */
+  async writeAll(docs: AsyncIterable<Document> | Iterable<Document>): Promise<void> {
+    const { signal } = this.opts;
+    for await (const input of docs) {
+      throwIfAborted(signal);
+      const doc = this.validateDocument(input);
+      await this.addDocument(doc);
+      this.docsSeen++;
+      notifyProgress(this.opts.onProgress, { status: 'progress', done: this.docsSeen, unit: 'documents' });
+      if (this.docsSeen % YIELD_EVERY_DOCS === 0) await yieldToEventLoop();
+    }
+    await this.flush();
+    notifyProgress(this.opts.onProgress, { status: 'done', done: this.docsSeen, unit: 'documents' });
+  }
+
+  get changed(): boolean {
+    return this.counts.added + this.counts.replaced > 0 || this.addedColumn;
+  }
+
+  private get addedColumn(): boolean {
+    return this.opts.embedderInfo !== null && this.base.embedder === null;
+  }
+
+  /** The tables as written so far (their versions and row counts), for the commit. */
+  state(): Promise<TablesState> {
+    return tablesState(this.tables);
+  }
+
+  rollback(): Promise<void> {
+    return rollbackTables(this.tables, this.base);
+  }
+
+  close(): void {
+    closeTables(this.tables);
+  }
+
+  private validateDocument(input: unknown): Document {
+    const parsed = DocumentSchema.safeParse(input);
+    if (!parsed.success) {
+      const id = (input as { id?: unknown } | null)?.id;
+      throw new SiftError('E_BAD_INPUT', `Document #${this.docsSeen + 1}${typeof id === 'string' ? ` ("${id}")` : ''} is invalid: ${z.prettifyError(parsed.error)}`, {
+        cause: parsed.error,
+      });
+    }
+    const doc = parsed.data;
+    if (this.seen.has(doc.id)) {
+      throw new SiftError('E_BAD_INPUT', `Document id "${doc.id}" appears twice in one add`, { details: { docId: doc.id } });
+    }
+    this.seen.add(doc.id);
+    return doc;
+  }
+
+  private async addDocument(doc: Document): Promise<void> {
+    const sha256 = createHash('sha256').update(doc.text).digest('hex');
+    const previous = this.known.get(doc.id);
+    if (previous === sha256) {
+      this.counts.skipped++;
+      return;
+    }
+    if (previous !== undefined) {
+      this.replaceIds.push(doc.id);
+      this.counts.replaced++;
+    } else {
+      this.counts.added++;
+    }
+    const bytes = Buffer.byteLength(doc.text, 'utf8');
+    this.docRows.push({ id: doc.id, source: doc.source ?? null, text: doc.text, metadata: json(doc.metadata, `document "${doc.id}" metadata`), bytes, sha256 });
+    this.docBytes += bytes;
+    const { chunker, signal, batchSize } = this.opts;
+    for await (const chunk of chunker.chunk(doc, { signal })) {
+      this.pending.push(checkChunk(chunk, doc, chunker.name));
+      this.pendingMeta.push(json(chunk.metadata ?? {}, `chunk "${chunk.id}" metadata`));
+      if (this.pending.length >= batchSize) await this.flush();
+    }
+    if (this.docRows.length >= DOC_BATCH_ROWS || this.docBytes >= DOC_BATCH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    throwIfAborted(this.opts.signal);
+    const removed = await this.removeReplaced();
+    if (this.docRows.length > 0) {
+      await this.documents.add(documentsTable(await this.documents.schema(), this.docRows));
+      this.docRows = [];
+      this.docBytes = 0;
+    }
+    const batch = this.pending;
+    const meta = this.pendingMeta;
+    this.pending = [];
+    this.pendingMeta = [];
+    if (batch.length === 0 && removed.length === 0) return;
+    for (const c of batch) {
+      if (this.bm25.has(c.id)) {
+        throw new SiftError('E_BAD_INPUT', `Chunk id "${c.id}" (document "${c.docId}") is already in the index; chunk ids must be unique across documents`, {
+          details: { chunkId: c.id, docId: c.docId },
+        });
+      }
+      this.bm25.add(c.id, c.text);
+    }
+    const vectors = this.opts.embedder && batch.length > 0 ? await this.embed(batch) : undefined;
+    if (batch.length > 0) {
+      await this.chunks.add(chunksTable(await this.chunks.schema(), batch, meta, vectors));
+      this.counts.chunks += batch.length;
+    }
+    for (const ext of this.opts.extensions) {
+      throwIfAborted(this.opts.signal);
+      await ext.onBatch(batch, vectors, {
+        dir: this.opts.dir,
+        generation: this.opts.generation,
+        removedChunkIds: removed,
+        embedder: this.opts.embedderInfo,
+        signal: this.opts.signal,
+      });
+    }
+  }
+
+  /** Deletes the rows of documents being replaced (before their new chunks are written). */
+  private async removeReplaced(): Promise<string[]> {
+    if (this.replaceIds.length === 0) return [];
+    const removed: string[] = [];
+    for (let i = 0; i < this.replaceIds.length; i += IN_LIST) {
+      const slice = this.replaceIds.slice(i, i + IN_LIST);
+      for await (const batch of this.chunks.query().where(sqlIn('docId', slice)).select(['id'])) {
+        const ids = batch.getChild('id')!;
+        for (let j = 0; j < batch.numRows; j++) removed.push(String(ids.get(j)));
+      }
+      await this.chunks.delete(sqlIn('docId', slice));
+      await this.documents.delete(sqlIn('id', slice));
+    }
+    this.replaceIds = [];
+    this.bm25.remove(removed);
+    this.counts.removedChunks += removed.length;
+    return removed;
+  }
+
+  private async embed(batch: readonly Chunk[]): Promise<Float32Array[]> {
+    const embedder = this.opts.embedder!;
+    const out: Float32Array[] = [];
+    for (let i = 0; i < batch.length; i += EMBED_BATCH) {
+      throwIfAborted(this.opts.signal);
+      const texts = batch.slice(i, i + EMBED_BATCH).map((c) => c.text);
+      const vecs = await embedder.embed(texts, { signal: this.opts.signal });
+      if (vecs.length !== texts.length) {
+        throw new SiftError('E_RUNTIME', `Embedder "${embedder.id}" returned ${vecs.length} vectors for ${texts.length} texts`);
+      }
+      for (const v of vecs) {
+        if (!(v instanceof Float32Array) || v.length !== embedder.dim) {
+          throw new SiftError('E_RUNTIME', `Embedder "${embedder.id}" returned a vector of length ${v?.length}, expected dim ${embedder.dim}`);
+        }
+        out.push(v);
+      }
+    }
+    return out;
+  }
+}
+
+/** Write handles on both tables (at their latest version, not pinned like the read handles). */
+export interface WriteTables {
+  documents: Table;
+  chunks: Table;
+}
+
+export interface TablesState {
+  versions: { documents: number; chunks: number };
+  counts: { documents: number; chunks: number };
+}
+
+/** Opens write handles and returns both tables to the manifest's versions. */
+export async function openWriteTables(db: Connection, base: Manifest): Promise<WriteTables> {
+  const tables = { documents: await db.openTable(DOCUMENTS_TABLE), chunks: await db.openTable(CHUNKS_TABLE) };
+  try {
+    await rollbackTables(tables, base);
+  } catch (err) {
+    closeTables(tables);
+    throw err;
+  }
+  return tables;
+}
+
+/**
+ * Makes the manifest's versions the latest again, undoing writes of an add that did not commit (LanceDB
+ * `restore` writes a new version equal to the checked-out one; history is kept).
+ */
+export async function rollbackTables(tables: WriteTables, base: Manifest): Promise<void> {
+  for (const [table, version] of [
+    [tables.documents, base.lance.tables.documents],
+    [tables.chunks, base.lance.tables.chunks],
+  ] as const) {
+    if ((await table.version()) === version) continue;
+    await table.checkout(version);
+    await table.restore();
+  }
+}
+
+export async function tablesState(tables: WriteTables): Promise<TablesState> {
+  return {
+    versions: { documents: await tables.documents.version(), chunks: await tables.chunks.version() },
+    counts: { documents: await tables.documents.countRows(), chunks: await tables.chunks.countRows() },
+  };
+}
+
+export function closeTables(tables: WriteTables): void {
+  tables.documents.close();
+  tables.chunks.close();
+}
+
+function json(value: unknown, what: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw new SiftError('E_BAD_INPUT', `Cannot store ${what} as JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The chunk contract: it belongs to `doc` and its text is exactly `doc.text.slice(start, end)`. */
+function checkChunk(c: Chunk, doc: Document, chunker: string): Chunk {
+  const where = `Chunker "${chunker}" produced chunk ${JSON.stringify(c?.id)} of document "${doc.id}"`;
+  if (typeof c?.id !== 'string' || c.id.length === 0) throw new SiftError('E_BAD_INPUT', `${where} without a string id`);
+  if (c.docId !== doc.id) throw new SiftError('E_BAD_INPUT', `${where} with docId ${JSON.stringify(c.docId)}`);
+  if (!Number.isInteger(c.start) || !Number.isInteger(c.end) || c.start < 0 || c.end < c.start || c.end > doc.text.length) {
+    throw new SiftError('E_BAD_INPUT', `${where} with bad offsets start=${c.start} end=${c.end} (text length ${doc.text.length})`);
+  }
+  if (doc.text.slice(c.start, c.end) !== c.text) {
+    throw new SiftError('E_BAD_INPUT', `${where} whose text is not source.slice(${c.start}, ${c.end})`);
+  }
+  if (!Number.isInteger(c.tokenCount) || c.tokenCount < 0) {
+    throw new SiftError('E_BAD_INPUT', `${where} with tokenCount ${c.tokenCount}`);
+  }
+  return c;
+}

@@ -1,0 +1,412 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SiftError, type Chunk, type Chunker, type Document, type Embedder } from '@sift/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Bm25Index } from '../bm25/bm25-index.js';
+import type { IndexExtension } from './index-extension.js';
+import { SiftIndex } from './sift-index.js';
+
+/** Sentence chunker for tests: one chunk per sentence, ids `<docId>#<n>`. */
+const sentences: Chunker = {
+  name: 'test-sentences',
+  async *chunk(doc: Document): AsyncIterable<Chunk> {
+    let n = 0;
+    for (const m of doc.text.matchAll(/[^.!?]+[.!?]?/g)) {
+      const lead = m[0].length - m[0].trimStart().length;
+      const text = m[0].trim();
+      if (!text) continue;
+      const start = m.index + lead;
+      yield { id: `${doc.id}#${n++}`, docId: doc.id, text, start, end: start + text.length, tokenCount: text.split(/\s+/).length, metadata: { n } };
+    }
+  },
+};
+
+/** Throws on the document with this id, after the chunker has produced `after` chunks of it. */
+function failingOn(docId: string, after = 1): Chunker {
+  return {
+    name: sentences.name,
+    async *chunk(doc: Document, opts) {
+      let i = 0;
+      for await (const c of sentences.chunk(doc, opts)) {
+        if (doc.id === docId && i++ >= after) throw new Error(`chunker exploded on ${docId}`);
+        yield c;
+      }
+    },
+  };
+}
+
+/** Deterministic bag-of-letters embedder (no model needed to test the vector column plumbing). */
+function letterEmbedder(id = 'letters-8', dim = 8): Embedder {
+  return {
+    id,
+    dim,
+    maxTokens: 512,
+    async embed(texts) {
+      return texts.map((t) => {
+        const v = new Float32Array(dim);
+        for (const ch of t.toLowerCase()) if (ch >= 'a' && ch <= 'z') v[(ch.charCodeAt(0) - 97) % dim]! += 1;
+        return v;
+      });
+    },
+  };
+}
+
+const CORPUS: Document[] = [
+  { id: 'cats', text: 'Cats purr when content. A cat sleeps most of the day.', metadata: { kind: 'pet' } },
+  { id: 'dogs', text: 'Dogs bark at strangers. A loyal dog guards the house!', metadata: {} },
+  { id: 'birds', text: 'Birds migrate south in winter. Parrots can mimic speech.', source: 'birds.txt', metadata: {} },
+  { id: "o'hare", text: "O'Hare is an airport in Chicago. Planes land there every minute.", metadata: {} },
+];
+const more = (n: number): Document[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `extra-${i}`, text: `Filler document number ${i}. It mentions topic${i % 5} twice, topic${i % 5}.`, metadata: {} }));
+
+async function* stream(docs: Document[]): AsyncIterable<Document> {
+  for (const d of docs) yield d;
+}
+
+const ids = (hits: { id: string }[]): string[] => hits.map((h) => h.id);
+
+let dir: string;
+const opened: SiftIndex[] = [];
+async function track(p: Promise<SiftIndex>): Promise<SiftIndex> {
+  const idx = await p;
+  opened.push(idx);
+  return idx;
+}
+
+beforeEach(async () => {
+  dir = join(await mkdtemp(join(tmpdir(), 'sift-index-')), '.sift');
+});
+afterEach(async () => {
+  for (const idx of opened.splice(0)) await idx.close();
+  await rm(join(dir, '..'), { recursive: true, force: true });
+});
+
+describe('SiftIndex.create / add / retriever', () => {
+  it('writes manifest.json, bm25.bin and lance/ and answers BM25 queries with exact offsets', async () => {
+    const index = await track(SiftIndex.create(dir, { tokenizer: 'cl100k' }));
+    const res = await index.add(stream(CORPUS), { chunker: sentences });
+    expect(res).toMatchObject({ added: 4, replaced: 0, skipped: 0, chunks: 8, committed: true, generation: 2 });
+    expect((await readdir(dir)).sort()).toEqual(['bm25.bin', 'lance', 'manifest.json']);
+    expect(await index.stats()).toMatchObject({ documents: 4, chunks: 8, version: 2, dir });
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    expect(m).toMatchObject({
+      format: 'sift-index',
+      formatVersion: 1,
+      chunker: { name: 'test-sentences' },
+      tokenizer: 'cl100k',
+      bm25: { file: 'bm25.bin', generation: 2, options: { k1: 1.2, b: 0.75, stopwords: true, stem: true } },
+      embedder: null,
+      counts: { documents: 4, chunks: 8 },
+      lance: { library: '0.37.1', dir: 'lance' },
+    });
+
+    const r = await index.retriever({ retriever: 'bm25' });
+    const hits = await r.retrieve('dog barking', 3);
+    expect(ids(hits)).toEqual(['dogs#0', 'dogs#1']);
+    expect(hits[0]!.explain).toEqual({ bm25Rank: 1 });
+    const byId = new Map(CORPUS.map((d) => [d.id, d.text]));
+    for (const h of [...hits, ...(await r.retrieve("o'hare airport chicago cats", 5))]) {
+      expect(byId.get(h.docId)!.slice(h.start, h.end)).toBe(h.text);
+    }
+    // Both cat sentences have 4 terms: the tie goes to the earlier row.
+    expect((await r.retrieve('cat', 1))[0]).toMatchObject({ id: 'cats#0', metadata: { n: 1 }, tokenCount: 4 });
+  });
+
+  it('getChunks returns committed chunks in the order asked, skipping unknown ids (quotes included)', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    const got = await index.getChunks(["o'hare#1", 'nope', 'cats#0', "o'hare#1"]);
+    expect(ids(got)).toEqual(["o'hare#1", 'cats#0', "o'hare#1"]);
+    expect(got[0]!.text).toBe('Planes land there every minute.');
+  });
+
+  it('a reopened index answers identically without rebuilding or rewriting anything', async () => {
+    const first = await track(SiftIndex.create(dir));
+    await first.add(stream([...CORPUS, ...more(30)]), { chunker: sentences });
+    const queries = ['topic3', 'airport planes', 'cats and dogs', 'migrate'];
+    const r1 = await first.retriever({ retriever: 'bm25' });
+    const before = await Promise.all(queries.map((q) => r1.retrieve(q, 5)));
+    await first.close();
+    const mtimes = async () => Promise.all(['manifest.json', 'bm25.bin'].map(async (f) => (await stat(join(dir, f))).mtimeMs));
+    const t0 = await mtimes();
+
+    const addSpy = vi.spyOn(Bm25Index.prototype, 'add');
+    try {
+      const second = await track(SiftIndex.open(dir));
+      const r2 = await second.retriever({ retriever: 'bm25' });
+      const after = await Promise.all(queries.map((q) => r2.retrieve(q, 5)));
+      expect(after).toEqual(before);
+      expect(addSpy).not.toHaveBeenCalled();
+      expect(await mtimes()).toEqual(t0);
+      expect(await second.stats()).toMatchObject({ documents: 34, chunks: 68, version: 2 });
+    } finally {
+      addSpy.mockRestore();
+    }
+  });
+
+  it('adds incrementally across calls and batches', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS.slice(0, 2), { chunker: sentences });
+    const res = await index.add(stream([...CORPUS.slice(2), ...more(20)]), { chunker: sentences, batchSize: 7 });
+    expect(res).toMatchObject({ added: 22, chunks: 44, generation: 3 });
+    expect(await index.stats()).toMatchObject({ documents: 24, chunks: 48, version: 3 });
+    const r = await index.retriever({ retriever: 'bm25' });
+    expect(ids(await r.retrieve('parrots', 3))).toEqual(['birds#1']);
+    expect(ids(await r.retrieve('purr', 3))).toEqual(['cats#0']);
+    expect(ids(await r.retrieve('topic4', 10))).toEqual(['extra-4#1', 'extra-9#1', 'extra-14#1', 'extra-19#1']);
+  });
+
+  it('replaces a document whose text changed and skips one whose sha256 did not', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    const r = await index.retriever({ retriever: 'bm25' });
+    const changed = { id: 'cats', text: 'Kittens chase yarn.', metadata: {} };
+    const res = await index.add([changed, CORPUS[1]!], { chunker: sentences });
+    expect(res).toMatchObject({ added: 0, replaced: 1, skipped: 1, chunks: 1, removedChunks: 2, committed: true });
+    expect(await index.stats()).toMatchObject({ documents: 4, chunks: 7 });
+    expect(await r.retrieve('purr', 3)).toEqual([]);
+    expect(ids(await r.retrieve('kittens', 3))).toEqual(['cats#0']);
+    expect(await index.getChunks(['cats#1'])).toEqual([]);
+
+    const again = await index.add([changed], { chunker: sentences });
+    expect(again).toMatchObject({ skipped: 1, committed: false, generation: 3 });
+    expect((await index.stats()).version).toBe(3);
+  });
+
+  it('rejects a document id given twice in one add, and duplicate chunk ids across documents', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await expect(index.add([CORPUS[0]!, CORPUS[0]!], { chunker: sentences })).rejects.toThrow(/"cats" appears twice/);
+    const clash: Chunker = {
+      name: sentences.name,
+      async *chunk(doc) {
+        yield { id: 'same', docId: doc.id, text: doc.text, start: 0, end: doc.text.length, tokenCount: 1, metadata: {} };
+      },
+    };
+    await expect(index.add(CORPUS.slice(0, 2), { chunker: clash })).rejects.toThrow(/Chunk id "same" .* already in the index/);
+    expect(await index.stats()).toMatchObject({ documents: 0, chunks: 0, version: 1 });
+  });
+
+  it('rejects a chunk that breaks the offset contract, naming chunker and document', async () => {
+    const index = await track(SiftIndex.create(dir));
+    const liar: Chunker = {
+      name: 'liar',
+      async *chunk(doc) {
+        yield { id: `${doc.id}#0`, docId: doc.id, text: 'not in the text', start: 0, end: 15, tokenCount: 3, metadata: {} };
+      },
+    };
+    await expect(index.add(CORPUS, { chunker: liar })).rejects.toSatisfy(
+      (e: unknown) => SiftError.isInstance(e) && e.code === 'E_BAD_INPUT' && /Chunker "liar" .* document "cats" .*source\.slice\(0, 15\)/.test(e.message),
+    );
+  });
+});
+
+describe('SiftIndex atomicity', () => {
+  it('a chunker that throws midway leaves the previous commit intact, in this instance and after reopening', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    const r = await index.retriever({ retriever: 'bm25' });
+    const queries = ['dog', 'airport', 'topic1'];
+    const before = await Promise.all(queries.map((q) => r.retrieve(q, 5)));
+    const docs = [{ ...CORPUS[0]!, text: 'Replaced cat text.' }, ...more(40)];
+    // batchSize 4 forces several LanceDB writes (and the replace's deletes) before the failure.
+    await expect(index.add(stream(docs), { chunker: failingOn('extra-30'), batchSize: 4 })).rejects.toThrow(/chunker exploded on extra-30/);
+    expect(await index.stats()).toMatchObject({ documents: 4, chunks: 8, version: 2 });
+    expect(await Promise.all(queries.map((q) => r.retrieve(q, 5)))).toEqual(before);
+    await index.close();
+
+    const reopened = await track(SiftIndex.open(dir));
+    expect(await reopened.stats()).toMatchObject({ documents: 4, chunks: 8, version: 2 });
+    const r2 = await reopened.retriever({ retriever: 'bm25' });
+    expect(await Promise.all(queries.map((q) => r2.retrieve(q, 5)))).toEqual(before);
+    expect(await reopened.lanceTable('chunks').countRows()).toBe(8);
+
+    // The next add starts from the committed state, not from the failed one's rows.
+    const res = await reopened.add(stream(docs), { chunker: sentences, batchSize: 4 });
+    expect(res).toMatchObject({ added: 40, replaced: 1, chunks: 81 });
+    expect(await reopened.stats()).toMatchObject({ documents: 44, chunks: 87, version: 3 });
+    expect(ids(await r2.retrieve('replaced', 3))).toEqual(['cats#0']);
+  });
+
+  it('an abort mid-add is E_ABORTED and commits nothing', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    const ac = new AbortController();
+    let seen = 0;
+    const res = index.add(stream(more(200)), {
+      chunker: sentences,
+      batchSize: 8,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.status === 'progress' && ++seen === 50) ac.abort(new Error('user pressed ctrl-c'));
+      },
+    });
+    await expect(res).rejects.toSatisfy((e: unknown) => SiftError.isInstance(e) && e.code === 'E_ABORTED');
+    expect(await index.stats()).toMatchObject({ documents: 4, chunks: 8, version: 2 });
+    const again = await track(SiftIndex.open(dir));
+    expect(await again.stats()).toMatchObject({ documents: 4, chunks: 8, version: 2 });
+  });
+
+  it('rolls a commit cut between its two renames forward on open', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS.slice(0, 2), { chunker: sentences });
+    const oldManifest = await readFile(join(dir, 'manifest.json'), 'utf8');
+    await index.add(CORPUS.slice(2), { chunker: sentences });
+    await index.close();
+    // State after "rename bm25.bin.next → bm25.bin" but before "rename manifest.json.next → manifest.json".
+    const newManifest = await readFile(join(dir, 'manifest.json'), 'utf8');
+    await writeFile(join(dir, 'manifest.json.next'), newManifest);
+    await writeFile(join(dir, 'manifest.json'), oldManifest);
+    const reopened = await track(SiftIndex.open(dir));
+    expect(await reopened.stats()).toMatchObject({ documents: 4, chunks: 8, version: 3 });
+    expect(await readFile(join(dir, 'manifest.json'), 'utf8')).toBe(newManifest);
+  });
+
+  it('refuses to add while another live process holds the writer lock, and takes over a stale lock', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await writeFile(join(dir, '.lock'), JSON.stringify({ pid: process.pid }));
+    await expect(index.add(CORPUS, { chunker: sentences })).rejects.toSatisfy(
+      (e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_LOCKED' && e.message.includes(`pid ${process.pid}`),
+    );
+    await writeFile(join(dir, '.lock'), JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    await expect(index.add(CORPUS, { chunker: sentences })).resolves.toMatchObject({ added: 4 });
+    expect((await readdir(dir)).includes('.lock')).toBe(false);
+  });
+});
+
+describe('SiftIndex errors', () => {
+  it('open: a missing index is E_INDEX_MISSING naming the path', async () => {
+    await expect(SiftIndex.open(dir)).rejects.toSatisfy(
+      (e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_MISSING' && e.message.includes(join(dir, 'manifest.json')),
+    );
+  });
+
+  it('open: a corrupt manifest is E_INDEX_CORRUPT naming the file and the problem', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.close();
+    const path = join(dir, 'manifest.json');
+    const good = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, '{"format": "sift-index", ');
+    await expect(SiftIndex.open(dir)).rejects.toSatisfy(
+      (e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_CORRUPT' && e.message.includes(path) && /not valid JSON/.test(e.message),
+    );
+    await writeFile(path, JSON.stringify({ ...good, counts: { documents: -1, chunks: 0 } }));
+    await expect(SiftIndex.open(dir)).rejects.toThrow(/manifest.json is invalid[\s\S]*counts\.documents/);
+    await writeFile(path, JSON.stringify({ ...good, formatVersion: 99 }));
+    await expect(SiftIndex.open(dir)).rejects.toThrow(/format version 99; this build of Sift reads version 1/);
+  });
+
+  it('open: a bm25.bin from another generation is E_INDEX_CORRUPT', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    await index.close();
+    await writeFile(join(dir, 'bm25.bin'), Bm25Index.create().toBytes(9));
+    await expect(SiftIndex.open(dir)).rejects.toSatisfy(
+      (e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_CORRUPT' && /generation 9 but .*expects 2/.test(e.message),
+    );
+  });
+
+  it('create: an existing index is an error unless ifExists says open or overwrite', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    await index.close();
+    await expect(SiftIndex.create(dir)).rejects.toThrow(/already exists/);
+    const opened = await track(SiftIndex.create(dir, { ifExists: 'open' }));
+    expect((await opened.stats()).chunks).toBe(8);
+    await opened.close();
+    const fresh = await track(SiftIndex.create(dir, { ifExists: 'overwrite' }));
+    expect(await fresh.stats()).toMatchObject({ documents: 0, chunks: 0, version: 1 });
+  });
+
+  it('validates options with E_BAD_CONFIG naming the key', async () => {
+    await expect(SiftIndex.create(dir, { bm25: { k1: -1 } })).rejects.toThrow(/bm25\.k1/);
+    const index = await track(SiftIndex.create(dir));
+    await expect(index.add(CORPUS, { chunker: {} as Chunker })).rejects.toThrow(/chunker/);
+    await expect(index.add(CORPUS, { chunker: { ...sentences, name: 'other' } })).resolves.toBeTruthy();
+    await expect(index.add(CORPUS, { chunker: sentences })).rejects.toThrow(/built with chunker "other", not "test-sentences"/);
+    await expect(index.retriever({ retriever: 'bm25', stem: false })).rejects.toThrow(/built with BM25 stem=true/);
+  });
+
+  it('close is idempotent; use after close is E_CLOSED; await using disposes', async () => {
+    const index = await SiftIndex.create(dir);
+    const r = await index.retriever({ retriever: 'bm25' });
+    expect(index.isOpen()).toBe(true);
+    await index.close();
+    await index.close();
+    expect(index.isOpen()).toBe(false);
+    await expect(index.stats()).rejects.toSatisfy((e: unknown) => SiftError.isInstance(e) && e.code === 'E_CLOSED');
+    await expect(r.retrieve('x', 1)).rejects.toSatisfy((e: unknown) => SiftError.isInstance(e) && e.code === 'E_CLOSED');
+    {
+      await using again = await SiftIndex.open(dir);
+      expect(again.isOpen()).toBe(true);
+    }
+  });
+});
+
+describe('SiftIndex with an embedder and extensions', () => {
+  it('writes the vector column, records the embedder, and refuses another one', async () => {
+    const index = await track(SiftIndex.create(dir));
+    const embedder = letterEmbedder();
+    await index.add(CORPUS, { chunker: sentences, embedder, batchSize: 3 });
+    expect((await index.stats()).embedder).toEqual({ id: 'letters-8', dim: 8 });
+    const table = index.lanceTable('chunks');
+    const [probe] = await embedder.embed(['Dogs bark at strangers.']);
+    const nearest = await table.vectorSearch(probe!).limit(1).select(['id']).toArray();
+    expect(nearest[0].id).toBe('dogs#0');
+    await expect(index.add(more(1), { chunker: sentences, embedder: letterEmbedder('other', 8) })).rejects.toThrow(
+      /built with embedder "letters-8" \(dim 8\), not "other"/,
+    );
+    await expect(index.add(more(1), { chunker: sentences })).rejects.toThrow(/pass that embedder/);
+  });
+
+  it('refuses an embedder on an index that already has chunks without vectors', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add(CORPUS, { chunker: sentences });
+    await expect(index.add(more(1), { chunker: sentences, embedder: letterEmbedder() })).rejects.toThrow(/8 chunks without vectors/);
+  });
+
+  it('calls extensions per batch with vectors and removed ids, commits them, and aborts them on failure', async () => {
+    const calls: string[] = [];
+    const ext: IndexExtension = {
+      name: 'recorder',
+      async onBatch(chunks, vectors, ctx) {
+        calls.push(`batch ${chunks.length} vec=${vectors?.length ?? 'none'} removed=${ctx.removedChunkIds.join('|')} gen=${ctx.generation}`);
+      },
+      async commit(d) {
+        calls.push(`commit ${d === dir}`);
+      },
+      async abort() {
+        calls.push('abort');
+      },
+    };
+    const index = await track(SiftIndex.create(dir, { embedder: { id: 'letters-8', dim: 8 } }));
+    const embedder = letterEmbedder();
+    await index.add(CORPUS, { chunker: sentences, embedder, extensions: [ext], batchSize: 5 });
+    expect(calls).toEqual(['batch 5 vec=5 removed= gen=2', 'batch 3 vec=3 removed= gen=2', 'commit true']);
+    expect(index.manifest.extensions).toEqual({ recorder: { generation: 2 } });
+    calls.length = 0;
+    await index.add([{ id: 'dogs', text: 'Wolves howl.', metadata: {} }], { chunker: sentences, embedder, extensions: [ext] });
+    expect(calls).toEqual(['batch 1 vec=1 removed=dogs#0|dogs#1 gen=3', 'commit true']);
+    calls.length = 0;
+    await expect(index.add(more(3), { chunker: failingOn('extra-2'), embedder, extensions: [ext], batchSize: 2 })).rejects.toThrow();
+    expect(calls.at(-1)).toBe('abort');
+    expect(calls).not.toContain('commit true');
+  });
+});
+
+describe('SiftIndex.optimize', () => {
+  it('compacts and prunes LanceDB versions, keeping results and counts', async () => {
+    const index = await track(SiftIndex.create(dir));
+    for (let i = 0; i < 4; i++) await index.add(more(10).map((d) => ({ ...d, id: `${d.id}-${i}` })), { chunker: sentences, batchSize: 5 });
+    const r = await index.retriever({ retriever: 'bm25' });
+    const before = await r.retrieve('topic2 filler', 8);
+    const versionsBefore = (await index.lanceTable('chunks').listVersions()).length;
+    await index.optimize();
+    expect(await index.stats()).toMatchObject({ documents: 40, chunks: 80, version: 6 });
+    expect(await r.retrieve('topic2 filler', 8)).toEqual(before);
+    const reopened = await track(SiftIndex.open(dir));
+    expect((await reopened.lanceTable('chunks').listVersions()).length).toBeLessThan(versionsBefore);
+    expect(await (await reopened.retriever({ retriever: 'bm25' })).retrieve('topic2 filler', 8)).toEqual(before);
+  });
+});
