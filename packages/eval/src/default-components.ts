@@ -1,8 +1,9 @@
 import * as core from '@sift/core';
 import * as chunkers from '@sift/chunkers';
+import { createSegmenter } from '@sift/chunkers';
 import { createRetriever } from '@sift/retrievers';
 import { createSelector } from '@sift/selectors';
-import { SiftError, type Chunker, type Segmenter } from '@sift/core';
+import { SiftError, type Chunker } from '@sift/core';
 import type { EvalComponents } from './eval-components.js';
 import type { TokenCounter } from './datasets/niah.js';
 
@@ -28,9 +29,10 @@ export function defaultComponents(): EvalComponents {
     createChunker: async (config) => (await factory(chunkers, 'createChunker', '@sift/chunkers')(typeof config === 'string' ? { chunker: config } : config)) as Chunker,
     createRetriever: (spec, chunks, deps) => createRetriever(retrieverSpec(spec) as never, chunks, deps),
     createSelector: (spec) => createSelector(spec as never),
-    createSegmenter: async (spec, deps) => {
-      const [name, opts] = typeof spec === 'string' ? [spec, {}] : [String((spec as { name?: unknown }).name), spec];
-      return (await factory(chunkers, 'createSegmenter', '@sift/chunkers')(name, opts, deps)) as Segmenter;
+    createSegmenter: (spec, deps) => {
+      if (typeof spec === 'string') return createSegmenter(spec, {}, deps);
+      const { name, ...options } = spec as { name?: unknown };
+      return createSegmenter(String(name), options, deps);
     },
     createEmbedder: (name) => core.createEmbedder(name),
     tokenizer: () => (counter ??= Promise.resolve(factory(core, 'createTokenizer', '@sift/core')('cl100k')) as Promise<TokenCounter>),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { SiftError, type Embedder, type RunOptions } from '@sift/core';
+import { DEFAULT_EMBEDDER, SiftError, type Embedder, type RunOptions } from '@sift/core';
+import { EMBEDDING_SEGMENTERS } from '@sift/chunkers';
 import { loadBeir } from './datasets/beir.js';
 import { loadChoi } from './datasets/choi.js';
 import { resolveDatasetsDir } from './datasets/datasets-dir.js';
@@ -81,7 +82,10 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
   const run: RunOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) };
   let embedder: Embedder | undefined;
   try {
-    if (cfg.pipeline.embedder !== undefined) embedder = await components.createEmbedder(cfg.pipeline.embedder);
+    const segName = typeof cfg.pipeline.segmenter === 'string' ? cfg.pipeline.segmenter : (cfg.pipeline.segmenter as { name?: unknown } | undefined)?.name;
+    // Embedding segmenters get the default offline embedder when none is named.
+    const embedderName = cfg.pipeline.embedder ?? (task === 'segmentation' && typeof segName === 'string' && (EMBEDDING_SEGMENTERS as ReadonlySet<string>).has(segName) ? DEFAULT_EMBEDDER : undefined);
+    if (embedderName !== undefined) embedder = await components.createEmbedder(embedderName);
     const withEmbedder = embedder ? { embedder } : {};
     let body: Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>;
     if (task === 'segmentation') {
