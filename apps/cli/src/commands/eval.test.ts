@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveDatasetsDir } from '@sift/eval';
+import { runCli } from '../testing.js';
+import { tokenLengthArg } from './eval.js';
+
+const choiPresent = existsSync(join(resolveDatasetsDir(), 'choi'));
+if (!choiPresent) console.warn('[skip] ../shared/datasets/choi is absent: the sift eval segmentation CLI test is skipped');
+
+describe('sift eval', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sift-eval-cli-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!choiPresent)('segmentation on choi writes the three reports and prints Pk and WindowDiff', async () => {
+    const out = join(dir, 'seg');
+    const r = await runCli(['eval', '--dataset', 'choi:1/3-11', '--segmenter', 'baseline:none', '--out', out]);
+    expect(r.stderr).not.toMatch(/sift: E_/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/pk\s+0\.46/);
+    expect(r.stdout).toMatch(/windowdiff\s+0\.46/);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { dataset: string; n: number; metrics: Record<string, number> };
+    expect(report).toMatchObject({ dataset: 'choi:1/3-11', n: 50 });
+    expect(Object.keys(report.metrics)).toEqual(expect.arrayContaining(['pk', 'windowdiff']));
+    expect(existsSync(join(out, 'report.md'))).toBe(true);
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('<svg');
+    // Progress goes to stderr as lines when not on a TTY.
+    expect(r.stderr).toMatch(/eval: \d+/);
+
+    const again = await runCli(['eval', '--dataset', 'choi:1/3-11', '--segmenter', 'baseline:all', '--out', join(dir, 'all')]);
+    expect(again.code).toBe(0);
+    const cmp = await runCli(['eval', '--compare', join(out, 'report.json'), join(dir, 'all', 'report.json')]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.stdout).toMatch(/^pk\s+0\.460\s+0\.540\s+\+0\.0[78]\d$/m);
+    expect(cmp.stdout).toMatch(/^windowdiff\s+0\.460\s+1\.000\s+\+0\.540$/m);
+  });
+
+  it('usage errors exit 2 with one line', async () => {
+    const noOut = await runCli(['eval', '--dataset', 'hotpotqa-100']);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/^sift: E_BAD_CONFIG: sift eval needs --out <dir>/);
+    const one = await runCli(['eval', '--compare', 'a.json']);
+    expect(one.code).toBe(2);
+    const badTask = await runCli(['eval', '--dataset', 'x', '--task', 'nope', '--out', dir]);
+    expect(badTask.code).toBe(2);
+  });
+
+  it('a missing dataset is one line naming the file and where to get it', async () => {
+    const r = await runCli(['eval', '--dataset', 'squad2', '--datasets-dir', join(dir, 'none'), '--out', join(dir, 'o')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('sift:'))).toEqual([
+      expect.stringMatching(/^sift: E_DATASET_MISSING: Dataset file not found: .*squad2-dev-extract\/dev-v2\.0\.json\. .*squad2controlled/),
+    ]);
+  });
+});
+
+describe('tokenLengthArg', () => {
+  it('reads 4k as 4096 and plain numbers as they are', () => {
+    expect(tokenLengthArg('4k,16k,64k')).toEqual([4096, 16384, 65536]);
+    expect(tokenLengthArg('1000')).toEqual([1000]);
+    expect(() => tokenLengthArg('4m')).toThrow(/4m/);
+  });
+});
