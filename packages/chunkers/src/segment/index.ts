@@ -8,9 +8,12 @@ export { PairClassifierSegmenter, PairClassifierOptionsSchema, type PairClassifi
 export { DEFAULT_PAIR_MODEL_DIR, PairModelConfigSchema, loadPairModel, savePairModel, type PairModelConfig } from './pair-model-files.js';
 export { pairFeatures, pairProbabilities, encodeWeights, decodeWeights, type PairMlpWeights } from './pair-mlp.js';
 export { trainPairMlp, pairAccuracy, type TrainPairMlpOptions, type PairExamples } from './train-pair-mlp.js';
+export { trainPairSegmenter, type TrainPairSegmenterOptions, type TrainPairSegmenterReport } from './train-pair-segmenter.js';
 export { buildPairDataset, type PairCorpusDoc, type SentencePair, type PairDatasetOptions } from './pair-dataset.js';
 export { embedSentences, type VectorSegmenter } from './vector-segmenter.js';
 export { windowSimilarity } from './window-similarity.js';
 export { savitzkyGolay } from './savitzky-golay.js';
 export { depthScores } from './depth-scores.js';
 export { ENGLISH_STOPWORDS } from './stopwords-en.js';
+export { SegmentChunker, SegmentChunkerOptionsSchema, createSegmentChunker, type SegmentChunkerOptions } from './segment-chunker.js';
+export { sentenceSpans, type SentenceSpan } from './sentence-spans.js';

@@ -16,6 +16,11 @@ export const TextTilingOptionsSchema = z
     /** HC: cutoff mean − sd/2 (NLTK default); LC: mean − sd. */
     cutoff: z.enum(['HC', 'LC']).default('HC'),
     /**
+     * Depth a gap needs on top of the cutoff. 0 is NLTK: its relative cutoff finds boundaries in any text whose
+     * depths vary at all, even one topic; a floor such as 0.05 stops that.
+     */
+    minDepth: z.number().min(0).default(0),
+    /**
      * How a pseudo-sentence gap finds its place in the text before snapping to the nearest sentence boundary.
      * 'nltk' counts whitespace-separated words as NLTK's _normalize_boundaries does (gap g ≈ word max(g, 1)·w);
      * 'offset' uses the start of the first word after the gap.
@@ -86,7 +91,7 @@ export class TextTilingSegmenter implements Segmenter {
     let gaps: number[];
     if (k === undefined) {
       const { mean, std } = meanStd(depth);
-      gaps = pickDeepGaps(depth, o.cutoff === 'LC' ? mean - std : mean - std / 2);
+      gaps = pickDeepGaps(depth, Math.max(o.cutoff === 'LC' ? mean - std : mean - std / 2, o.minDepth));
     } else {
       // Known k: deepest gaps first (same 4-gap suppression), then the rest by depth, until k−1 distinct
       // sentence boundaries.
