@@ -53,7 +53,7 @@ export async function runRetrievalTask(input: RetrievalTaskInput, opts: RunOptio
   const selector: Selector | undefined = pipeline.selector === undefined ? undefined : components.createSelector(pipeline.selector);
   const budgets: Array<number | undefined> = selector ? (pipeline.budgets?.length ? pipeline.budgets : [undefined]) : [];
 
-  const ks = [...new Set([...input.ks, 2, 5, 10, pipeline.k])].sort((a, b) => a - b);
+  const ks = [...new Set([...input.ks, 1, 2, 5, 10, pipeline.k])].sort((a, b) => a - b);
   const maxK = ks[ks.length - 1]!;
   const perK = new Map<number, { recall: Array<number | undefined>; allGold: Array<number | undefined>; aic: Array<number | undefined>; tokens: number[] }>();
   for (const k of ks) perK.set(k, { recall: [], allGold: [], aic: [], tokens: [] });
