@@ -22,7 +22,6 @@ export interface Analyzer {
 }
 
 const STEM_CACHE_MAX = 200_000;
-const POSSESSIVE_RE = /['’]s$/;
 const CURLY_APOSTROPHE_RE = /’/g;
 
 /** Builds an analyzer: lowercase, Unicode word split, English possessive removal, stop words, Porter stems. */
@@ -55,7 +54,9 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       forEachWord(text, (raw) => {
         let w = raw.toLowerCase();
         if (w.includes('’')) w = w.replace(CURLY_APOSTROPHE_RE, "'");
-        if (w.length > 2 && POSSESSIVE_RE.test(w)) w = w.slice(0, -2);
+        // English possessive: drop a final "'s" (the apostrophe is normalised above).
+        const n = w.length;
+        if (n > 2 && w.charCodeAt(n - 1) === 0x73 && w.charCodeAt(n - 2) === 0x27) w = w.slice(0, -2);
         if (stop.has(w)) return;
         out.push(opts.stem ? stem(w) : w);
       });
