@@ -3,12 +3,14 @@ import { packageVersion, cliPackageDir } from './package-versions.js';
 import type { CliContext } from './cli-context.js';
 import { benchCommand } from './commands/bench.js';
 import { doctorCommand } from './commands/doctor.js';
+import { evalCommand } from './commands/eval.js';
+import { queryCommand } from './commands/query.js';
 import { trainCommand } from './commands/train.js';
 
 /** A command file exports one factory of this shape; adding a command is one line in `COMMANDS`. */
 export type CommandFactory = (ctx: CliContext) => Command;
 
-const COMMANDS: readonly CommandFactory[] = [doctorCommand, benchCommand, trainCommand];
+const COMMANDS: readonly CommandFactory[] = [queryCommand, evalCommand, trainCommand, doctorCommand, benchCommand];
 
 /** A fresh commander program per run (commander keeps parse state on the instance). */
 export function createProgram(ctx: CliContext): Command {
