@@ -43,6 +43,8 @@ export interface SubsetSummary {
   windowdiff: number;
   pk_no_boundaries: number;
   pk_all_boundaries: number;
+  /** Pk published for this range in Choi's Table.txt (see CHOI_PUBLISHED_PK), when known. */
+  published?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -8,3 +8,4 @@ export { loadChoi, parseChoiRef, resolveChoiSubsets, type ChoiDocument } from '.
 export { loadHaystack, type HaystackSource } from './haystack.js';
 export { generateNiah, NiahOptionsSchema, type NiahOptions, type NiahSample, type TokenCounter } from './niah.js';
 export { seededRandom } from './seeded-random.js';
+export { CHOI_PUBLISHED_PK, choiPublishedPk } from './choi-published.js';

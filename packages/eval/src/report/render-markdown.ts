@@ -25,7 +25,16 @@ export function renderMarkdown(r: EvalReport): string {
     s.push('## NIAH accuracy (rows: depth %, columns: length in tokens)', '', table(['depth \\ length', ...lengths.map(String)], depths.map((d) => [String(d), ...lengths.map((l) => formatMetric('a', at.get(`${d}|${l}`)))])), '');
   }
   if (r.subsets?.length) {
-    s.push('## Subsets', '', table(['subset', 'n', 'Pk', 'WindowDiff', 'Pk no boundaries', 'Pk all boundaries'], r.subsets.map((x) => [x.subset, String(x.n), formatMetric('p', x.pk), formatMetric('p', x.windowdiff), formatMetric('p', x.pk_no_boundaries), formatMetric('p', x.pk_all_boundaries)])), '');
+    const pub = (x: { published?: Readonly<Record<string, number>> }, k: string) => formatMetric('p', x.published?.[k]);
+    s.push(
+      '## Subsets',
+      '',
+      table(
+        ['subset', 'n', 'Pk', 'WindowDiff', 'Pk no boundaries', 'Pk all boundaries', 'Table.txt: C99 known k', 'C99 unknown k', 'TextTiling', 'no boundaries'],
+        r.subsets.map((x) => [x.subset, String(x.n), formatMetric('p', x.pk), formatMetric('p', x.windowdiff), formatMetric('p', x.pk_no_boundaries), formatMetric('p', x.pk_all_boundaries), pub(x, 'c99_known_k'), pub(x, 'c99_unknown_k'), pub(x, 'texttiling'), pub(x, 'no_boundaries')]),
+      ),
+      '',
+    );
   }
   if (r.baselines) {
     s.push('## Reference checks', '', table(['hypothesis', 'Pk', 'WindowDiff'], Object.entries(r.baselines).map(([k, v]) => [k.replace(/_/g, ' '), formatMetric('p', v.pk), formatMetric('p', v.windowdiff)])), '');

@@ -1,5 +1,6 @@
 import { notifyProgress, throwIfAborted, type RunOptions, type Segmenter } from '@sift/core';
 import type { ChoiDocument } from '../datasets/choi.js';
+import { choiPublishedPk } from '../datasets/choi-published.js';
 import type { EvalReport, SegmentationDocument, SubsetSummary } from '../eval-report.js';
 import { boundariesFromStarts, defaultWindow, pk, windowDiff } from '../metrics/segmentation.js';
 import { meanDefined } from '../metrics/summary.js';
@@ -64,14 +65,18 @@ export async function runSegmentationTask(input: SegmentationTaskInput, opts: Ru
     bySubset.set(d.subset, s);
     notifyProgress(opts.onProgress, { status: 'progress', done: docs.length, ...(input.total !== undefined ? { total: input.total } : {}), unit: 'documents' });
   }
-  const subsets: SubsetSummary[] = [...bySubset].map(([subset, s]) => ({
-    subset,
-    n: s.pk.length,
-    pk: meanDefined(s.pk),
-    windowdiff: meanDefined(s.wd),
-    pk_no_boundaries: meanDefined(s.none),
-    pk_all_boundaries: meanDefined(s.all),
-  }));
+  const subsets: SubsetSummary[] = [...bySubset].map(([subset, s]) => {
+    const published = choiPublishedPk(subset);
+    return {
+      subset,
+      n: s.pk.length,
+      pk: meanDefined(s.pk),
+      windowdiff: meanDefined(s.wd),
+      pk_no_boundaries: meanDefined(s.none),
+      pk_all_boundaries: meanDefined(s.all),
+      ...(published ? { published } : {}),
+    };
+  });
   return {
     task: 'segmentation',
     n: docs.length,
