@@ -13,7 +13,7 @@ import {
 } from '@sift/core';
 import { z } from 'zod';
 import type { Bm25Index } from '../bm25/bm25-index.js';
-import { sqlIn, type Connection, type Table } from './_lance.js';
+import { loadLance, sqlIn, type Connection, type Table } from './_lance.js';
 import type { IndexExtension } from './index-extension.js';
 import {
   CHUNKS_TABLE,
@@ -122,6 +122,15 @@ export class IndexWriter {
 
   private get addedColumn(): boolean {
     return this.opts.embedderInfo !== null && this.base.embedder === null;
+  }
+
+  /**
+   * Keeps a BTREE index on `chunks.id` once the table is big enough for a scan to cost more than the
+   * index (a query fetches its top-k rows by id: about 22 ms → 5 ms at 100k chunks), and rebuilds it when
+   * adds have left many rows unindexed (LanceDB still scans those, so results stay exact either way).
+   */
+  async ensureIdIndex(): Promise<void> {
+    await ensureIdIndex(this.chunks);
   }
 
   /** The tables as written so far (their versions and row counts), for the commit. */
@@ -304,6 +313,21 @@ export async function tablesState(tables: WriteTables): Promise<TablesState> {
 export function closeTables(tables: WriteTables): void {
   tables.documents.close();
   tables.chunks.close();
+}
+
+const ID_INDEX_MIN_ROWS = 10_000;
+const ID_INDEX_STALE_FRACTION = 0.2;
+
+export async function ensureIdIndex(chunks: Table): Promise<void> {
+  const rows = await chunks.countRows();
+  if (rows < ID_INDEX_MIN_ROWS) return;
+  const existing = (await chunks.listIndices()).find((i) => i.columns.length === 1 && i.columns[0] === 'id');
+  if (existing) {
+    const stats = await chunks.indexStats(existing.name);
+    if (stats && stats.numUnindexedRows <= ID_INDEX_STALE_FRACTION * stats.numIndexedRows) return;
+  }
+  const { Index } = await loadLance();
+  await chunks.createIndex('id', { config: Index.btree(), replace: true });
 }
 
 function json(value: unknown, what: string): string {

@@ -410,3 +410,20 @@ describe('SiftIndex.optimize', () => {
     expect(await (await reopened.retriever({ retriever: 'bm25' })).retrieve('topic2 filler', 8)).toEqual(before);
   });
 });
+
+describe('SiftIndex id index', () => {
+  it('builds a BTREE index on chunks.id past 10k chunks, and lookups stay exact', async () => {
+    const index = await track(SiftIndex.create(dir));
+    const docs = Array.from({ length: 101 }, (_, d) => ({
+      id: `d${d}`,
+      text: Array.from({ length: 100 }, (_, s) => `w${d}x${s} common.`).join(' '),
+      metadata: {},
+    }));
+    await index.add(docs, { chunker: sentences, batchSize: 4096 });
+    const indices = await index.lanceTable('chunks').listIndices();
+    expect(indices.map((i) => [i.columns, i.indexType])).toEqual([[['id'], 'BTree']]);
+    const r = await index.retriever({ retriever: 'bm25' });
+    expect(ids(await r.retrieve('w77x3', 3))).toEqual(['d77#3']);
+    expect(ids(await index.getChunks(['d100#99', "d0#0"]))).toEqual(['d100#99', 'd0#0']);
+  });
+});

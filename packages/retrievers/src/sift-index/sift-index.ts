@@ -9,7 +9,7 @@ import { lanceVersion, loadLance, sqlIn, type Connection, type Table } from './_
 import { commitIndexFiles, recoverCommit, removeStaleCommitFiles } from './commit-files.js';
 import { acquireIndexLock } from './index-lock.js';
 import { createIndexRetriever } from './index-retriever.js';
-import { closeTables, IndexWriter, openWriteTables, tablesState, type TablesState } from './index-writer.js';
+import { closeTables, ensureIdIndex, IndexWriter, openWriteTables, tablesState, type TablesState } from './index-writer.js';
 import { CHUNK_COLUMNS, chunkFromRow, CHUNKS_TABLE, chunksSchema, DOCUMENTS_TABLE, documentsSchema } from './lance-tables.js';
 import {
   BM25_FILE,
@@ -242,6 +242,7 @@ export class SiftIndex implements AsyncDisposable {
           // Drop history older than now (the committed version included; the compacted one replaces it).
           await tables.documents.optimize({ cleanupOlderThan: new Date() });
           await tables.chunks.optimize({ cleanupOlderThan: new Date() });
+          await ensureIdIndex(tables.chunks);
           await this.commit(st, await tablesState(tables), st.bm25, st.manifest.chunker, st.manifest.embedder, []);
         } finally {
           closeTables(tables);
@@ -308,6 +309,7 @@ export class SiftIndex implements AsyncDisposable {
       await writer.writeAll(docs);
       const result = { ...writer.counts, generation: base.generation, committed: false };
       if (!writer.changed) return result;
+      await writer.ensureIdIndex();
       for (const ext of opts.extensions) await ext.commit(this.dir);
       await this.commit(st, await writer.state(), bm25, chunker, embedderInfo, opts.extensions.map((e) => e.name));
       committed = true;
