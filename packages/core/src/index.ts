@@ -18,6 +18,8 @@ export type {
   Embedder,
   CausalLM,
   GenerateOptions,
+  TokenLogprobModel,
+  TokenLogprobsOptions,
   Retriever,
   Reranker,
   Selection,

@@ -51,20 +51,42 @@ export interface Embedder {
 
 export interface GenerateOptions extends RunOptions {
   maxTokens?: number;
+  /** 0 (the default) decodes greedily. */
   temperature?: number;
   stop?: string[];
+  /** Seed of the sampler when temperature > 0 (same seed, same text). */
+  seed?: number;
+  /** Wrap the prompt as one user turn of the tokenizer's chat template; defaults to true when the model has one. */
+  chat?: boolean;
 }
 
-export interface CausalLM {
+/** How `tokenLogprobs` walks a text longer than one pass. */
+export interface TokenLogprobsOptions extends RunOptions {
+  /** Most tokens in one pass (defaults to the model's own window, at most its context length). */
+  window?: number;
+  /** New tokens scored per pass after the first; each keeps `window - stride` tokens of context (default window/2). */
+  stride?: number;
+}
+
+/**
+ * What perplexity-based chunking needs from a language model: per-token log-probabilities over one tokenizer's ids.
+ * Causal LMs and the Kneser–Ney n-gram LM both implement it.
+ */
+export interface TokenLogprobModel {
   readonly id: string;
+  /** Most tokens one pass sees; `Infinity` for models without a limit (n-gram LMs). */
   readonly contextLength: number;
+  readonly vocabSize: number;
   tokenize(text: string): number[];
   decode(ids: number[]): string;
   /** log p(token_i | tokens_<i) for i ≥ 1 (index 0 has no context and is NaN). */
-  tokenLogprobs(input: string | number[], opts?: RunOptions & { window?: number }): Promise<Float32Array>;
+  tokenLogprobs(input: string | number[], opts?: TokenLogprobsOptions): Promise<Float32Array>;
   /** Log-probabilities over the vocabulary for the token after `prompt`. */
   nextTokenLogprobs(prompt: string | number[], opts?: RunOptions): Promise<Float32Array>;
-  /** Last layer's attention probabilities summed over heads, row-major (L × L). */
+}
+
+export interface CausalLM extends TokenLogprobModel {
+  /** Last layer's attention probabilities summed over heads, row-major (L × L); each row sums to the head count. */
   lastLayerAttention(ids: number[], opts?: RunOptions): Promise<Float32Array>;
   generate(prompt: string, opts?: GenerateOptions): Promise<string>;
   close?(): Promise<void>;
