@@ -33,6 +33,20 @@ export interface StringTable {
   offsets: Uint32Array;
 }
 
+/** The i-th string of a table. */
+export const tableAt = (t: StringTable, i: number): string => t.blob.substring(t.offsets[i]!, t.offsets[i + 1]!);
+
+/** Packs strings into a table. */
+export function tableOf(strings: readonly string[]): StringTable {
+  const offsets = new Uint32Array(strings.length + 1);
+  let n = 0;
+  strings.forEach((s, i) => {
+    n += s.length;
+    offsets[i + 1] = n;
+  });
+  return { blob: strings.join(''), offsets };
+}
+
 export interface Bm25Snapshot {
   generation: number;
   options: ResolvedBm25Options;

@@ -3,8 +3,9 @@ import { SiftError } from '@sift/core';
 import { z } from 'zod';
 import { writeFileAtomic } from '../atomic-write.js';
 import { createAnalyzer, type Analyzer } from './analyzer.js';
-import { decodeBm25, encodeBm25, type Bm25Snapshot, type StringTable } from './bm25-format.js';
+import { decodeBm25, encodeBm25, tableAt, tableOf, type Bm25Snapshot, type StringTable } from './bm25-format.js';
 import { Bm25OptionsSchema, Bm25ParamsSchema, type Bm25Options, type Bm25Params, type ResolvedBm25Options } from './bm25-options.js';
+import { grow, Postings } from './postings.js';
 import { TopK } from './top-k.js';
 
 /** One BM25 hit: the row (insertion order among live rows), the id given at `add`, and the score. */
@@ -21,25 +22,6 @@ export interface Bm25Stats {
   postings: number;
   totalLength: number;
   avgLength: number;
-}
-
-const tableAt = (t: StringTable, i: number): string => t.blob.substring(t.offsets[i]!, t.offsets[i + 1]!);
-
-function tableOf(strings: readonly string[]): StringTable {
-  const offsets = new Uint32Array(strings.length + 1);
-  let n = 0;
-  strings.forEach((s, i) => {
-    n += s.length;
-    offsets[i + 1] = n;
-  });
-  return { blob: strings.join(''), offsets };
-}
-
-function grow<T extends Uint32Array | Float64Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 16));
-  b.set(a);
-  return b;
 }
 
 /**
@@ -74,17 +56,7 @@ export class Bm25Index {
   private termList: string[] | null = null;
   private termIds: Map<string, number> | null = null;
 
-  // CSR postings for term ids < csrTerms.
-  private csrTerms = 0;
-  private postOffsets: Uint32Array = new Uint32Array(1);
-  private postRows: Uint32Array = new Uint32Array(0);
-  private postTfs: Uint16Array | Uint32Array = new Uint32Array(0);
-
-  // Pending (term, row, tf) triples not yet merged into CSR; rows ascend.
-  private pLen = 0;
-  private pTerm: Uint32Array = new Uint32Array(0);
-  private pRow: Uint32Array = new Uint32Array(0);
-  private pTf: Uint32Array = new Uint32Array(0);
+  private post: Postings;
 
   // Query scratch, reused (search is synchronous, so it is never shared between two calls).
   private acc: Float64Array = new Float64Array(0);
@@ -101,11 +73,9 @@ export class Bm25Index {
       this.totalLen = snapshot.totalLength;
       this.frozenIds = snapshot.ids;
       this.frozenTerms = snapshot.terms;
-      this.csrTerms = snapshot.terms.offsets.length - 1;
-      this.postOffsets = snapshot.postOffsets;
-      this.postRows = snapshot.postRows;
-      this.postTfs = snapshot.postTfs;
+      this.post = new Postings(snapshot.postOffsets, snapshot.postRows, snapshot.postTfs);
     } else {
+      this.post = new Postings();
       this.docLens = new Uint32Array(0);
       this.idList = [];
       this.idRows = new Map();
@@ -167,10 +137,7 @@ export class Bm25Index {
       d.set(this.dead);
       this.dead = d;
     }
-    const need = this.pLen + tf.size;
-    this.pTerm = grow(this.pTerm, need);
-    this.pRow = grow(this.pRow, need);
-    this.pTf = grow(this.pTf, need);
+    this.post.reserve(tf.size);
     for (const [term, count] of tf) {
       let t = this.termIds!.get(term);
       if (t === undefined) {
@@ -178,10 +145,7 @@ export class Bm25Index {
         this.termList!.push(term);
         this.termIds!.set(term, t);
       }
-      this.pTerm[this.pLen] = t;
-      this.pRow[this.pLen] = row;
-      this.pTf[this.pLen] = count;
-      this.pLen++;
+      this.post.append(t, row, count);
     }
     this.norms = null;
     return row;
@@ -224,11 +188,11 @@ export class Bm25Index {
     this.settle();
     // Terms whose rows were all removed linger in the editable dictionary; count only live ones.
     let terms = 0;
-    for (let t = 0; t < this.csrTerms; t++) if (this.postOffsets[t + 1]! > this.postOffsets[t]!) terms++;
+    for (let t = 0; t < this.post.terms; t++) if (this.post.df(t) > 0) terms++;
     return {
       rows: this.rowCount,
       terms,
-      postings: this.postRows.length,
+      postings: this.post.rows.length,
       totalLength: this.totalLen,
       avgLength: this.rowCount === 0 ? 0 : this.totalLen / this.rowCount,
     };
@@ -238,7 +202,7 @@ export class Bm25Index {
   docFreq(term: string): number {
     this.settle();
     const t = this.lookup(term);
-    return t < 0 ? 0 : this.postOffsets[t + 1]! - this.postOffsets[t]!;
+    return t < 0 ? 0 : this.post.df(t);
   }
 
   /**
@@ -262,7 +226,8 @@ export class Bm25Index {
       this.acc = new Float64Array(n);
       this.touched = new Uint32Array(n);
     }
-    const { acc, touched, postOffsets, postRows, postTfs } = this;
+    const { acc, touched } = this;
+    const { offsets: postOffsets, rows: postRows, tfs: postTfs } = this.post;
     let nTouched = 0;
     // Term ids ascend so the summation order, and hence the float result, is fixed for a given query.
     for (const [t, count] of [...qtf].sort((x, y) => x[0] - y[0])) {
@@ -300,7 +265,7 @@ export class Bm25Index {
 
   private snapshot(generation: number): Bm25Snapshot {
     this.settle();
-    const nTerms = this.termList ? this.termList.length : this.csrTerms;
+    const post = this.post;
     if (!this.termList) {
       // Untouched since load: already sorted, no empty terms.
       return {
@@ -310,27 +275,27 @@ export class Bm25Index {
         docLens: this.docLens.subarray(0, this.rowCount),
         ids: this.frozenIds!,
         terms: this.frozenTerms!,
-        postOffsets: this.postOffsets,
-        postRows: this.postRows,
-        postTfs: this.postTfs,
+        postOffsets: post.offsets,
+        postRows: post.rows,
+        postTfs: post.tfs,
       };
     }
     const terms = this.termList;
     const order: number[] = [];
-    for (let t = 0; t < nTerms; t++) if (this.postOffsets[t + 1]! > this.postOffsets[t]!) order.push(t);
+    for (let t = 0; t < post.terms; t++) if (post.df(t) > 0) order.push(t);
     order.sort((x, y) => (terms[x]! < terms[y]! ? -1 : terms[x]! > terms[y]! ? 1 : 0));
-    const postings = this.postRows.length;
+    const postings = post.rows.length;
     const postOffsets = new Uint32Array(order.length + 1);
     const postRows = new Uint32Array(postings);
     let maxTf = 0;
-    for (let j = 0; j < postings; j++) maxTf = Math.max(maxTf, this.postTfs[j]!);
+    for (let j = 0; j < postings; j++) maxTf = Math.max(maxTf, post.tfs[j]!);
     const postTfs = maxTf < 0x10000 ? new Uint16Array(postings) : new Uint32Array(postings);
     let at = 0;
     order.forEach((t, i) => {
-      const from = this.postOffsets[t]!;
-      const to = this.postOffsets[t + 1]!;
-      postRows.set(this.postRows.subarray(from, to), at);
-      postTfs.set(this.postTfs.subarray(from, to), at);
+      const from = post.offsets[t]!;
+      const to = post.offsets[t + 1]!;
+      postRows.set(post.rows.subarray(from, to), at);
+      postTfs.set(post.tfs.subarray(from, to), at);
       at += to - from;
       postOffsets[i + 1] = at;
     });
@@ -352,7 +317,7 @@ export class Bm25Index {
     if (this.termList) return;
     const frozenTerms = this.frozenTerms!;
     const frozenIds = this.frozenIds!;
-    this.termList = Array.from({ length: this.csrTerms }, (_, t) => tableAt(frozenTerms, t));
+    this.termList = Array.from({ length: this.post.terms }, (_, t) => tableAt(frozenTerms, t));
     this.termIds = new Map(this.termList.map((term, t) => [term, t]));
     this.idList = Array.from({ length: this.rowCount }, (_, r) => tableAt(frozenIds, r));
     this.idRows = null;
@@ -378,11 +343,11 @@ export class Bm25Index {
   private lookup(term: string): number {
     if (this.termIds) {
       const t = this.termIds.get(term);
-      return t === undefined || t >= this.csrTerms ? -1 : t;
+      return t === undefined || t >= this.post.terms ? -1 : t;
     }
     const table = this.frozenTerms!;
     let lo = 0;
-    let hi = this.csrTerms - 1;
+    let hi = this.post.terms - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const s = tableAt(table, mid);
@@ -410,35 +375,7 @@ export class Bm25Index {
   }
 
   private merge(): void {
-    const nTerms = this.termList ? this.termList.length : this.csrTerms;
-    if (this.pLen === 0 && nTerms === this.csrTerms) return;
-    const counts = new Uint32Array(nTerms + 1);
-    for (let t = 0; t < this.csrTerms; t++) counts[t + 1] = this.postOffsets[t + 1]! - this.postOffsets[t]!;
-    for (let i = 0; i < this.pLen; i++) counts[this.pTerm[i]! + 1]!++;
-    for (let t = 0; t < nTerms; t++) counts[t + 1]! += counts[t]!;
-    const total = counts[nTerms]!;
-    const rows = new Uint32Array(total);
-    const tfs = new Uint32Array(total);
-    const cursor = counts.slice(0, nTerms);
-    for (let t = 0; t < this.csrTerms; t++) {
-      const from = this.postOffsets[t]!;
-      const to = this.postOffsets[t + 1]!;
-      rows.set(this.postRows.subarray(from, to), cursor[t]!);
-      tfs.set(this.postTfs.subarray(from, to), cursor[t]!);
-      cursor[t]! += to - from;
-    }
-    // Pending triples were appended in row order, so each term's postings stay ascending.
-    for (let i = 0; i < this.pLen; i++) {
-      const t = this.pTerm[i]!;
-      const at = cursor[t]!++;
-      rows[at] = this.pRow[i]!;
-      tfs[at] = this.pTf[i]!;
-    }
-    this.postOffsets = counts;
-    this.postRows = rows;
-    this.postTfs = tfs;
-    this.csrTerms = nTerms;
-    this.pLen = 0;
+    this.post.merge(this.termList ? this.termList.length : this.post.terms);
   }
 
   private compact(): void {
@@ -454,23 +391,7 @@ export class Bm25Index {
       live++;
     }
     this.idList!.length = live;
-    const offsets = this.postOffsets;
-    let w = 0;
-    for (let t = 0; t < this.csrTerms; t++) {
-      const from = offsets[t]!;
-      const to = offsets[t + 1]!;
-      offsets[t] = w;
-      for (let j = from; j < to; j++) {
-        const nr = remap[this.postRows[j]!]!;
-        if (nr < 0) continue;
-        this.postRows[w] = nr;
-        this.postTfs[w] = this.postTfs[j]!;
-        w++;
-      }
-    }
-    offsets[this.csrTerms] = w;
-    this.postRows = this.postRows.slice(0, w);
-    this.postTfs = this.postTfs.slice(0, w);
+    this.post.compact(remap);
     this.rowCount = live;
     this.dead = null;
     this.deadCount = 0;
