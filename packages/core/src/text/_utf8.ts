@@ -1,0 +1,56 @@
+/**
+ * Map token byte lengths (UTF-8) to UTF-16 start offsets. A token that starts inside a multi-byte character maps to
+ * that character's start. Lone surrogates count as 3 bytes, as TextEncoder encodes them (U+FFFD).
+ */
+export function offsetsFromByteLengths(text: string, byteLengths: ArrayLike<number>): Int32Array {
+  const m = byteLengths.length;
+  const offsets = new Int32Array(m + 1);
+  const n = text.length;
+  let p = 0; // UTF-16 index of the first character not fully consumed
+  let pb = 0; // byte offset where the character at p starts
+  let b = 0; // byte offset where the current token starts
+  for (let i = 0; i < m; i++) {
+    // Advance over characters that end at or before byte b.
+    for (;;) {
+      if (p >= n) break;
+      const c = text.charCodeAt(p);
+      let units = 1;
+      let bytes: number;
+      if (c < 0x80) bytes = 1;
+      else if (c < 0x800) bytes = 2;
+      else if (c >= 0xd800 && c <= 0xdbff && p + 1 < n) {
+        const d = text.charCodeAt(p + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          bytes = 4;
+          units = 2;
+        } else bytes = 3;
+      } else bytes = 3;
+      if (pb + bytes > b) break;
+      pb += bytes;
+      p += units;
+    }
+    offsets[i] = p;
+    b += byteLengths[i]!;
+  }
+  offsets[m] = n;
+  return offsets;
+}
+
+/** UTF-8 byte length of a string, counting a lone surrogate as 3 bytes (U+FFFD). */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BpeTokenizer } from './bpe-tokenizer.js';
+
+// Reference offsets computed independently of the production walk: token byte lengths from the rank table, and a
+// UTF-8 prefix length per code point boundary from TextEncoder.
+async function referenceOffsets(text: string, ids: number[]): Promise<number[]> {
+  const ranks = (await import('gpt-tokenizer/bpeRanks/cl100k_base')).default;
+  const enc = new TextEncoder();
+  const bounds: Array<[number, number]> = [[0, 0]];
+  let u = 0;
+  for (const ch of text) {
+    u += ch.length;
+    bounds.push([u, enc.encode(text.slice(0, u)).length]);
+  }
+  const out: number[] = [];
+  let b = 0;
+  for (const id of ids) {
+    let best = 0;
+    for (const [p, bytes] of bounds) if (bytes <= b) best = p;
+    out.push(best);
+    const v = ranks[id]!;
+    b += typeof v === 'string' ? enc.encode(v).length : v.length;
+  }
+  out.push(text.length);
+  return out;
+}
+
+describe('BpeTokenizer', () => {
+  let cl100k: BpeTokenizer;
+  beforeAll(async () => {
+    cl100k = await BpeTokenizer.create('cl100k');
+  });
+
+  it('encodes, counts and decodes like cl100k_base', () => {
+    expect(cl100k.encode('hello world')).toEqual([15339, 1917]);
+    expect(cl100k.count('hello world')).toBe(2);
+    expect(cl100k.decode([15339, 1917])).toBe('hello world');
+    expect(cl100k.count('')).toBe(0);
+  });
+
+  it('treats special-token strings as plain text', () => {
+    const ids = cl100k.encode('a <|endoftext|> b');
+    expect(ids).not.toContain(100257);
+    expect(cl100k.decode(ids)).toBe('a <|endoftext|> b');
+  });
+
+  describe('encodeWithOffsets', () => {
+    it('maps tokens that split a multi-byte character to its start', async () => {
+      const text = 'x😀y 漢字';
+      const { ids, offsets } = cl100k.encodeWithOffsets(text);
+      expect(offsets.length).toBe(ids.length + 1);
+      expect(Array.from(offsets)).toEqual(await referenceOffsets(text, ids));
+      expect(offsets[offsets.length - 1]).toBe(text.length);
+    });
+
+    it('matches the byte-exact reference on arbitrary unicode', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (text) => {
+          const { ids, offsets } = cl100k.encodeWithOffsets(text);
+          expect(ids).toEqual(cl100k.encode(text));
+          expect(Array.from(offsets)).toEqual(await referenceOffsets(text, ids));
+          for (let i = 1; i < offsets.length; i++) expect(offsets[i]!).toBeGreaterThanOrEqual(offsets[i - 1]!);
+          expect(cl100k.decode(ids)).toBe(text);
+        }),
+        { numRuns: 150, seed: 7 },
+      );
+    });
+
+    it('slices ASCII text into exactly the decoded tokens', () => {
+      const text = 'The quick brown fox, it said, jumped over 1234567 lazy dogs.\r\n';
+      const { ids, offsets } = cl100k.encodeWithOffsets(text);
+      ids.forEach((id, i) => expect(text.slice(offsets[i], offsets[i + 1])).toBe(cl100k.decode([id])));
+    });
+  });
+
+  it('loads o200k as well, once per process', async () => {
+    const a = await BpeTokenizer.create('o200k');
+    expect(await BpeTokenizer.create('o200k')).toBe(a);
+    expect(a.name).toBe('o200k');
+    expect(a.decode(a.encode('naïve café 😀'))).toBe('naïve café 😀');
+    expect(a.encodeWithOffsets('naïve').offsets[a.count('naïve')]).toBe(5);
+  });
+});

@@ -1,0 +1,101 @@
+import { ALWAYS_CONTINUES, MAY_END, SENTENCE_STARTERS } from './_abbreviations.js';
+import { rawSentenceEnds } from './_raw-sentence-ends.js';
+import type { TextSpan } from './text-span.js';
+import { isWhitespace } from './whitespace.js';
+
+export interface SplitSentencesOptions {
+  /** BCP 47 locale for Intl.Segmenter; default 'en'. */
+  locale?: string;
+}
+
+const isLower = (ch: string) => /^\p{Ll}/u.test(ch);
+const isUpper = (ch: string) => /^\p{Lu}/u.test(ch);
+// Lines that start a block of their own: markdown headings, lists, quotes, tables, fences, rules, separators.
+const BLOCK_LINE = /^(?:#{1,6}(?:\s|$)|[-*+•]\s|\d{1,3}[.)]\s|>|\||```|~~~|={3,}|-{3,}|_{3,}|\*{3,})/;
+// First characters of a line that is a heading, table row, fence or rule (never continued by the next line).
+const STANDALONE_FIRST = new Set([0x23, 0x7c, 0x60, 0x7e, 0x3d, 0x2d, 0x5f, 0x2a]);
+// Sentence-final punctuation, and closing quotes or brackets that may follow it.
+const TERMINAL = new Set([0x2e, 0x21, 0x3f, 0x3002, 0xff01, 0xff1f, 0x2026, 0x203c, 0x2047, 0x2048, 0x2049]);
+const CLOSER = new Set([0x22, 0x27, 0x29, 0x5d, 0x7d, 0x2019, 0x201d, 0xbb]);
+
+/** Decide whether the trimmed segments text[a0,a1) and text[b0,…) are one sentence that UAX #29 broke too early. */
+function continues(text: string, a0: number, a1: number, b0: number): boolean {
+  let lineBreaks = 0;
+  for (let i = a1; i < b0; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) || c === 0x2028 || c === 0x2029 || c === 0x85) {
+      lineBreaks++;
+    }
+  }
+  if (lineBreaks >= 2) return false; // blank line: paragraph break
+  const b = text.charCodeAt(b0);
+  const bLower = b >= 0x61 && b <= 0x7a ? true : b < 0x80 ? false : isLower(text.slice(b0, b0 + 2));
+  if (lineBreaks === 1) {
+    // UAX #29 ends a sentence at every line break; undo that for hard-wrapped prose, but keep block lines apart.
+    if (!bLower && BLOCK_LINE.test(text.slice(b0, b0 + 8))) return false;
+    let ls = a1 - 1;
+    while (ls > a0 && text.charCodeAt(ls - 1) !== 0x0a && text.charCodeAt(ls - 1) !== 0x0d) ls--;
+    if (STANDALONE_FIRST.has(text.charCodeAt(ls)) && BLOCK_LINE.test(text.slice(ls, ls + 8))) return false;
+    if (bLower) return true;
+    let t = a1 - 1;
+    while (t > a0 && CLOSER.has(text.charCodeAt(t))) t--;
+    if (!TERMINAL.has(text.charCodeAt(t))) return true;
+  }
+  if (text.charCodeAt(a1 - 1) !== 0x2e) return false; // only a period can end an abbreviation
+  let w = a1 - 1;
+  while (w > a0 && !isWhitespace(text.charCodeAt(w - 1))) w--;
+  const word = text.slice(w, a1).replace(/^['"‘“«(\[{]+/u, '');
+  const lower = word.toLowerCase();
+  if (ALWAYS_CONTINUES.has(lower)) return true;
+  if (MAY_END.has(lower)) return bLower || (b >= 0x30 && b <= 0x39);
+  const bUpper = b >= 0x41 && b <= 0x5a ? true : b < 0x80 ? false : isUpper(text.slice(b0, b0 + 2));
+  if (/^\p{Lu}\.$/u.test(word)) return bUpper; // an initial before a name: "J. Smith"
+  if (/^(?:\p{L}\.){2,}$/u.test(word)) {
+    // An acronym ("U.S.") ends the sentence only if a typical sentence opener follows.
+    if (!bUpper) return true;
+    const next = /^\p{L}+/u.exec(text.slice(b0, b0 + 16))?.[0] ?? '';
+    return !SENTENCE_STARTERS.has(next);
+  }
+  return false;
+}
+
+/**
+ * Sentence spans as `[start0, end0, start1, end1, …]` UTF-16 offsets, trimmed of outer whitespace. Same segmentation
+ * as {@link splitSentences}, without allocating a string per sentence.
+ */
+export function sentenceOffsets(text: string, opts: SplitSentencesOptions = {}): Int32Array {
+  const ends = rawSentenceEnds(text, opts.locale ?? 'en');
+  const out = new Int32Array(ends.length * 2);
+  let k = 0;
+  let prev = 0;
+  for (const end of ends) {
+    let a = prev;
+    let b = end;
+    prev = end;
+    while (a < b && isWhitespace(text.charCodeAt(a))) a++;
+    while (b > a && isWhitespace(text.charCodeAt(b - 1))) b--;
+    if (b === a) continue;
+    if (k > 0 && continues(text, out[k - 2]!, out[k - 1]!, a)) {
+      out[k - 1] = b;
+      continue;
+    }
+    out[k++] = a;
+    out[k++] = b;
+  }
+  return out.slice(0, k);
+}
+
+/**
+ * Split text into sentences: Intl.Segmenter (UAX #29) plus a pass that re-joins breaks after abbreviations
+ * ("Dr.", "e.g.", "U.S."), initials and hard line wraps. Spans exclude outer whitespace and never drop anything else.
+ */
+export function splitSentences(text: string, opts: SplitSentencesOptions = {}): TextSpan[] {
+  const offsets = sentenceOffsets(text, opts);
+  const out: TextSpan[] = [];
+  for (let i = 0; i < offsets.length; i += 2) {
+    const start = offsets[i]!;
+    const end = offsets[i + 1]!;
+    out.push({ start, end, text: text.slice(start, end) });
+  }
+  return out;
+}

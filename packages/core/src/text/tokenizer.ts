@@ -1,0 +1,24 @@
+import type { TokenizerName } from '../schemas.js';
+
+/** Token ids of a text with the UTF-16 offset where each token starts. */
+export interface TokenOffsets {
+  ids: number[];
+  /**
+   * `offsets.length === ids.length + 1`; `offsets[i]` is the UTF-16 start of token i and the last entry is
+   * `text.length`. Non-decreasing: a token that starts inside a multi-byte character maps to that character's start.
+   */
+  offsets: Int32Array;
+}
+
+export interface Tokenizer {
+  readonly name: TokenizerName;
+  /**
+   * True when the count of any span cut at character boundaries equals the number of tokens starting inside it,
+   * so callers may count spans from one `encodeWithOffsets` of the whole text instead of re-counting each span.
+   */
+  readonly additive: boolean;
+  count(text: string): number;
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+  encodeWithOffsets(text: string): TokenOffsets;
+}
