@@ -1,15 +1,14 @@
-import * as core from '@sift/core';
 import * as chunkers from '@sift/chunkers';
 import { createSegmenter } from '@sift/chunkers';
 import { createRetriever } from '@sift/retrievers';
 import { createSelector } from '@sift/selectors';
-import { SiftError, type Chunker } from '@sift/core';
+import { createEmbedder, createTokenizer, SiftError, type Chunker } from '@sift/core';
 import type { EvalComponents } from './eval-components.js';
 import type { TokenCounter } from './datasets/niah.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
-// TEMPORARY bridge while createChunker/createSegmenter/createTokenizer land in parallel: look the factories up by
+// TEMPORARY bridge while createChunker lands in parallel: look the factories up by
 // name so this file compiles before they exist. Replaced by plain imports once they are committed.
 function factory(mod: object, name: string, pkg: string): AnyFn {
   const f = (mod as Record<string, unknown>)[name];
@@ -34,7 +33,8 @@ export function defaultComponents(): EvalComponents {
       const { name, ...options } = spec as { name?: unknown };
       return createSegmenter(String(name), options, deps);
     },
-    createEmbedder: (name) => core.createEmbedder(name),
-    tokenizer: () => (counter ??= Promise.resolve(factory(core, 'createTokenizer', '@sift/core')('cl100k')) as Promise<TokenCounter>),
+    createEmbedder: (name) => createEmbedder(name),
+    // cl100k: the budget and length unit of every report, whatever tokenizer a chunker uses.
+    tokenizer: () => (counter ??= createTokenizer('cl100k')),
   };
 }
