@@ -4,7 +4,7 @@ import { Bm25Retriever } from '../bm25/bm25-retriever.js';
 import { DenseRetriever } from './dense-retriever.js';
 import { DenseLegSchema, type DenseSpecSchema, type HybridSpecSchema } from './dense-spec.js';
 import { HybridRetriever } from './hybrid-retriever.js';
-import { loadLanceDb } from './_lance-deps.js';
+import { openLanceDb } from './open-lance-db.js';
 import { createChunkTable } from './lance-chunk-table.js';
 import { LanceDenseRetriever } from './lance-dense-retriever.js';
 import { LanceFtsRetriever } from './lance-fts-retriever.js';
@@ -49,7 +49,6 @@ export async function createHybridRetriever(spec: z.output<typeof HybridSpecSche
 
 /** A LanceDB table in process memory (`memory://`): nothing touches the disk, and it goes away with the process. */
 async function memoryTable(chunks: readonly Chunk[], vectors?: readonly Float32Array[]) {
-  const lance = await loadLanceDb();
-  const db = await lance.connect('memory://');
+  const db = await openLanceDb('memory://');
   return createChunkTable(db, `chunks_${++memoryTables}`, chunks, vectors);
 }

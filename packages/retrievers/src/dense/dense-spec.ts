@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Bm25OptionsSchema } from '../bm25/bm25-options.js';
 import { DenseOptionsSchema } from './dense-options.js';
+import { FusionFieldsSchema } from './hybrid-options.js';
 import { LanceDenseOptionsSchema } from './lance-dense-options.js';
 
 /** Dense leg options in a spec: the in-memory backends plus `lance` (LanceDB in memory: flat or IVF-PQ). */
@@ -16,7 +17,8 @@ export type DenseSpec = z.input<typeof DenseSpecSchema>;
 
 /**
  * `{ retriever: 'hybrid', lexical?: 'bm25' | 'lance-fts', bm25?, dense?, rrfK?, lexicalWeight?, denseWeight?, depth? }`.
- * Defaults (k = 60, equal weights, depth 50) are the ones tuned on hotpotqa-100 questions 0–49 (bench/hotpot-retrieval).
+ * Defaults (k = 20, lexical 1 : dense 0.25, depth 100) are the fusion tuned for USE-lite on hotpotqa-100 questions 0–49
+ * (bench/hotpot-retrieval.bench.ts); see FusionOptionsSchema.
  */
 export const HybridSpecSchema = z
   .object({
@@ -24,10 +26,7 @@ export const HybridSpecSchema = z
     lexical: z.enum(['bm25', 'lance-fts']).default('bm25'),
     bm25: Bm25OptionsSchema.optional(),
     dense: DenseLegSchema.optional(),
-    rrfK: z.number().positive().default(60),
-    lexicalWeight: z.number().min(0).default(1),
-    denseWeight: z.number().min(0).default(1),
-    depth: z.number().int().min(1).max(10_000).default(50),
+    ...FusionFieldsSchema.shape,
   })
   .strict();
 export type HybridSpec = z.input<typeof HybridSpecSchema>;

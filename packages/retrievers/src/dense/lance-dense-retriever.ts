@@ -62,7 +62,7 @@ export class LanceDenseRetriever implements Retriever {
       .vectorSearch(vector)
       .column(this.options.column)
       .distanceType(this.options.distance)
-      .select([...CHUNK_COLUMNS])
+      .select([...CHUNK_COLUMNS, '_distance'])
       .limit(k);
     if (this.indexed) q = q.nprobes(this.options.nprobes).refineFactor(this.options.refineFactor);
     else q = q.bypassVectorIndex();
