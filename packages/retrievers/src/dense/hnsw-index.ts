@@ -35,6 +35,8 @@ const LabelsFileSchema = z.object({
   capacity: z.number().int().positive(),
   ids: z.array(z.string()),
   deleted: z.array(z.number().int().nonnegative()),
+  /** The index generation these files were written for (SiftIndex commits), when known. */
+  generation: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -50,6 +52,8 @@ export class HnswIndex {
   readonly #labels = new Map<string, number>();
   readonly #deleted: Set<number>;
   #capacity: number;
+  /** The index generation the loaded files were saved for (undefined when never recorded). */
+  generation: number | undefined;
 
   private constructor(dim: number, options: ResolvedHnswOptions, index: Hnswlib.HierarchicalNSW, ids: string[], deleted: Set<number>, capacity: number) {
     this.dim = dim;
@@ -162,8 +166,11 @@ export class HnswIndex {
     this.#capacity = cap;
   }
 
-  /** Writes hnsw.bin and hnsw.labels.json into `dir`, each replaced atomically. */
-  async save(dir: string): Promise<void> {
+  /**
+   * Writes hnsw.bin and hnsw.labels.json into `dir`, each replaced atomically; `generation` (an index commit number)
+   * is recorded in the label map so a reader can tell whether the files belong to the committed index.
+   */
+  async save(dir: string, opts: { generation?: number } = {}): Promise<void> {
     const bin = path.join(dir, HNSW_FILE);
     const tmp = `${bin}.tmp-${process.pid}`;
     try {
@@ -180,6 +187,7 @@ export class HnswIndex {
       capacity: this.#capacity,
       ids: this.#ids,
       deleted: [...this.#deleted].sort((a, b) => a - b),
+      ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
     };
     await writeFileAtomic(path.join(dir, HNSW_LABELS_FILE), JSON.stringify(labels));
   }
@@ -214,7 +222,9 @@ export class HnswIndex {
       });
     }
     index.setEf(options.ef);
-    return new HnswIndex(meta.dim, options, index, meta.ids, new Set(meta.deleted), index.getMaxElements());
+    const out = new HnswIndex(meta.dim, options, index, meta.ids, new Set(meta.deleted), index.getMaxElements());
+    if (meta.generation !== undefined) out.generation = meta.generation;
+    return out;
   }
 }
 

@@ -14,3 +14,5 @@ export { createChunkTable, chunkTableSchema } from './lance-chunk-table.js';
 export { DenseSpecSchema, HybridSpecSchema, DenseLegSchema, type DenseSpec, type HybridSpec, type DenseLeg } from './dense-spec.js';
 export { createDenseRetriever, createHybridRetriever } from './create-dense-retrievers.js';
 export { openLanceDb } from './open-lance-db.js';
+export { HnswExtension, type HnswBatchContext } from './hnsw-extension.js';
+export { HnswRetriever } from './hnsw-retriever.js';
