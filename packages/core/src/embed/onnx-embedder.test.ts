@@ -107,6 +107,7 @@ describe('OnnxEmbedder', () => {
     const dir = path.join(root, 'quant');
     writeTinyEncoder(dir, { onnxName: 'model_quantized.onnx' });
     const e = await OnnxEmbedder.create({ model: dir, device: 'cpu', log: () => {} });
+    expect(e.id).toBe(`onnx:${dir}:q8:mean:norm:${MAX_POS}`); // the id names the weights file actually used
     const [a] = await e.embed([S1]);
     const [b] = await mean.embed([S1]);
     expect(maxAbsDiff(a!, b!)).toBeLessThanOrEqual(1e-6);

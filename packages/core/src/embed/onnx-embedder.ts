@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import type { RunOptions } from '../abort.js';
@@ -8,7 +9,7 @@ import { OnnxSession } from '../onnx/onnx-session.js';
 import type { Embedder } from '../types.js';
 import { embedInBatches } from './embed-in-batches.js';
 import { defaultEmbedderWarn, safeWarn, type EmbedderWarn } from './embedder-log.js';
-import { resolveHfModelDir } from './hf-model-dir.js';
+import { isHubId, resolveHfModelDir } from './hf-model-dir.js';
 import { PoolingSchema, poolHidden, type Pooling } from './pooling.js';
 import { normalize } from './vector-math.js';
 
@@ -78,6 +79,7 @@ export class OnnxEmbedder implements Embedder {
     dim: number;
     maxTokens: number;
     dir: string;
+    onnxFile: string;
   }) {
     this.#session = init.session;
     this.#tokenizer = init.tokenizer;
@@ -90,8 +92,11 @@ export class OnnxEmbedder implements Embedder {
     this.pooling = init.o.pooling;
     this.modelDir = init.dir;
     this.executionProvider = init.session.executionProvider;
-    // Everything that changes the vectors goes into the id, which keys the embedding cache.
-    this.id = `onnx:${init.o.model}${init.o.quantized ? ':q8' : ''}:${init.o.pooling}${init.o.normalize ? ':norm' : ''}:${init.maxTokens}`;
+    // Everything that changes the vectors goes into the id, which keys the embedding cache and is recorded in index
+    // manifests: a hub id as given, a local folder as its absolute path (so the id does not depend on the cwd).
+    const name = isHubId(init.o.model) ? init.o.model : init.dir;
+    const quantized = path.basename(init.onnxFile) === 'model_quantized.onnx';
+    this.id = `onnx:${name}${quantized ? ':q8' : ''}:${init.o.pooling}${init.o.normalize ? ':norm' : ''}:${init.maxTokens}`;
   }
 
   static async create(options: OnnxEmbedderOptions): Promise<OnnxEmbedder> {
@@ -127,7 +132,7 @@ export class OnnxEmbedder implements Embedder {
       const maxTokens = o.maxTokens ?? modelLimit ?? 512;
       const hidden = m.config['hidden_size'] ?? m.config['d_model'] ?? m.config['dim'];
       const embedder = new OnnxEmbedder({
-        session, tokenizer, o, warn: options.warn ?? defaultEmbedderWarn, output, maxTokens, dir: m.dir,
+        session, tokenizer, o, warn: options.warn ?? defaultEmbedderWarn, output, maxTokens, dir: m.dir, onnxFile: m.onnxFile,
         dim: typeof hidden === 'number' ? hidden : 0,
       });
       if (embedder.dim === 0) {
