@@ -638,6 +638,55 @@ def stage_export(args, src) -> None:
     (HERE / "training.json").write_text(json.dumps(info, indent=2) + "\n")
 
 
+def stage_hf_folder(args) -> None:
+    """Writes the checkpoint as a Hugging Face Llama folder (config.json, model.safetensors, tokenizer files): the
+    architecture is Llama's, so `transformers` loads it as LlamaForCausalLM, and scripts/export-hf-decoder.py can
+    be checked end to end against the shipped ONNX export."""
+    saved = torch.load(WORK / "ckpt.pt")
+    cfg, sd = saved["config"], saved["model"]
+    out = Path(args.out) if args.out else WORK / "hf"
+    out.mkdir(parents=True, exist_ok=True)
+    d, inter = cfg["hidden_size"], cfg["intermediate_size"]
+    w = {"model.embed_tokens.weight": sd["embed.weight"], "model.norm.weight": sd["norm.weight"]}
+    for i in range(cfg["num_hidden_layers"]):
+        b, o = f"blocks.{i}.", f"model.layers.{i}."
+        q, k, v = sd[b + "qkv.weight"].split(d, dim=0)
+        g, u = sd[b + "gate_up.weight"].split(inter, dim=0)
+        w.update({o + "self_attn.q_proj.weight": q, o + "self_attn.k_proj.weight": k, o + "self_attn.v_proj.weight": v,
+                  o + "self_attn.o_proj.weight": sd[b + "o.weight"], o + "mlp.gate_proj.weight": g,
+                  o + "mlp.up_proj.weight": u, o + "mlp.down_proj.weight": sd[b + "down.weight"],
+                  o + "input_layernorm.weight": sd[b + "attn_norm.weight"],
+                  o + "post_attention_layernorm.weight": sd[b + "mlp_norm.weight"]})
+    write_safetensors(out / "model.safetensors", w)
+    hf = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_act": "silu", "attention_bias": False,
+          "mlp_bias": False, "initializer_range": 0.02, "use_cache": True, "rope_scaling": None,
+          **{k: cfg[k] for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+                                 "num_attention_heads", "num_key_value_heads", "head_dim", "max_position_embeddings",
+                                 "rope_theta", "rms_norm_eps", "tie_word_embeddings", "bos_token_id", "eos_token_id",
+                                 "pad_token_id", "torch_dtype")}}
+    (out / "config.json").write_text(json.dumps(hf, indent=2) + "\n")
+    for f in ("tokenizer.json", "tokenizer_config.json"):
+        (out / f).write_bytes((HERE / f).read_bytes())
+    log(f"hf-folder: wrote {out}")
+
+
+def write_safetensors(path: Path, tensors: dict) -> None:
+    header, offset, blobs = {}, 0, []
+    for name, t in tensors.items():
+        data = t.detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    header["__metadata__"] = {"format": "pt"}
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(len(h).to_bytes(8, "little"))
+        f.write(h)
+        for blob in blobs:
+            f.write(blob)
+
+
 def dedupe_tied_embedding(onnx_file: Path) -> None:
     """Constant folding turns the tied output projection into a second, transposed copy of the embedding; replace
     it with a Transpose node over the one embedding so the file holds the matrix once."""
@@ -669,7 +718,8 @@ def log(msg: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["tokenizer", "train", "export", "all"])
+    ap.add_argument("stage", choices=["tokenizer", "train", "export", "all", "hf-folder"])
+    ap.add_argument("--out", default=None, help="hf-folder: output folder (default .work/hf)")
     ap.add_argument("--vocab", type=int, default=4096)
     ap.add_argument("--context", type=int, default=1024)
     ap.add_argument("--minutes", type=float, default=55.0, help="wall-time budget of the train stage")
@@ -694,6 +744,8 @@ def main() -> None:
         stage_train(args, src)
     if args.stage in ("export", "all"):
         stage_export(args, src)
+    if args.stage == "hf-folder":
+        stage_hf_folder(args)
 
 
 if __name__ == "__main__":
