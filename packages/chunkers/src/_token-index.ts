@@ -1,0 +1,71 @@
+import type { Tokenizer } from '@sift/core';
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Token boundaries of one document, from a single `encodeWithOffsets`, so that chunkers can size any span by
+ * subtraction instead of re-tokenizing it. Estimates are exact for additive tokenizers (char); for BPE the real count
+ * of a slice can differ by a token or two at its edges, so chunkers confirm with `count`.
+ */
+export class TokenIndex {
+  readonly exact: boolean;
+  /** Number of tokens in the document. */
+  readonly length: number;
+  // Token i starts at offsets[i]; null means token i starts at i (char tokenizer, no surrogate pairs).
+  private readonly offsets: Int32Array | null;
+
+  constructor(
+    readonly text: string,
+    readonly tokenizer: Tokenizer,
+  ) {
+    this.exact = tokenizer.additive;
+    if (tokenizer.name === 'char' && !SURROGATE.test(text)) {
+      this.offsets = null;
+      this.length = text.length;
+    } else {
+      this.offsets = tokenizer.encodeWithOffsets(text).offsets;
+      this.length = this.offsets.length - 1;
+    }
+  }
+
+  /** Number of tokens that start before `pos`. */
+  rank(pos: number): number {
+    const o = this.offsets;
+    if (o === null) return pos < 0 ? 0 : pos > this.length ? this.length : pos;
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (o[mid]! < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** UTF-16 start of token i (`text.length` for i ≥ length). */
+  pos(i: number): number {
+    if (i <= 0) return 0;
+    if (i >= this.length) return this.text.length;
+    return this.offsets === null ? i : this.offsets[i]!;
+  }
+
+  /**
+   * The first token start p with rank(p) ≥ r, i.e. after at least r tokens. Differs from pos(r) when several tokens
+   * start inside one character (they all map to its start).
+   */
+  startAfterTokens(r: number): number {
+    if (r <= 0) return 0;
+    if (r >= this.length) return this.text.length;
+    return this.pos(this.rank(this.pos(r - 1) + 1));
+  }
+
+  /** Tokens starting inside [a, b): the exact count for additive tokenizers, an estimate otherwise. */
+  estimate(a: number, b: number): number {
+    return this.rank(b) - this.rank(a);
+  }
+
+  /** The real token count of text[a, b). */
+  count(a: number, b: number): number {
+    return this.exact ? this.rank(b) - this.rank(a) : this.tokenizer.count(this.text.slice(a, b));
+  }
+}

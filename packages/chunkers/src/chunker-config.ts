@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { RecursiveChunkerConfigSchema } from './recursive-chunker.js';
+import { SentenceChunkerConfigSchema } from './sentence-chunker.js';
+import { TokenChunkerConfigSchema } from './token-chunker.js';
+
+/** Any chunker's configuration, chosen by `chunker`. */
+export const ChunkerConfigSchema = z.discriminatedUnion('chunker', [
+  TokenChunkerConfigSchema,
+  SentenceChunkerConfigSchema,
+  RecursiveChunkerConfigSchema,
+]);
+export type ChunkerConfig = z.input<typeof ChunkerConfigSchema>;
+export type ParsedChunkerConfig = z.output<typeof ChunkerConfigSchema>;

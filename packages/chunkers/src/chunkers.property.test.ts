@@ -1,0 +1,97 @@
+// Invariants every chunker keeps on arbitrary input, checked with seeded fast-check runs for each chunker with the
+// cl100k and char tokenizers: exact offsets, real token counts within size, full coverage of non-whitespace, order,
+// and overlap that is really there.
+import { collect, createTokenizer, type Chunk, type Tokenizer } from '@sift/core';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChunkerConfig } from './chunker-config.js';
+import { createChunker } from './create-chunker.js';
+
+const RUNS = 100;
+
+// Words, punctuation, unicode, CRLF and markdown pieces, joined by short whitespace runs (≤ 3 characters).
+const piece = fc.constantFrom(
+  'alpha', 'Beta', 'gamma.', 'Dr.', 'e.g.', '3.14', 'U.S.', 'end.', 'why?', 'yes!', '(paren)', '"quote"', 'x,', 'semi;',
+  '😀', '👩‍👩‍👧', 'é', 'naïve', '漢字。', '中文，', 'ok！', '\u0000', '<|endoftext|>', '```js\ncode()\n```', '| a | b |',
+  '|---|---|', '# Head', '## Sub', '- item', 'verylongwordwithoutanyspacesatallinsideitreally',
+);
+const gap = fc.constantFrom(' ', ' ', ' ', '\n', '\r\n', '\n\n', '\r\n\r\n', '\t', '  ', ' \n');
+const structured = fc
+  .array(fc.tuple(piece, gap), { maxLength: 80 })
+  .map((parts) => parts.map(([p, g]) => p + g).join(''));
+const arbitrary = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\r', '.', '😀', '|', '`', '#', '\t'), maxLength: 300 }),
+);
+
+type Kind = 'token' | 'sentence' | 'recursive';
+const KINDS: Kind[] = ['token', 'sentence', 'recursive'];
+const TOKENIZERS = ['cl100k', 'char'] as const;
+
+function budget(tokenizer: (typeof TOKENIZERS)[number], minOverlap = 0) {
+  const minSize = tokenizer === 'char' ? 1 : 4;
+  return fc
+    .integer({ min: Math.max(minSize, minOverlap + 4), max: 96 })
+    .chain((size) => fc.record({ size: fc.constant(size), overlap: fc.integer({ min: minOverlap, max: size - 1 }) }));
+}
+
+function check(text: string, chunks: Chunk[], tok: Tokenizer, size: number): void {
+  const covered = new Uint8Array(text.length);
+  let prev: Chunk | undefined;
+  chunks.forEach((c, i) => {
+    expect(c.id).toBe(`doc#${i}`);
+    expect(c.docId).toBe('doc');
+    expect(text.slice(c.start, c.end)).toBe(c.text);
+    expect(c.end).toBeGreaterThan(c.start);
+    expect(c.tokenCount).toBe(tok.count(c.text));
+    expect(c.tokenCount).toBeLessThanOrEqual(size);
+    if (prev) {
+      expect(c.start).toBeGreaterThan(prev.start);
+      expect(c.end).toBeGreaterThan(prev.end);
+    }
+    covered.fill(1, c.start, c.end);
+    prev = c;
+  });
+  for (let i = 0; i < text.length; i++) {
+    if (covered[i] === 0 && /\S/.test(text[i]!)) throw new Error(`non-whitespace at ${i} (${JSON.stringify(text[i])}) is in no chunk`);
+  }
+}
+
+describe.each(KINDS)('%s chunker properties', (kind) => {
+  describe.each(TOKENIZERS)('tokenizer %s', (tokenizer) => {
+    let tok: Tokenizer;
+    beforeAll(async () => {
+      tok = await createTokenizer(tokenizer);
+    });
+    const run = async (text: string, b: { size: number; overlap: number }) => {
+      const chunker = await createChunker({ chunker: kind, tokenizer, ...b } as ChunkerConfig);
+      return collect(chunker.chunk({ id: 'doc', text, metadata: {} }));
+    };
+
+    it('offsets, real token counts ≤ size, coverage and order on arbitrary strings', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(arbitrary, structured), budget(tokenizer), async (text, b) => {
+          check(text, await run(text, b), tok, b.size);
+        }),
+        { numRuns: RUNS, seed: 1000 + KINDS.indexOf(kind) * 10 + TOKENIZERS.indexOf(tokenizer) },
+      );
+    });
+
+    it('overlap is really present between consecutive chunks', async () => {
+      // With whitespace runs ≤ 3 characters, an overlap of ≥ 8 tokens always leaves room for at least one character.
+      await fc.assert(
+        fc.asyncProperty(structured, budget(tokenizer, 8), async (text, b) => {
+          const chunks = await run(text, b);
+          check(text, chunks, tok, b.size);
+          for (let i = 1; i < chunks.length; i++) {
+            const [p, c] = [chunks[i - 1]!, chunks[i]!];
+            // Starts strictly increase, so a chunk of one character or one token cannot be overlapped.
+            if ([...p.text].length < 2 || p.tokenCount < 2) continue;
+            if (c.start >= p.end) throw new Error(`no overlap between chunks ${i - 1} and ${i}: ${JSON.stringify(b)} ${JSON.stringify([p, c])}`);
+          }
+        }),
+        { numRuns: RUNS, seed: 2000 + KINDS.indexOf(kind) * 10 + TOKENIZERS.indexOf(tokenizer) },
+      );
+    });
+  });
+});
