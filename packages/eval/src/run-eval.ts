@@ -15,7 +15,7 @@ import type { EvalReport } from './eval-report.js';
 import { defaultComponents } from './default-components.js';
 import { baselineSegmenter } from './tasks/baseline-segmenter.js';
 import { runChunkingTask } from './tasks/chunking-task.js';
-import { runNiahTask } from './tasks/niah-task.js';
+import { DEFAULT_NIAH_CHUNKER, runNiahTask } from './tasks/niah-task.js';
 import { runRetrievalTask, type Reader } from './tasks/retrieval-task.js';
 import { runSegmentationTask } from './tasks/segmentation-task.js';
 
@@ -55,7 +55,7 @@ function describePipeline(cfg: ResolvedEvalConfig, task: string): Record<string,
   const p = cfg.pipeline;
   const out: Record<string, unknown> = {};
   if (task !== 'segmentation') {
-    out.chunker = p.chunker ?? (task === 'niah' ? 'recursive(256)' : 'none');
+    out.chunker = p.chunker ?? (task === 'niah' ? DEFAULT_NIAH_CHUNKER : 'none');
     out.retriever = p.retriever;
     out.k = p.k;
     if (p.selector !== undefined) out.selector = p.selector;

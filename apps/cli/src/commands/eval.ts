@@ -116,7 +116,7 @@ const SUMMARY_KEYS = /^(recall@(2|5|10)|mrr@10|ndcg@10|answer_in_context@5|recal
 function summary(r: EvalReport, paths: { json: string; md: string; html: string }): string {
   const rows = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k));
   const w = Math.max(...rows.map(([k]) => k.length), 6);
-  const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms/.test(k) ? v.toFixed(1) : Number.isInteger(v) ? String(v) : v.toFixed(4));
+  const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms/.test(k) ? v.toFixed(1) : Number.isInteger(v) && v > 1 ? String(v) : v.toFixed(4));
   const lines = [`${r.dataset} · ${r.task} · n=${r.n}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${fmt(k, v)}`)];
   if (r.baselines) {
     for (const [k, v] of Object.entries(r.baselines)) lines.push(`  ${`pk(${k.replace(/_/g, ' ')})`.padEnd(w)}  ${v.pk.toFixed(4)}`);
