@@ -1,4 +1,5 @@
 export * from './dense/index.js';
+export * from './graph/index.js';
 export * from './bm25/index.js';
 export * from './sift-index/index.js';
 export { createRetriever, type RetrieverDeps } from './create-retriever.js';
