@@ -1,6 +1,7 @@
 import type { Chunk, Embedder, Retriever, RunOptions } from '@sift/core';
 import { Bm25Retriever } from './bm25/bm25-retriever.js';
 import { createDenseRetriever, createHybridRetriever } from './dense/create-dense-retrievers.js';
+import { GraphRetriever } from './graph/graph-retriever.js';
 import { parseRetrieverSpec } from './parse-retriever-spec.js';
 import type { RetrieverSpec } from './retriever-spec.js';
 
@@ -10,7 +11,7 @@ export interface RetrieverDeps extends RunOptions {
 }
 
 /** An in-memory retriever over `chunks`, chosen and configured by `spec` (validated). */
-export async function createRetriever(spec: RetrieverSpec, chunks: readonly Chunk[], deps: RetrieverDeps = {}): Promise<Retriever> {
+export async function createRetriever(spec: RetrieverSpec | string, chunks: readonly Chunk[], deps: RetrieverDeps = {}): Promise<Retriever> {
   const s = parseRetrieverSpec(spec);
   switch (s.retriever) {
     case 'bm25': {
@@ -21,5 +22,9 @@ export async function createRetriever(spec: RetrieverSpec, chunks: readonly Chun
       return createDenseRetriever(s, chunks, deps);
     case 'hybrid':
       return createHybridRetriever(s, chunks, deps);
+    case 'graph': {
+      const { retriever: _, first, ...options } = s;
+      return GraphRetriever.create(await createRetriever(first as RetrieverSpec, chunks, deps), chunks, options, deps);
+    }
   }
 }

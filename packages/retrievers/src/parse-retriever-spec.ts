@@ -2,8 +2,12 @@ import { SiftError } from '@sift/core';
 import { z } from 'zod';
 import { RETRIEVER_NAMES, RetrieverSpecSchema, type ResolvedRetrieverSpec } from './retriever-spec.js';
 
-/** Validates a retriever spec: an unknown `retriever` is E_UNKNOWN_COMPONENT, a bad option E_BAD_CONFIG. */
+/**
+ * Validates a retriever spec: an unknown `retriever` is E_UNKNOWN_COMPONENT, a bad option E_BAD_CONFIG. A bare name
+ * ("bm25") stands for `{ retriever: name }`, and `graph:<first>` for `{ retriever: 'graph', first: <first> }`.
+ */
 export function parseRetrieverSpec(spec: unknown): ResolvedRetrieverSpec {
+  spec = expandShorthand(spec);
   const name = (spec as { retriever?: unknown } | null)?.retriever;
   if (typeof name !== 'string' || !(RETRIEVER_NAMES as readonly string[]).includes(name)) {
     throw new SiftError(
@@ -16,5 +20,21 @@ export function parseRetrieverSpec(spec: unknown): ResolvedRetrieverSpec {
   if (!parsed.success) {
     throw new SiftError('E_BAD_CONFIG', `Invalid ${name} retriever spec: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
   }
+  if (parsed.data.retriever === 'graph') {
+    const first = parseRetrieverSpec(parsed.data.first);
+    if (first.retriever === 'graph') {
+      throw new SiftError('E_BAD_CONFIG', 'Invalid graph retriever spec: first must not be another graph retriever', { details: { key: 'first' } });
+    }
+    return { ...parsed.data, first };
+  }
   return parsed.data;
+}
+
+function expandShorthand(spec: unknown): unknown {
+  if (typeof spec === 'string') spec = { retriever: spec };
+  const name = (spec as { retriever?: unknown } | null)?.retriever;
+  if (typeof name === 'string' && name.startsWith('graph:')) {
+    return { ...(spec as object), retriever: 'graph', first: name.slice('graph:'.length) };
+  }
+  return spec;
 }

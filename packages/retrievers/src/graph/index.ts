@@ -23,3 +23,4 @@ export type { GraphExplanation } from './explain-passage.js';
 export { memoryChunkSource, type ChunkSource } from './chunk-source.js';
 export { encodeGraph, decodeGraph, GRAPH_FILE, GRAPH_FORMAT_VERSION, type DecodedGraph } from './graph-format.js';
 export { readGraphFile, writeGraphFile } from './graph-file.js';
+export { GraphSpecSchema, FirstStageSpecSchema, type GraphSpec } from './graph-spec.js';
