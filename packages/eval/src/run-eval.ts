@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DEFAULT_EMBEDDER, SiftError, type Embedder, type RunOptions } from '@sift/core';
 import { EMBEDDING_SEGMENTERS } from '@sift/chunkers';
 import { loadBeir } from './datasets/beir.js';
-import { loadChoi } from './datasets/choi.js';
+import { loadChoi, type ChoiDocument } from './datasets/choi.js';
 import { resolveDatasetsDir } from './datasets/datasets-dir.js';
 import { loadHaystack } from './datasets/haystack.js';
 import { loadHotpotQa } from './datasets/hotpotqa.js';
@@ -28,6 +28,10 @@ export interface RunEvalOptions extends RunOptions {
 
 export const DEFAULT_NIAH_LENGTHS = [4096, 16384, 65536];
 export const DEFAULT_NIAH_DEPTHS = [0, 25, 50, 75, 100];
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
 
 function parseConfig(config: EvalConfig): ResolvedEvalConfig {
   const r = EvalConfigSchema.safeParse(config);
@@ -95,14 +99,10 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       const spec = cfg.pipeline.segmenter;
       if (spec === undefined) throw new SiftError('E_BAD_CONFIG', 'the segmentation task needs a segmenter (--segmenter <name>)', { details: { key: 'segmenter' } });
       const segmenter = (typeof spec === 'string' ? baselineSegmenter(spec) : undefined) ?? (await components.createSegmenter(spec, withEmbedder));
-      body = await runSegmentationTask(
-        {
-          documents: loadChoi({ dir: join(datasetsDir, 'choi'), subset: cfg.dataset.slice(5), ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}) }),
-          segmenter,
-          knownK: cfg.pipeline.knownK,
-        },
-        run,
-      );
+      // Choi is small (7.7 MB in all): read it first so progress has a total.
+      const documents: ChoiDocument[] = [];
+      for await (const d of loadChoi({ dir: join(datasetsDir, 'choi'), subset: cfg.dataset.slice(5), ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}) })) documents.push(d);
+      body = await runSegmentationTask({ documents: fromArray(documents), total: documents.length, segmenter, knownK: cfg.pipeline.knownK }, run);
     } else if (task === 'niah') {
       if (cfg.dataset !== 'niah') throw new SiftError('E_BAD_CONFIG', `the niah task generates its own data; use --dataset niah, not "${cfg.dataset}"`, { details: { key: 'dataset' } });
       const { haystack: source = 'paul-graham', lengths, depths, ...gen } = cfg.niah ?? {};

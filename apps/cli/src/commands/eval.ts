@@ -114,13 +114,11 @@ async function buildConfig(ctx: CliContext, f: EvalFlags): Promise<EvalConfig> {
 const SUMMARY_KEYS = /^(recall@(2|5|10)|mrr@10|ndcg@10|answer_in_context@5|recall|answer_in_context|tokens_per_query|latency_ms_p50|support_recall@\d+|answer_recall@\d+|chunking_ms|pk|windowdiff|accuracy)$/;
 
 function summary(r: EvalReport, paths: { json: string; md: string; html: string }): string {
-  const rows = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k));
+  const rows: Array<[string, number | null]> = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k));
+  for (const [k, v] of Object.entries(r.baselines ?? {})) rows.push([`pk(${k.replace(/_/g, ' ')})`, v.pk]);
   const w = Math.max(...rows.map(([k]) => k.length), 6);
   const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms/.test(k) ? v.toFixed(1) : Number.isInteger(v) && v > 1 ? String(v) : v.toFixed(4));
   const lines = [`${r.dataset} · ${r.task} · n=${r.n}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${fmt(k, v)}`)];
-  if (r.baselines) {
-    for (const [k, v] of Object.entries(r.baselines)) lines.push(`  ${`pk(${k.replace(/_/g, ' ')})`.padEnd(w)}  ${v.pk.toFixed(4)}`);
-  }
   if (r.grid) {
     const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);
     const depths = [...new Set(r.grid.map((c) => c.depth))].sort((a, b) => a - b);
