@@ -22,6 +22,7 @@ interface TrainSegmenterFlags {
   sotuSpeeches: number;
   sotuSentences: number;
   hidden: number;
+  context: number;
   epochs: number;
   seed: number;
   json?: boolean;
@@ -45,6 +46,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--sotu-speeches <n>', 'State of the Union speeches to use', intArg(2), 40)
     .option('--sotu-sentences <n>', 'sentences taken from the start of each speech', intArg(2), 60)
     .option('--hidden <n>', 'hidden units', intArg(1), 128)
+    .option('--context <n>', 'sentences averaged on each side of a gap (1 = SAGE\'s sentence pairs)', intArg(1), 1)
     .option('--epochs <n>', 'training epochs', intArg(1), 6)
     .option('--seed <n>', 'seed for sampling and initialisation', intArg(0), 1)
     .option('--json', 'print the training report as JSON')
@@ -59,6 +61,7 @@ export function trainCommand(ctx: CliContext): Command {
       try {
         const { weights, config, report } = await trainPairSegmenter(docs, embedder, {
           hidden: flags.hidden,
+          context: flags.context,
           epochs: flags.epochs,
           seed: flags.seed,
           signal: ctx.signal,
@@ -164,8 +167,9 @@ function modelCard(f: TrainSegmenterFlags, docs: readonly PairCorpusDoc[], r: Tr
   const count = (s: string) => docs.filter((d) => d.source === s).length;
   return `# pair-segmenter
 
-SAGE-style segmentation model: an MLP (${f.hidden} ReLU units) over \`[x1, x2, |x1−x2|, x1⊙x2]\` of two adjacent
-sentences' \`${f.embedder}\` embeddings, predicting P(same segment). Trained by \`sift train segmenter\`.
+SAGE-style segmentation model: an MLP (${f.hidden} ReLU units) over \`[x1, x2, |x1−x2|, x1⊙x2]\` of the
+\`${f.embedder}\` embeddings on both sides of a sentence gap (${f.context === 1 ? 'one sentence each, as in SAGE' : `mean of up to ${f.context} sentences each, re-normalised`}),
+predicting P(same segment). Trained by \`sift train segmenter\`.
 
 - Data: ${f.corpora.join(', ')} (${count('2wiki')} 2wiki passages, ${count('moby-dick')} Moby-Dick chapters, ${count('sotu')} State of the Union speeches).
   Same = consecutive sentences within a paragraph/passage; different = across a paragraph break, or the end of one

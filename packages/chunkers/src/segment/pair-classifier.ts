@@ -4,6 +4,7 @@ import { checkSegmentInput } from './check-segment-input.js';
 import { DEFAULT_PAIR_MODEL_DIR, loadPairModel, type PairModelConfig } from './pair-model-files.js';
 import { pairProbabilities, type PairMlpWeights } from './pair-mlp.js';
 import { orderBy, pickBoundaries } from './pick-boundaries.js';
+import { meanUnit } from './mean-unit.js';
 import { embedSentences, type VectorSegmenter } from './vector-segmenter.js';
 
 export const PairClassifierOptionsSchema = z
@@ -13,10 +14,10 @@ export const PairClassifierOptionsSchema = z
     /** Boundary where P(same) < threshold; defaults to the model's own threshold. */
     threshold: z.number().min(0).max(1).optional(),
     /**
-     * Sentences averaged (then re-normalised) on each side of a gap before the MLP sees them. 1 is SAGE's model
-     * as trained (two single sentences).
+     * Sentences averaged (then re-normalised) on each side of a gap before the MLP sees them; defaults to the
+     * context the model was trained with (1 = SAGE's two single sentences).
      */
-    context: z.number().int().min(1).default(1),
+    context: z.number().int().min(1).optional(),
     /** Shortest segment, in sentences. */
     minSegment: z.number().int().min(1).default(1),
   })
@@ -66,13 +67,13 @@ export class PairClassifierSegmenter implements Segmenter, VectorSegmenter {
 
   /** P(same segment) for every gap. */
   probabilities(vectors: readonly Float32Array[]): Float64Array {
-    const c = this.options.context;
+    const c = this.options.context ?? this.config.context;
     if (c === 1) return pairProbabilities(this.#weights, vectors);
     const left: Float32Array[] = [];
     const right: Float32Array[] = [];
     for (let g = 0; g + 1 < vectors.length; g++) {
-      left.push(meanUnit(vectors, Math.max(0, g - c + 1), g + 1));
-      right.push(meanUnit(vectors, g + 1, Math.min(vectors.length, g + 1 + c)));
+      left.push(meanUnit(vectors.slice(Math.max(0, g - c + 1), g + 1)));
+      right.push(meanUnit(vectors.slice(g + 1, Math.min(vectors.length, g + 1 + c))));
     }
     const out = new Float64Array(left.length);
     for (let g = 0; g < left.length; g++) out[g] = pairProbabilities(this.#weights, [left[g]!, right[g]!])[0]!;
@@ -88,17 +89,4 @@ export class PairClassifierSegmenter implements Segmenter, VectorSegmenter {
     const threshold = this.options.threshold ?? this.config.threshold;
     return pickBoundaries(order.filter((g) => p[g]! < threshold), n, this.options.minSegment);
   }
-}
-
-function meanUnit(vectors: readonly Float32Array[], from: number, to: number): Float32Array {
-  const out = new Float32Array(vectors[0]!.length);
-  for (let i = from; i < to; i++) {
-    const v = vectors[i]!;
-    for (let d = 0; d < out.length; d++) out[d]! += v[d]!;
-  }
-  let norm = 0;
-  for (let d = 0; d < out.length; d++) norm += out[d]! ** 2;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let d = 0; d < out.length; d++) out[d]! /= norm;
-  return out;
 }

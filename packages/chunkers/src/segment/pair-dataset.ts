@@ -9,10 +9,13 @@ export interface PairCorpusDoc {
   paragraphs: string[][];
 }
 
-/** One labelled pair: `same` is 1 when b follows a in the same paragraph, 0 across a paragraph or document break. */
+/**
+ * One labelled pair: `same` is 1 when b follows a in the same paragraph, 0 across a paragraph or document break.
+ * `a` is the run of sentences ending at the gap and `b` the run starting after it (one sentence each at context 1).
+ */
 export interface SentencePair {
-  a: string;
-  b: string;
+  a: string[];
+  b: string[];
   same: 0 | 1;
   source: string;
   /** Document the pair was drawn from; held-out splits are by document so no text leaks into the test set. */
@@ -25,6 +28,8 @@ export interface PairDatasetOptions {
   holdOut?: number;
   /** Cap on positive pairs taken from one document (keeps long speeches from dominating). */
   maxPositivesPerDoc?: number;
+  /** Sentences on each side of a gap, taken within the paragraph (1 = SAGE's sentence pairs). */
+  context?: number;
 }
 
 /**
@@ -40,11 +45,13 @@ export function buildPairDataset(docs: readonly PairCorpusDoc[], opts: PairDatas
   if (usable.length < 2) throw new SiftError('E_BAD_INPUT', `pair dataset needs at least 2 non-empty documents, got ${usable.length}`);
   const shuffled = shuffle([...usable], rand);
   const nTest = Math.max(1, Math.round(shuffled.length * holdOut));
-  const split = (set: PairCorpusDoc[]) => makePairs(set, rand, opts.maxPositivesPerDoc ?? Infinity);
+  const split = (set: PairCorpusDoc[]) => makePairs(set, rand, opts.maxPositivesPerDoc ?? Infinity, opts.context ?? 1);
   return { test: split(shuffled.slice(0, nTest)), train: split(shuffled.slice(nTest)) };
 }
 
-function makePairs(docs: PairCorpusDoc[], rand: () => number, maxPos: number): SentencePair[] {
+function makePairs(docs: PairCorpusDoc[], rand: () => number, maxPos: number, c: number): SentencePair[] {
+  const before = (para: string[], i: number) => para.slice(Math.max(0, i - c + 1), i + 1);
+  const after = (para: string[], i: number) => para.slice(i, i + c);
   const pos: SentencePair[] = [];
   const neg: SentencePair[] = [];
   for (const d of docs) {
@@ -52,9 +59,9 @@ function makePairs(docs: PairCorpusDoc[], rand: () => number, maxPos: number): S
     const docPos: SentencePair[] = [];
     for (let p = 0; p < paras.length; p++) {
       const para = paras[p]!;
-      for (let i = 0; i + 1 < para.length; i++) docPos.push({ a: para[i]!, b: para[i + 1]!, same: 1, source: d.source, docId: d.id });
+      for (let i = 0; i + 1 < para.length; i++) docPos.push({ a: before(para, i), b: after(para, i + 1), same: 1, source: d.source, docId: d.id });
       const next = paras[p + 1];
-      if (next) neg.push({ a: para[para.length - 1]!, b: next[0]!, same: 0, source: d.source, docId: d.id });
+      if (next) neg.push({ a: before(para, para.length - 1), b: after(next, 0), same: 0, source: d.source, docId: d.id });
     }
     pos.push(...(docPos.length > maxPos ? shuffle(docPos, rand).slice(0, maxPos) : docPos));
   }
@@ -65,7 +72,7 @@ function makePairs(docs: PairCorpusDoc[], rand: () => number, maxPos: number): S
     if (da === db) continue;
     const pa = pick(da.paragraphs.filter((p) => p.length > 0), rand);
     const pb = pick(db.paragraphs.filter((p) => p.length > 0), rand);
-    neg.push({ a: pa[pa.length - 1]!, b: pb[0]!, same: 0, source: da.source === db.source ? da.source : 'mixed', docId: da.id });
+    neg.push({ a: before(pa, pa.length - 1), b: after(pb, 0), same: 0, source: da.source === db.source ? da.source : 'mixed', docId: da.id });
   }
   const n = Math.min(pos.length, neg.length);
   return shuffle([...shuffle(pos, rand).slice(0, n), ...shuffle(neg, rand).slice(0, n)], rand);

@@ -16,6 +16,8 @@ export const PairModelConfigSchema = z.object({
   hidden: z.number().int().positive(),
   /** Default decision threshold on P(same). */
   threshold: z.number().min(0).max(1),
+  /** Sentences averaged on each side of a gap in training (1 = SAGE's sentence pairs). */
+  context: z.number().int().min(1).default(1),
   /** Free-form training record (corpora, pair counts, accuracy, time). */
   training: z.record(z.string(), z.unknown()).default({}),
 });
@@ -49,9 +51,9 @@ export async function loadPairModel(dir: string): Promise<{ config: PairModelCon
   return { config: parsed.data, weights };
 }
 
-export async function savePairModel(dir: string, config: Omit<PairModelConfig, 'format' | 'dim' | 'hidden'>, weights: PairMlpWeights): Promise<void> {
+export async function savePairModel(dir: string, config: Omit<z.input<typeof PairModelConfigSchema>, 'format' | 'dim' | 'hidden'>, weights: PairMlpWeights): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const full: PairModelConfig = { format: 'sift-pair-segmenter/1', dim: weights.dim, hidden: weights.hidden, ...config };
+  const full: PairModelConfig = PairModelConfigSchema.parse({ format: 'sift-pair-segmenter/1', dim: weights.dim, hidden: weights.hidden, ...config });
   await writeFile(path.join(dir, 'weights.bin'), encodeWeights(weights));
   await writeFile(path.join(dir, 'config.json'), `${JSON.stringify(full, null, 2)}\n`);
 }

@@ -2,6 +2,7 @@ import { notifyProgress, throwIfAborted, type Embedder, type RunOptions } from '
 import { buildPairDataset, type PairCorpusDoc, type SentencePair } from './pair-dataset.js';
 import type { PairModelConfig } from './pair-model-files.js';
 import type { PairMlpWeights } from './pair-mlp.js';
+import { meanUnit } from './mean-unit.js';
 import { pairAccuracy, trainPairMlp, type PairExamples } from './train-pair-mlp.js';
 
 export interface TrainPairSegmenterOptions extends RunOptions {
@@ -12,6 +13,8 @@ export interface TrainPairSegmenterOptions extends RunOptions {
   maxPositivesPerDoc?: number;
   /** Sentences per embedder call (progress and abort are checked between calls). */
   embedBatch?: number;
+  /** Sentences averaged on each side of a gap (1 = SAGE's sentence pairs); stored with the model. */
+  context?: number;
 }
 
 export interface TrainPairSegmenterReport {
@@ -39,8 +42,9 @@ export async function trainPairSegmenter(
     seed: opts.seed ?? 1,
     holdOut: opts.holdOut ?? 0.1,
     ...(opts.maxPositivesPerDoc !== undefined ? { maxPositivesPerDoc: opts.maxPositivesPerDoc } : {}),
+    context: opts.context ?? 1,
   });
-  const texts = [...new Set([...train, ...test].flatMap((p) => [p.a, p.b]))];
+  const texts = [...new Set([...train, ...test].flatMap((p) => [...p.a, ...p.b]))];
   const t0 = performance.now();
   const vectors = new Map<string, Float32Array>();
   const batch = opts.embedBatch ?? 256;
@@ -53,8 +57,8 @@ export async function trainPairSegmenter(
   }
   const embedSeconds = (performance.now() - t0) / 1000;
   const examples = (pairs: SentencePair[]): PairExamples => ({
-    a: pairs.map((p) => vectors.get(p.a)!),
-    b: pairs.map((p) => vectors.get(p.b)!),
+    a: pairs.map((p) => meanUnit(p.a.map((t) => vectors.get(t)!))),
+    b: pairs.map((p) => meanUnit(p.b.map((t) => vectors.get(t)!))),
     same: Uint8Array.from(pairs, (p) => p.same),
   });
   const t1 = performance.now();
@@ -82,5 +86,5 @@ export async function trainPairSegmenter(
     heldOutBySource,
   };
   const sources = [...new Set(docs.map((d) => d.source))].sort();
-  return { weights, report, config: { embedder: embedder.id, threshold: 0.5, training: { sources, seed: opts.seed ?? 1, ...report } } };
+  return { weights, report, config: { embedder: embedder.id, threshold: 0.5, context: opts.context ?? 1, training: { sources, seed: opts.seed ?? 1, ...report } } };
 }
