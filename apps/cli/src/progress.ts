@@ -7,10 +7,7 @@ export interface ProgressView {
   stop(): void;
 }
 
-/**
- * A progress bar on stderr for an interactive terminal; otherwise (CI=true, a pipe, a test) plain lines, at most
- * one per `everyMs` plus the last one, so that logs stay short.
- */
+/** A progress bar on stderr for an interactive terminal; otherwise (CI=true, a pipe, a test) occasional plain lines. */
 export function createProgressView(io: CliIo, label: string, unit: string, everyMs = 2000): ProgressView {
   if (wantsProgressBar(io)) {
     const bar = new cliProgress.SingleBar(
@@ -37,21 +34,15 @@ export function createProgressView(io: CliIo, label: string, unit: string, every
       },
     };
   }
-  let last = 0;
-  let pending: string | undefined;
+  // Plain lines: the first after `everyMs`, then at most one per `everyMs`; a short run prints none (its summary says it all).
+  let last = Date.now();
   return {
     update(done, total, status) {
-      pending = `${label}: ${done}${total !== undefined ? `/${total}` : ''} ${unit}${status ? `, ${status}` : ''}\n`;
       const now = Date.now();
-      if (now - last >= everyMs) {
-        io.stderr.write(pending);
-        pending = undefined;
-        last = now;
-      }
+      if (now - last < everyMs) return;
+      last = now;
+      io.stderr.write(`${label}: ${done}${total !== undefined ? `/${total}` : ''} ${unit}${status ? `, ${status}` : ''}\n`);
     },
-    stop() {
-      if (pending !== undefined) io.stderr.write(pending);
-      pending = undefined;
-    },
+    stop() {},
   };
 }

@@ -49,7 +49,7 @@ export function queryCommand(ctx: CliContext): Command {
         const stats = await index.stats();
         const retrieverName = pick(flags.retriever, cfg.retriever, stats.embedder ? 'hybrid' : 'bm25');
         if (retrieverName !== 'bm25') embedder = await embedderForIndex(stats, pick(flags.embedder, cfg.embedder, undefined));
-        const retriever = await index.retriever({ retriever: retrieverName } as never, { ...(embedder ? { embedder } : {}), signal: ctx.signal });
+        const retriever = await index.retriever({ retriever: retrieverName }, { ...(embedder ? { embedder } : {}), signal: ctx.signal });
         const hits = await retriever.retrieve(query, k, { signal: ctx.signal });
         const results = hits.map(toResult);
         await writeOut(ctx.io.stdout, flags.json ? `${JSON.stringify({ query, results })}\n` : formatResults(results), ctx.signal);

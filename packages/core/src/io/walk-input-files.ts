@@ -81,10 +81,9 @@ export async function walkInputFiles(roots: readonly string[], opts: WalkOptions
           const st = await stat(childAbs);
           isDir = st.isDirectory();
           isFile = st.isFile();
-        } catch (cause) {
-          if (matches(entry.name, opts.extensions)) {
-            opts.onIssue({ file: childDisplay, code: 'E_INPUT_UNREADABLE', message: `${childDisplay}: cannot read (${fsReason(cause)})` });
-          }
+        } catch {
+          // A dangling or looping link: keep it in the list, so that reading it reports the problem in walk order.
+          if (matches(entry.name, opts.extensions)) add(childAbs, childDisplay, false);
           continue;
         }
       }
