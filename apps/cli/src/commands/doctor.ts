@@ -6,13 +6,15 @@ import {
   DEFAULT_MODEL_CACHE_DIR,
   listExecutionProviders,
   ortBinaryDir,
+  SiftError,
   type ExecutionProviderInfo,
 } from '@sift/core';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
 import { cliPackageDir, findPackageDir, installedVersions } from '../package-versions.js';
-import { findRepoRoot } from '../paths.js';
+import { openIndex } from '../index-dir.js';
+import { findRepoRoot, resolveArg } from '../paths.js';
 import { writeOut } from '../write-out.js';
 
 export interface DoctorReport {
@@ -20,6 +22,8 @@ export interface DoctorReport {
   executionProviders: ExecutionProviderInfo[];
   cuda: { available: boolean; binaryDir: string; howTo: string };
   models: ModelLocations;
+  /** The index looked at (`--index`, else ./.sift when present); null when there is none. */
+  index: { dir: string; documents: number; chunks: number; version: number; embedder: string | null } | { dir: string; error: string } | null;
 }
 
 /** Where each kind of model spec is looked up. Nothing is downloaded unless a command is told to. */
@@ -36,14 +40,15 @@ export interface ModelLocations {
 export function doctorCommand(ctx: CliContext): Command {
   return new Command('doctor')
     .description('show versions, onnxruntime execution providers, model locations and index counts')
+    .option('--index <dir>', 'also check this index (default: ./.sift when present)')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const report = await buildReport(ctx);
+    .action(async (opts: { json?: boolean; index?: string }) => {
+      const report = await buildReport(ctx, opts.index);
       await writeOut(ctx.io.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report), ctx.signal);
     });
 }
 
-async function buildReport(ctx: CliContext): Promise<DoctorReport> {
+async function buildReport(ctx: CliContext, indexFlag: string | undefined): Promise<DoctorReport> {
   const providers = await listExecutionProviders({ probe: true });
   const cuda = providers.find((p) => p.name === 'cuda');
   return {
@@ -51,7 +56,25 @@ async function buildReport(ctx: CliContext): Promise<DoctorReport> {
     executionProviders: providers,
     cuda: { available: cuda?.usable === true, binaryDir: ortBinaryDir(), howTo: CUDA_INSTALL_HINT },
     models: modelLocations(),
+    index: await indexReport(ctx, indexFlag),
   };
+}
+
+/** Counts from the manifest; a missing or damaged index is reported, not thrown (doctor must always answer). */
+async function indexReport(ctx: CliContext, flag: string | undefined): Promise<DoctorReport['index']> {
+  const dir = resolveArg(ctx.io, flag ?? '.sift');
+  if (flag === undefined && !existsSync(path.resolve(ctx.io.cwd, '.sift'))) return null;
+  try {
+    const index = await openIndex(dir);
+    try {
+      const s = await index.stats();
+      return { dir, documents: s.documents, chunks: s.chunks, version: s.version, embedder: s.embedder?.id ?? null };
+    } finally {
+      await index.close();
+    }
+  } catch (err) {
+    return { dir, error: SiftError.isInstance(err) ? `${err.code}: ${err.message}` : String(err) };
+  }
 }
 
 function modelLocations(): ModelLocations {
@@ -128,5 +151,12 @@ function formatReport(r: DoctorReport): string {
       '  ',
     ),
   );
+  lines.push('', 'index');
+  if (r.index === null) lines.push('  none here (build one with "sift index <dir>", or pass --index DIR)');
+  else if ('error' in r.index) lines.push(`  ${r.index.dir}: ${r.index.error}`);
+  else {
+    const i = r.index;
+    lines.push(`  ${i.dir}: ${i.documents} documents, ${i.chunks} chunks, version ${i.version}${i.embedder ? `, vectors from ${i.embedder}` : ', no vectors'}`);
+  }
   return `${lines.join('\n')}\n`;
 }
