@@ -83,7 +83,10 @@ export class GraphRetriever implements Retriever {
     const queryEntities = g.findEntities(query).filter((e) => active[e]);
     const entityShare = queryEntities.length === 0 ? 0 : seedRows.length === 0 ? 1 : o.queryEntityWeight;
     const passageShare = seedRows.length === 0 ? 0 : 1 - entityShare;
-    if (passageShare + entityShare === 0) return hits.slice(0, k);
+    if (passageShare + entityShare === 0) {
+      // Nothing to walk from (no seed the graph knows, no entity named): the first stage's ranking stands.
+      return hits.slice(0, k).map((h, i) => ({ ...h, explain: { ...h.explain, firstStageRank: i + 1, firstStageScore: h.score, ppr: 0 } }));
+    }
     const sumP = seedW.reduce((a, b) => a + b, 0);
     seedRows.forEach((row, i) => (seed[row]! += (passageShare * seedW[i]!) / sumP));
     const sumE = queryEntities.reduce((a, e) => a + idf[e]!, 0);

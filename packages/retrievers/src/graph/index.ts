@@ -23,4 +23,6 @@ export type { GraphExplanation } from './explain-passage.js';
 export { memoryChunkSource, type ChunkSource } from './chunk-source.js';
 export { encodeGraph, decodeGraph, GRAPH_FILE, GRAPH_FORMAT_VERSION, type DecodedGraph } from './graph-format.js';
 export { readGraphFile, writeGraphFile } from './graph-file.js';
-export { GraphSpecSchema, FirstStageSpecSchema, type GraphSpec } from './graph-spec.js';
+export { GraphSpecSchema, FirstStageSpecSchema, walkOptionsOf, firstSpecOf, type GraphSpec } from './graph-spec.js';
+export { graphIndexExtension, GRAPH_EXTENSION, GRAPH_PREVIOUS_FILE, type GraphExtensionDeps } from './graph-index-extension.js';
+export { loadIndexGraph, indexGraphRetriever } from './index-graph.js';

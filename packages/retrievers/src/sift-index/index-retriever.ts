@@ -3,6 +3,8 @@ import type { RetrieverDeps } from '../create-retriever.js';
 import { parseRetrieverSpec } from '../parse-retriever-spec.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
 import { IndexBm25Retriever } from './index-bm25-retriever.js';
+import { indexGraphRetriever } from '../graph/index-graph.js';
+import { firstSpecOf, walkOptionsOf } from '../graph/graph-spec.js';
 import type { SiftIndex } from './sift-index.js';
 
 /** Backs `SiftIndex.retriever`: one case per retriever that can run over an on-disk index. */
@@ -26,6 +28,8 @@ export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec
         ...('b' in spec ? { b: s.b } : {}),
       });
     }
+    case 'graph':
+      return indexGraphRetriever(index, await createIndexRetriever(index, firstSpecOf(spec) as RetrieverSpec, _deps), walkOptionsOf(s));
     default:
       throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${s.retriever}" cannot run over an on-disk index yet (index ${index.dir})`, {
         details: { key: 'retriever', value: s.retriever },
