@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processIo } from '../cli-io.js';
+import { findRepoRoot } from '../paths.js';
 import { loadConfig } from './load-config.js';
 
 let dir: string;
@@ -45,5 +46,14 @@ describe('loadConfig', () => {
     await writeFile(path.join(dir, 'sift.config.json'), '[1]');
     await expect(loadConfig(io())).rejects.toMatchObject({ message: expect.stringContaining('expected a JSON object') });
     await expect(loadConfig(io(), 'nope.json')).rejects.toMatchObject({ code: 'E_BAD_CONFIG', message: 'nope.json: cannot read config file (ENOENT)' });
+  });
+});
+
+describe('sift.config.example.json', () => {
+  it('is a valid config (the README points to it)', async () => {
+    const root = findRepoRoot();
+    expect(root).toBeDefined();
+    const cfg = await loadConfig({ ...processIo(), cwd: root! }, 'sift.config.example.json');
+    expect(cfg).toMatchObject({ chunker: 'recursive', size: 512 });
   });
 });
