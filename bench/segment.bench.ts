@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSegmenter, sentenceSpans, type VectorSegmenter } from '@sift/chunkers';
-import { createEmbedder, type Embedder, type Segmenter } from '@sift/core';
+import { createSegmenter, type VectorSegmenter } from '@sift/chunkers';
+import { createEmbedder, sentenceOffsets, type Embedder, type Segmenter } from '@sift/core';
 import { boundariesFromStarts, choiPublishedPk, defaultWindow, loadChoi, pk, type ChoiDocument } from '@sift/eval';
 
 // Small helpers kept here so this bench depends on nothing else in bench/.
@@ -188,7 +188,8 @@ export default {
       const files = readdirSync(essaysDir).filter((f) => f.endsWith('.txt')).sort().slice(0, opts.quick ? 4 : 16);
       const essays = files.map((f) => {
         const text = readFileSync(path.join(essaysDir, f), 'utf8');
-        return sentenceSpans(text).map((s) => text.slice(s.start, s.end));
+        const o = sentenceOffsets(text);
+        return Array.from({ length: o.length / 2 }, (_, i) => text.slice(o[2 * i]!, o[2 * i + 1]!));
       });
       const total = essays.reduce((n, e) => n + e.length, 0);
       const sample = essays.flat().slice(0, opts.quick ? 100 : 400);

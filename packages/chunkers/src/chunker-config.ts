@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecursiveChunkerConfigSchema } from './recursive-chunker.js';
+import { SegmentChunkerConfigSchema } from './segment/segment-chunker-config.js';
 import { SentenceChunkerConfigSchema } from './sentence-chunker.js';
 import { TokenChunkerConfigSchema } from './token-chunker.js';
 
@@ -8,6 +9,7 @@ export const ChunkerConfigSchema = z.discriminatedUnion('chunker', [
   TokenChunkerConfigSchema,
   SentenceChunkerConfigSchema,
   RecursiveChunkerConfigSchema,
+  SegmentChunkerConfigSchema,
 ]);
 export type ChunkerConfig = z.input<typeof ChunkerConfigSchema>;
 export type ParsedChunkerConfig = z.output<typeof ChunkerConfigSchema>;

@@ -4,9 +4,13 @@ import { parseConfig } from './_parse-config.js';
 import { RecursiveChunker } from './recursive-chunker.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { TokenChunker } from './token-chunker.js';
+import { createSegmentChunker, type SegmenterDeps } from './segment/index.js';
 
-/** Build a chunker from a validated config (`{ chunker: 'recursive', size: 512, … }`). */
-export async function createChunker(config: ChunkerConfig): Promise<Chunker> {
+/**
+ * Build a chunker from a validated config (`{ chunker: 'recursive', size: 512, … }`). The embedding segment chunkers
+ * ('semantic', 'embedding-depth', 'pair-classifier') take their embedder from `deps`.
+ */
+export async function createChunker(config: ChunkerConfig, deps: SegmenterDeps = {}): Promise<Chunker> {
   const c = parseConfig(ChunkerConfigSchema, config, 'chunker config');
   switch (c.chunker) {
     case 'token': {
@@ -20,6 +24,10 @@ export async function createChunker(config: ChunkerConfig): Promise<Chunker> {
     case 'recursive': {
       const { chunker: _, ...options } = c;
       return RecursiveChunker.create(options);
+    }
+    default: {
+      const { chunker, ...options } = c;
+      return createSegmentChunker(chunker, options, deps);
     }
   }
 }

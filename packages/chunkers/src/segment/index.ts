@@ -15,5 +15,5 @@ export { windowSimilarity } from './window-similarity.js';
 export { savitzkyGolay } from './savitzky-golay.js';
 export { depthScores } from './depth-scores.js';
 export { ENGLISH_STOPWORDS } from './stopwords-en.js';
-export { SegmentChunker, SegmentChunkerOptionsSchema, createSegmentChunker, type SegmentChunkerOptions } from './segment-chunker.js';
-export { sentenceSpans, type SentenceSpan } from './sentence-spans.js';
+export { SegmentChunker, SegmentChunkerOptionsSchema, createSegmentChunker, type SegmentChunkerOptions, type SentenceSpan } from './segment-chunker.js';
+export { SEGMENT_CHUNKERS, SegmentChunkerConfigSchema, type SegmentChunkerConfig } from './segment-chunker-config.js';

@@ -11,28 +11,30 @@ const doc = (text: string) => ({ id: 'd', text, metadata: {} });
 describe('SegmentChunker.chunk', () => {
   it('cuts at the topic boundary and keeps exact offsets', async () => {
     const text = `${TWO_TOPICS.slice(0, 6).join(' ')}\n\n${TWO_TOPICS.slice(6).join('  ')}`;
-    const chunks = await collect(new SegmentChunker(new EmbeddingDepthSegmenter({}, bagOfWordsEmbedder())).chunk(doc(text)));
+    const chunker = await SegmentChunker.create(new EmbeddingDepthSegmenter({}, bagOfWordsEmbedder()));
+    const chunks = await collect(chunker.chunk(doc(text)));
     expect(chunks.map((c) => c.text)).toEqual([TWO_TOPICS.slice(0, 6).join(' '), TWO_TOPICS.slice(6).join('  ')]);
     for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
     expect(chunks.map((c) => c.metadata.segment)).toEqual([0, 1]);
   });
 
-  it('never exceeds maxTokens and always satisfies slice(start, end) === text', async () => {
+  it('never exceeds size and always satisfies slice(start, end) === text', async () => {
+    const chunkers = new Map<number, SegmentChunker>();
     const word = fc.stringMatching(/^[A-Za-zé]{1,9}$/);
     const sentence = fc.array(word, { minLength: 1, maxLength: 30 }).map((ws) => `${ws.join(' ')}.`);
     const sep = fc.constantFrom(' ', '  ', '\n', '\n\n', ' \r\n');
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(sentence, sep), { maxLength: 25 }), fc.integer({ min: 1, max: 12 }), async (parts, max) => {
         const text = parts.map(([s, p]) => s + p).join('');
-        const chunker = new SegmentChunker(new C99Segmenter(), { maxTokens: max });
+        if (!chunkers.has(max)) chunkers.set(max, await SegmentChunker.create(new C99Segmenter(), { size: max, tokenizer: max % 2 ? 'cl100k' : 'whitespace' }));
+        const chunker = chunkers.get(max)!;
         const chunks = await collect(chunker.chunk(doc(text)));
         let last = 0;
         for (const c of chunks) {
           expect(text.slice(c.start, c.end)).toBe(c.text);
           expect(c.start).toBeGreaterThanOrEqual(last);
           last = c.end;
-          // A single word longer than the budget cannot be split further; anything else must fit.
-          if (c.text.includes(' ')) expect(c.tokenCount).toBeLessThanOrEqual(max);
+          expect(c.tokenCount).toBeLessThanOrEqual(max);
         }
         // Every non-space character is covered by some chunk.
         const covered = chunks.reduce((n, c) => n + c.text.replace(/\s/g, '').length, 0);
@@ -58,7 +60,19 @@ describe('SegmentChunker.chunk', () => {
   });
 
   it('yields nothing for an empty document and rejects bad options', async () => {
-    expect(await collect(new SegmentChunker(new C99Segmenter()).chunk(doc('  \n ')))).toEqual([]);
-    expect(() => new SegmentChunker(new C99Segmenter(), { maxTokens: 0 })).toThrow(/c99 chunker options/);
+    expect(await collect((await SegmentChunker.create(new C99Segmenter())).chunk(doc('  \n ')))).toEqual([]);
+    await expect(SegmentChunker.create(new C99Segmenter(), { size: 0 })).rejects.toThrow(/c99 chunker options/);
+  });
+});
+
+describe('createChunker with a segmenter name', () => {
+  it('builds segment chunkers from config and reports a missing embedder', async () => {
+    const { createChunker } = await import('../create-chunker.js');
+    const chunker = await createChunker({ chunker: 'c99', size: 200, segmenter: { c: 1.2 } });
+    const chunks = await collect(chunker.chunk(doc(TWO_TOPICS.join(' '))));
+    expect(chunks.map((c) => c.metadata.segment)).toEqual([0, 1]);
+    await expect(createChunker({ chunker: 'semantic' })).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
+    const semantic = await createChunker({ chunker: 'semantic', segmenter: { threshold: 0.7 } }, { embedder: bagOfWordsEmbedder() });
+    expect((await collect(semantic.chunk(doc(TWO_TOPICS.join(' ')))))).toHaveLength(2);
   });
 });

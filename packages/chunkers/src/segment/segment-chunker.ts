@@ -1,13 +1,35 @@
-import { SiftError, notifyProgress, throwIfAborted, yieldToEventLoop, type Chunk, type Chunker, type Document, type RunOptions, type Segmenter } from '@sift/core';
+import {
+  SiftError,
+  TokenizerNameSchema,
+  createTokenizer,
+  notifyProgress,
+  sentenceOffsets,
+  throwIfAborted,
+  yieldToEventLoop,
+  type Chunk,
+  type Chunker,
+  type Document,
+  type RunOptions,
+  type Segmenter,
+  type Tokenizer,
+} from '@sift/core';
 import { z } from 'zod';
 import { createSegmenter, type SegmenterDeps } from './create-segmenter.js';
-import { sentenceSpans, type SentenceSpan } from './sentence-spans.js';
 import type { VectorSegmenter } from './vector-segmenter.js';
+
+/** A sentence as a UTF-16 span of its document. */
+export interface SentenceSpan {
+  start: number;
+  end: number;
+}
 
 export const SegmentChunkerOptionsSchema = z
   .object({
-    /** Largest chunk, in tokens of `countTokens` (whitespace words unless a counter is given). */
-    maxTokens: z.number().int().min(1).default(512),
+    /** Largest chunk, in tokens of `tokenizer`. */
+    size: z.number().int().min(1).default(512),
+    tokenizer: TokenizerNameSchema.default('cl100k'),
+    /** BCP 47 locale for sentence splitting. */
+    locale: z.string().min(1).default('en'),
     /**
      * Sentences segmented at once; longer documents are cut into windows this long first (C99 and the matrix
      * methods are quadratic in sentences).
@@ -18,41 +40,48 @@ export const SegmentChunkerOptionsSchema = z
   })
   .strict();
 export type SegmentChunkerOptions = z.input<typeof SegmentChunkerOptionsSchema> & {
-  /** Token counter for the budget (e.g. a cl100k tokenizer's count). */
-  countTokens?: (text: string) => number;
   /** Side channel: every document's sentence spans and embeddings, so indexing need not embed twice. */
   onSentenceEmbeddings?: (e: { docId: string; spans: SentenceSpan[]; vectors: Float32Array[] }) => void;
 };
 
-const whitespaceTokens = (text: string): number => text.split(/\s+/).filter((w) => w !== '').length;
-
 /**
  * A chunker that cuts documents at the topic boundaries of any Segmenter, then packs each segment into chunks of at
- * most `maxTokens` (splitting at sentence ends, and inside a sentence at whitespace only when one sentence alone is
+ * most `size` tokens (splitting at sentence ends, and inside a sentence at whitespace only when one sentence alone is
  * too long). Every chunk satisfies `doc.text.slice(start, end) === text`.
  */
 export class SegmentChunker implements Chunker {
   readonly name: string;
   readonly segmenter: Segmenter;
   readonly options: z.output<typeof SegmentChunkerOptionsSchema>;
-  readonly #count: (text: string) => number;
+  readonly #tokenizer: Tokenizer;
   readonly #onEmbeddings: SegmentChunkerOptions['onSentenceEmbeddings'];
 
-  constructor(segmenter: Segmenter, options: SegmentChunkerOptions = {}) {
-    const { countTokens, onSentenceEmbeddings, ...rest } = options;
+  private constructor(segmenter: Segmenter, options: z.output<typeof SegmentChunkerOptionsSchema>, tokenizer: Tokenizer, onEmbeddings: SegmentChunkerOptions['onSentenceEmbeddings']) {
+    this.segmenter = segmenter;
+    this.name = segmenter.name;
+    this.options = options;
+    this.#tokenizer = tokenizer;
+    this.#onEmbeddings = onEmbeddings;
+  }
+
+  /** Validates the options, loads the tokenizer and wraps `segmenter` (which stays owned by the caller). */
+  static async create(segmenter: Segmenter, options: SegmentChunkerOptions = {}): Promise<SegmentChunker> {
+    const { onSentenceEmbeddings, ...rest } = options;
     const parsed = SegmentChunkerOptionsSchema.safeParse(rest);
     if (!parsed.success) {
       throw new SiftError('E_BAD_CONFIG', `${segmenter.name} chunker options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     }
-    this.segmenter = segmenter;
-    this.name = segmenter.name;
-    this.options = parsed.data;
-    this.#count = countTokens ?? whitespaceTokens;
-    this.#onEmbeddings = onSentenceEmbeddings;
+    return new SegmentChunker(segmenter, parsed.data, await createTokenizer(parsed.data.tokenizer), onSentenceEmbeddings);
+  }
+
+  #count(text: string): number {
+    return this.#tokenizer.count(text);
   }
 
   async *chunk(doc: Document, opts: RunOptions = {}): AsyncIterable<Chunk> {
-    const spans = sentenceSpans(doc.text);
+    const offsets = sentenceOffsets(doc.text, { locale: this.options.locale });
+    const spans: SentenceSpan[] = [];
+    for (let i = 0; i < offsets.length; i += 2) spans.push({ start: offsets[i]!, end: offsets[i + 1]! });
     const vseg = isVectorSegmenter(this.segmenter) ? this.segmenter : undefined;
     let vectors: Float32Array[] | undefined;
     if (vseg && spans.length > 0) {
@@ -82,7 +111,7 @@ export class SegmentChunker implements Chunker {
   /** Character ranges covering sentences [from, to) with at most maxTokens each. */
   #pack(text: string, spans: SentenceSpan[], from: number, to: number): Array<[number, number]> {
     const out: Array<[number, number]> = [];
-    const max = this.options.maxTokens;
+    const max = this.options.size;
     let start = -1;
     let end = -1;
     for (let i = from; i < to; i++) {
@@ -104,14 +133,20 @@ export class SegmentChunker implements Chunker {
     return out;
   }
 
-  /** One sentence over budget: greedy runs of whitespace-separated words (a single huge word is its own chunk). */
+  /** One sentence over budget: greedy runs of whitespace-separated words; a word over budget is cut by characters. */
   #splitLong(text: string, from: number, to: number): Array<[number, number]> {
-    const words = [...text.slice(from, to).matchAll(/\S+/g)].map((m) => [from + m.index, from + m.index + m[0].length] as const);
+    const words: Array<readonly [number, number]> = [];
+    for (const m of text.slice(from, to).matchAll(/\S+/g)) {
+      const ws = from + m.index;
+      const we = ws + m[0].length;
+      if (this.#count(m[0]) <= this.options.size) words.push([ws, we]);
+      else words.push(...this.#splitWord(text, ws, we));
+    }
     const out: Array<[number, number]> = [];
     let a = -1;
     let b = -1;
     for (const [ws, we] of words) {
-      if (a >= 0 && this.#count(text.slice(a, we)) <= this.options.maxTokens) {
+      if (a >= 0 && this.#count(text.slice(a, we)) <= this.options.size) {
         b = we;
         continue;
       }
@@ -120,6 +155,23 @@ export class SegmentChunker implements Chunker {
       b = we;
     }
     if (a >= 0) out.push([a, b]);
+    return out;
+  }
+
+  /** Greedy code-point runs of at most `size` tokens (never splitting a surrogate pair). */
+  #splitWord(text: string, from: number, to: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let a = from;
+    let b = from;
+    while (b < to) {
+      const step = text.codePointAt(b)! > 0xffff ? 2 : 1;
+      if (b > a && this.#count(text.slice(a, b + step)) > this.options.size) {
+        out.push([a, b]);
+        a = b;
+      }
+      b += step;
+    }
+    if (b > a) out.push([a, b]);
     return out;
   }
 
@@ -147,5 +199,5 @@ export async function createSegmentChunker(
   deps: SegmenterDeps = {},
 ): Promise<SegmentChunker> {
   const { segmenter: segOpts, ...chunkOpts } = options;
-  return new SegmentChunker(await createSegmenter(name, segOpts ?? {}, deps), chunkOpts);
+  return SegmentChunker.create(await createSegmenter(name, segOpts ?? {}, deps), chunkOpts);
 }
