@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEval } from './run-eval.js';
 import type { EvalComponents } from './eval-components.js';
@@ -92,6 +95,31 @@ describe.skipIf(!pg.present)('runEval niah', () => {
     expect(r.grid!.map((c) => [c.length, c.depth])).toEqual([[512, 0], [512, 50], [512, 100], [2048, 0], [2048, 50], [2048, 100]]);
     expect(r.n).toBe(12);
     expect(r.metrics.accuracy, JSON.stringify(r.grid)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('runEval on a BEIR folder', () => {
+  it('graded qrels drive nDCG; unjudged queries are left out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sift-beir-eval-'));
+    try {
+      await mkdir(join(dir, 'qrels'));
+      const docs = [
+        { _id: 'cats', title: 'Cats', text: 'Cats purr and sleep in the sun.' },
+        { _id: 'dogs', title: 'Dogs', text: 'Dogs bark at the mail carrier.' },
+        { _id: 'fish', title: 'Fish', text: 'Fish swim; some cats watch fish.' },
+      ];
+      await writeFile(join(dir, 'corpus.jsonl'), docs.map((d) => JSON.stringify(d)).join('\n'));
+      await writeFile(join(dir, 'queries.jsonl'), '{"_id":"q1","text":"why do cats purr"}\n{"_id":"q2","text":"no judgments"}\n');
+      await writeFile(join(dir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\tcats\t2\nq1\tfish\t1\n');
+      const r = await runEval({ dataset: `beir:${dir}` }, { components });
+      expect(r.n).toBe(1);
+      // BM25 ranks cats (purr, cats) first, fish (cats) second: the ideal order, so nDCG@10 = 1.
+      expect(r.metrics['ndcg@10']).toBeCloseTo(1, 12);
+      expect(r.metrics['recall@2']).toBe(1);
+      expect(r.metrics['answer_in_context@5']).toBeNaN(); // BEIR has no answer strings
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
