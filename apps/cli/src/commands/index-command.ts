@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createEmbedder, readDocuments, SiftError, type Embedder, type InputIssue } from '@sift/core';
-import { HnswExtension, MANIFEST_FILE, SiftIndex } from '@sift/retrievers';
+import { graphIndexExtension, GRAPH_EXTENSION, HnswExtension, MANIFEST_FILE, SiftIndex, type IndexExtension } from '@sift/retrievers';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { buildChunker, CHUNKER_NAMES, givenChunkerSettings, sameChunkerConfig, TOKENIZER_NAMES, type ChunkerFlags } from '../chunker-from-flags.js';
@@ -19,6 +19,7 @@ interface IndexFlags extends ChunkerFlags {
   strict?: boolean;
   ext?: string[];
   rebuild?: boolean;
+  graph?: boolean;
   config?: string;
 }
 
@@ -46,6 +47,7 @@ export function indexCommand(ctx: CliContext): Command {
     .option('--ext <list>', 'extensions read inside folders (default: txt,md,json,jsonl)', listArg)
     .option('--strict', 'exit 1 when any input file was skipped (the good ones are still indexed)')
     .option('--rebuild', 'replace an existing index instead of adding to it')
+    .option('--graph', 'also build the passage–entity graph for --retriever graph:bm25|graph:hybrid (kept up to date by later adds)')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
     .action(async (paths: string[], flags: IndexFlags) => {
       const started = performance.now();
@@ -100,9 +102,13 @@ export function indexCommand(ctx: CliContext): Command {
           },
         );
         // With vectors, keep an HNSW graph beside them so that dense queries need not scan every vector.
+        const extensions: IndexExtension[] = embedder ? [new HnswExtension()] : [];
+        // Once an index has an entity graph, every add keeps it in step (a stale graph misses new pages).
+        if (flags.graph === true || index.manifest.extensions[GRAPH_EXTENSION] !== undefined) extensions.push(graphIndexExtension(index));
         const result = await index.add(docs, {
           chunker,
-          ...(embedder ? { embedder, extensions: [new HnswExtension()] } : {}),
+          ...(embedder ? { embedder } : {}),
+          extensions,
           signal: ctx.signal,
         });
         progress.stop();

@@ -1,4 +1,5 @@
 import type { Embedder, ScoredChunk } from '@sift/core';
+import type { RetrieverSpec } from '@sift/retrievers';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../config/load-config.js';
@@ -11,7 +12,7 @@ import { writeOut } from '../write-out.js';
 interface QueryFlags {
   index?: string;
   k?: number;
-  retriever?: 'bm25' | 'dense' | 'hybrid';
+  retriever?: string;
   embedder?: string;
   json?: boolean;
   config?: string;
@@ -35,7 +36,7 @@ export function queryCommand(ctx: CliContext): Command {
     .argument('<query>', 'what to look for')
     .option('--index <dir>', 'index folder (default: .sift)')
     .option('-k, --k <n>', 'number of results (default: 10)', intArg(1))
-    .option('--retriever <name>', 'bm25 | dense | hybrid (default: hybrid when the index has vectors, else bm25)')
+    .option('--retriever <name>', 'bm25 | dense | hybrid | graph:bm25 | graph:hybrid (default: hybrid when the index has vectors, else bm25; graph:* needs `sift index --graph`)')
     .option('--embedder <spec>', 'embedder for dense/hybrid (default: the one the index was built with)')
     .option('--json', 'print {query, results:[{rank, score, docId, chunkId, start, end, text}]}')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
@@ -48,8 +49,9 @@ export function queryCommand(ctx: CliContext): Command {
       try {
         const stats = await index.stats();
         const retrieverName = pick(flags.retriever, cfg.retriever, stats.embedder ? 'hybrid' : 'bm25');
-        if (retrieverName !== 'bm25') embedder = await embedderForIndex(stats, pick(flags.embedder, cfg.embedder, undefined));
-        const retriever = await index.retriever({ retriever: retrieverName }, { ...(embedder ? { embedder } : {}), signal: ctx.signal });
+        if (/^(graph:)?(dense|hybrid)$/.test(retrieverName)) embedder = await embedderForIndex(stats, pick(flags.embedder, cfg.embedder, undefined));
+        // The spec is validated by the index (graph:<first> expands to { retriever: 'graph', first }).
+        const retriever = await index.retriever({ retriever: retrieverName } as RetrieverSpec, { ...(embedder ? { embedder } : {}), signal: ctx.signal });
         const hits = await retriever.retrieve(query, k, { signal: ctx.signal });
         const results = hits.map(toResult);
         await writeOut(ctx.io.stdout, flags.json ? `${JSON.stringify({ query, results })}\n` : formatResults(results), ctx.signal);
