@@ -40,6 +40,23 @@ describe('sift eval', () => {
     expect(cmp.stdout).toMatch(/^windowdiff\s+0\.460\s+1\.000\s+\+0\.540$/m);
   });
 
+  it.skipIf(!choiPresent)('--pipeline reads a config file; flags override it; a bad key is named', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const cfg = join(dir, 'pipeline.json');
+    await writeFile(cfg, JSON.stringify({ pipeline: { segmenter: 'baseline:even', knownK: true } }));
+    const r = await runCli(['eval', '--dataset', 'choi:1/3-5', '--limit', '3', '--pipeline', cfg, '--out', join(dir, 'p'), '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { pipeline: Record<string, unknown>; n: number };
+    expect(report.pipeline).toEqual({ segmenter: 'baseline:even', knownK: true });
+    expect(report.n).toBe(3);
+    const over = await runCli(['eval', '--dataset', 'choi:1/3-5', '--limit', '3', '--pipeline', cfg, '--segmenter', 'baseline:none', '--out', join(dir, 'q'), '--json']);
+    expect((JSON.parse(over.stdout) as { pipeline: Record<string, unknown> }).pipeline.segmenter).toBe('baseline:none');
+    await writeFile(cfg, JSON.stringify({ segmenter: 'baseline:none', kk: 1 }));
+    const bad = await runCli(['eval', '--dataset', 'choi:1/3-5', '--pipeline', cfg, '--out', join(dir, 'r')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^sift: E_BAD_CONFIG: .*"pipeline".*kk/);
+  });
+
   it('usage errors exit 2 with one line', async () => {
     const noOut = await runCli(['eval', '--dataset', 'hotpotqa-100']);
     expect(noOut.code).toBe(2);
