@@ -16,3 +16,4 @@ export { createDenseRetriever, createHybridRetriever } from './create-dense-retr
 export { openLanceDb } from './open-lance-db.js';
 export { HnswExtension, type HnswBatchContext } from './hnsw-extension.js';
 export { HnswRetriever } from './hnsw-retriever.js';
+export { indexDenseRetriever, indexHybridRetriever, type DenseIndexView } from './index-dense.js';

@@ -20,7 +20,7 @@ export class LanceDenseRetriever implements Retriever {
   readonly indexed: boolean;
 
   private constructor(
-    private readonly table: Table,
+    private readonly source: () => Table,
     private readonly embedder: Embedder | undefined,
     options: ResolvedLanceDenseOptions,
     indexed: boolean,
@@ -30,22 +30,31 @@ export class LanceDenseRetriever implements Retriever {
   }
 
   /**
-   * Opens dense search on `table`, building the IVF-PQ index first when the policy asks for one and it is missing.
+   * Opens dense search on a table (or a getter, for an index whose committed table changes between queries). An
+   * existing IVF index is always used; a missing one is built when the policy asks for it and `build` allows
+   * (a read-only table, such as an index's committed version, cannot take one: it is then searched flat).
    * `embedder` turns query text into a vector; without one only `searchVector` works.
    */
-  static async open(table: Table, options: LanceDenseOptions = {}, deps: { embedder?: Embedder } = {}): Promise<LanceDenseRetriever> {
+  static async open(
+    table: Table | (() => Table),
+    options: LanceDenseOptions = {},
+    deps: { embedder?: Embedder; build?: boolean } = {},
+  ): Promise<LanceDenseRetriever> {
     const parsed = LanceDenseOptionsSchema.safeParse(options);
     if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid LanceDB dense options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     const o = parsed.data;
-    const rows = await table.countRows();
-    const wantIndex = o.index === 'ivf-pq' || (o.index === 'auto' && rows >= o.ivfPqAbove);
-    let indexed = false;
-    if (wantIndex) {
-      const existing = (await table.listIndices()).some((i) => i.columns.includes(o.column) && /ivf/i.test(i.indexType));
-      if (!existing) await buildIvfPq(table, o, rows);
-      indexed = true;
+    const source = typeof table === 'function' ? table : () => table;
+    const t = source();
+    const existing = (await t.listIndices()).some((i) => i.columns.includes(o.column) && /ivf/i.test(i.indexType));
+    let indexed = existing && o.index !== 'flat';
+    if (!existing && o.index !== 'flat' && deps.build !== false) {
+      const rows = await t.countRows();
+      if (o.index === 'ivf-pq' || rows >= o.ivfPqAbove) {
+        await buildIvfPq(t, o, rows);
+        indexed = true;
+      }
     }
-    return new LanceDenseRetriever(table, deps.embedder, o, indexed);
+    return new LanceDenseRetriever(source, deps.embedder, o, indexed);
   }
 
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
@@ -58,7 +67,8 @@ export class LanceDenseRetriever implements Retriever {
   /** Nearest chunks to a vector; score = 1 − LanceDB distance (cosine similarity, or the dot product for `dot`). */
   async searchVector(vector: Float32Array, k: number): Promise<ScoredChunk[]> {
     if (k <= 0) return [];
-    let q = this.table
+    const table = this.source();
+    let q = table
       .vectorSearch(vector)
       .column(this.options.column)
       .distanceType(this.options.distance)
@@ -68,7 +78,7 @@ export class LanceDenseRetriever implements Retriever {
     else q = q.bypassVectorIndex();
     const rows = (await q.toArray()) as Array<Record<string, unknown>>;
     return rows.map((r, i) => ({
-      ...rowToChunk(r, this.table.name),
+      ...rowToChunk(r, table.name),
       score: 1 - Number(r['_distance']),
       explain: { denseRank: i + 1, denseBackend: this.indexed ? 'lance-ivf-pq' : 'lance-flat' },
     }));

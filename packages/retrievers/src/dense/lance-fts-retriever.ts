@@ -21,19 +21,27 @@ export class LanceFtsRetriever implements Retriever {
   readonly name = 'fts';
 
   private constructor(
-    private readonly table: Table,
+    private readonly source: () => Table,
     private readonly column: string,
   ) {}
 
-  /** Opens full-text search on `table.column`, building the FTS index when the column has none. */
-  static async open(table: Table, options: LanceFtsOptions = {}): Promise<LanceFtsRetriever> {
+  /**
+   * Opens full-text search on `column` of a table (or a getter, for an index whose committed table changes), building
+   * the FTS index when the column has none and `build` allows; otherwise a missing index is E_INDEX_MISSING.
+   */
+  static async open(table: Table | (() => Table), options: LanceFtsOptions = {}, deps: { build?: boolean } = {}): Promise<LanceFtsRetriever> {
     const parsed = LanceFtsOptionsSchema.safeParse(options);
     if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid LanceDB FTS options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     const o = parsed.data;
-    const has = (await table.listIndices()).some((i) => i.indexType === 'FTS' && i.columns.includes(o.column));
+    const source = typeof table === 'function' ? table : () => table;
+    const t = source();
+    const has = (await t.listIndices()).some((i) => i.indexType === 'FTS' && i.columns.includes(o.column));
+    if (!has && deps.build === false) {
+      throw new SiftError('E_INDEX_MISSING', `LanceDB table ${t.name} has no full-text index on '${o.column}'`, { details: { column: o.column } });
+    }
     if (!has) {
       const lance = await loadLanceDb();
-      await table.createIndex(o.column, {
+      await t.createIndex(o.column, {
         config: lance.Index.fts({
           stem: o.stem,
           removeStopWords: o.removeStopWords,
@@ -43,20 +51,21 @@ export class LanceFtsRetriever implements Retriever {
         }),
       });
     }
-    return new LanceFtsRetriever(table, o.column);
+    return new LanceFtsRetriever(source, o.column);
   }
 
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
     throwIfAborted(opts.signal);
     if (k <= 0 || query.trim() === '') return [];
-    const rows = (await this.table
+    const table = this.source();
+    const rows = (await table
       .query()
       .fullTextSearch(query, { columns: this.column })
       .select([...CHUNK_COLUMNS, '_score'])
       .limit(k)
       .toArray()) as Array<Record<string, unknown>>;
     return rows.map((r, i) => ({
-      ...rowToChunk(r, this.table.name),
+      ...rowToChunk(r, table.name),
       score: Number(r['_score']),
       explain: { ftsRank: i + 1 },
     }));

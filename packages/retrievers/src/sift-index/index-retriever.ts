@@ -3,6 +3,7 @@ import type { RetrieverDeps } from '../create-retriever.js';
 import { parseRetrieverSpec } from '../parse-retriever-spec.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
 import { IndexBm25Retriever } from './index-bm25-retriever.js';
+import { indexDenseRetriever, indexHybridRetriever } from '../dense/index-dense.js';
 import { indexGraphRetriever } from '../graph/index-graph.js';
 import { firstSpecOf, walkOptionsOf } from '../graph/graph-spec.js';
 import type { SiftIndex } from './sift-index.js';
@@ -28,11 +29,17 @@ export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec
         ...('b' in spec ? { b: s.b } : {}),
       });
     }
+    case 'dense':
+      return indexDenseRetriever(index, s, _deps);
+    case 'hybrid': {
+      const bm25 = { retriever: 'bm25', ...((spec as { bm25?: object }).bm25 ?? {}) } as RetrieverSpec;
+      return indexHybridRetriever(index, s, _deps, () => createIndexRetriever(index, bm25, _deps));
+    }
     case 'graph':
       return indexGraphRetriever(index, await createIndexRetriever(index, firstSpecOf(spec) as RetrieverSpec, _deps), walkOptionsOf(s));
     default:
-      throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${s.retriever}" cannot run over an on-disk index yet (index ${index.dir})`, {
-        details: { key: 'retriever', value: s.retriever },
+      throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${(s as { retriever: string }).retriever}" cannot run over an on-disk index yet (index ${index.dir})`, {
+        details: { key: 'retriever', value: (s as { retriever: string }).retriever },
       });
   }
 }

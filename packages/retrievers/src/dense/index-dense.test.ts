@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Chunk, Chunker, Document, Embedder } from '@sift/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SiftIndex } from '../sift-index/sift-index.js';
+import { exactTopK, randomVectors } from './__fixtures__/random-vectors.js';
+import { HnswExtension } from './hnsw-extension.js';
+
+const DIM = 8;
+const N = 40;
+const vecs = randomVectors(N, DIM, 77);
+const words = ['amber', 'basil', 'cedar', 'dune'];
+const docs: Document[] = vecs.map((_, i) => ({ id: `d${i}`, text: `${words[i % 4]} item${i}`, metadata: {} }));
+/** One chunk per document; ids `<docId>#0`. */
+const whole: Chunker = {
+  name: 'whole',
+  async *chunk(doc): AsyncIterable<Chunk> {
+    yield { id: `${doc.id}#0`, docId: doc.id, text: doc.text, start: 0, end: doc.text.length, tokenCount: 2, metadata: {} };
+  },
+};
+/** "… item<i>" and "q<i>" map to the i-th vector, so dense results are known exactly. */
+const embedder: Embedder = { id: 'lookup-8', dim: DIM, maxTokens: 16, embed: async (t) => t.map((s) => vecs[Number(/(\d+)$/.exec(s)![1])]!) };
+const expected = (i: number, k: number, n = N) => exactTopK(vecs.slice(0, n), vecs[i]!, k).map((j) => `d${j}#0`);
+
+let dir: string;
+let index: SiftIndex;
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sift-index-dense-'));
+  index = await SiftIndex.create(dir);
+  await index.add(docs.slice(0, 30), { chunker: whole, embedder, extensions: [new HnswExtension()] });
+});
+afterEach(async () => {
+  await index.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SiftIndex.retriever dense / hybrid', () => {
+  it('dense goes through the committed HNSW graph, or LanceDB when asked for flat', async () => {
+    const hnsw = await index.retriever({ retriever: 'dense' }, { embedder });
+    const a = await hnsw.retrieve('q3', 5);
+    expect(a.map((h) => h.id)).toEqual(expected(3, 5, 30));
+    expect(a[0]).toMatchObject({ id: 'd3#0', docId: 'd3', text: docs[3]!.text, start: 0, explain: { denseBackend: 'hnsw' } });
+    const flat = await index.retriever({ retriever: 'dense', backend: 'flat' }, { embedder });
+    const b = await flat.retrieve('q3', 5);
+    expect(b.map((h) => h.id)).toEqual(a.map((h) => h.id));
+    expect(b[0]?.explain).toMatchObject({ denseBackend: 'lance-flat' });
+    expect(b[0]!.score).toBeCloseTo(a[0]!.score, 5);
+  });
+
+  it('falls back to LanceDB when the graph is stale, and says so when hnsw is required', async () => {
+    await index.add(docs.slice(30), { chunker: whole, embedder }); // no extension: hnsw.bin now lags a generation
+    const r = await index.retriever({ retriever: 'dense' }, { embedder });
+    const hits = await r.retrieve('q35', 3);
+    expect(hits.map((h) => h.id)).toEqual(expected(35, 3));
+    expect(hits[0]?.explain).toMatchObject({ denseBackend: 'lance-flat' });
+    await expect(index.retriever({ retriever: 'dense', backend: 'hnsw' }, { embedder })).rejects.toMatchObject({ code: 'E_INDEX_MISSING' });
+  });
+
+  it('hybrid fuses the index’s BM25 with dense', async () => {
+    const r = await index.retriever({ retriever: 'hybrid' }, { embedder });
+    const hits = await r.retrieve('item12', 5);
+    expect(hits[0]).toMatchObject({ id: 'd12#0', explain: { fusion: 'rrf', bm25Rank: 1, denseRank: 1 } });
+    expect(hits).toHaveLength(5);
+  });
+
+  it('needs the embedder the index was built with', async () => {
+    await expect(index.retriever({ retriever: 'dense' })).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
+    const other = { ...embedder, id: 'other' };
+    await expect(index.retriever({ retriever: 'dense' }, { embedder: other })).rejects.toThrow(/built with embedder lookup-8/);
+    const bare = await SiftIndex.create(path.join(dir, 'bare'));
+    await bare.add(docs.slice(0, 2), { chunker: whole });
+    await expect(bare.retriever({ retriever: 'hybrid' }, { embedder })).rejects.toThrow(/has no vectors/);
+    await bare.close();
+  });
+});
