@@ -13,7 +13,9 @@ import { personalizedPageRank } from './personalized-pagerank.js';
  * Multi-hop retrieval on top of any first stage: its top passages and the entities named in the query seed a
  * personalized PageRank over the passage–entity graph, and the walk's passage scores are fused with the first
  * stage's. Passages the walk adds keep their chunk shape and offsets and say how they were reached
- * (`explain.via`: 'entity' from an entity the query names, 'passage' from a seed passage through a shared entity).
+ * (`explain.via`: 'entity' from an entity the query names, 'passage' from a seed passage through a shared entity;
+ * `explain.entity`, `explain.from`). Every result carries `explain.ppr`, its walk score (PageRank mass minus the
+ * restart mass a seed gets back); first-stage results keep their own explain plus `firstStageRank`/`firstStageScore`.
  */
 export class GraphRetriever implements Retriever {
   readonly name: string;
