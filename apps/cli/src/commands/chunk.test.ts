@@ -26,11 +26,11 @@ interface Line {
 }
 
 describe('sift chunk', () => {
-  it('prints one JSON object per line whose offsets slice the source exactly', async () => {
+  it.each(['recursive', 'sentence', 'token', 'c99'])('--chunker %s prints one JSON object per line whose offsets slice the source exactly', async (name) => {
     const file = path.join(dir, 'doc.md');
     const source = `# Title\n\n${PARAGRAPH.repeat(12)}\n\n## Part two\n\n${PARAGRAPH.repeat(9)}\n`;
     await writeFile(file, source);
-    const r = await runCli(['chunk', file, '--chunker', 'recursive', '--size', '64', '--overlap', '8', '--format', 'jsonl']);
+    const r = await runCli(['chunk', file, '--chunker', name, '--size', '64', ...(name === 'c99' ? [] : ['--overlap', '8']), '--format', 'jsonl']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
@@ -55,9 +55,9 @@ describe('sift chunk', () => {
     const r = await runCli(['chunk', path.join(dir, 'a.txt'), '--size', '10', '--overlap', '10']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^sift: E_BAD_CONFIG: .*overlap.*must be smaller than size/);
-    const c = await runCli(['chunk', path.join(dir, 'a.txt'), '--chunker', 'semantic']);
+    const c = await runCli(['chunk', path.join(dir, 'a.txt'), '--chunker', 'paragraph']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toMatch(/^sift: option '--chunker <name>' argument 'semantic' is invalid\. Allowed choices are token, sentence, recursive\.\n$/);
+    expect(c.stderr).toMatch(/^sift: option '--chunker <name>' argument 'paragraph' is invalid\. Allowed choices are token, sentence, recursive, semantic, texttiling, c99, embedding-depth, pair-classifier\.\n$/);
   });
 
   it('skips bad files in a folder with one line each, and fails when nothing was readable', async () => {

@@ -1,14 +1,23 @@
-import { decodeText, readDocuments, type Chunk, type Document } from '@sift/core';
+import { createEmbedder, decodeText, readDocuments, type Chunk, type Chunker, type Document, type Embedder } from '@sift/core';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { buildChunker, CHUNKER_NAMES, givenChunkerSettings, TOKENIZER_NAMES, type ChunkerFlags } from '../chunker-from-flags.js';
+import {
+  buildChunker,
+  CHUNKER_NAMES,
+  chunkerNeedsEmbedder,
+  givenChunkerSettings,
+  TOKENIZER_NAMES,
+  type ChunkerFlags,
+} from '../chunker-from-flags.js';
 import { loadConfig } from '../config/load-config.js';
+import type { SiftConfig } from '../config/sift-config.js';
 import { intArg, listArg } from '../options.js';
 import { resolveArg } from '../paths.js';
 import { writeOut } from '../write-out.js';
 
 interface ChunkFlags extends ChunkerFlags {
   format?: 'jsonl' | 'text';
+  embedder?: string;
   ext?: string[];
   config?: string;
 }
@@ -25,41 +34,52 @@ export function chunkCommand(ctx: CliContext): Command {
     .option('--size <n>', 'largest chunk in tokens (default: 512)', intArg(1))
     .option('--overlap <n>', 'tokens repeated from the previous chunk (default: 0)', intArg(0))
     .addOption(new Option('--tokenizer <name>', 'what sizes count (default: cl100k)').choices(TOKENIZER_NAMES))
+    .option('--embedder <spec>', 'embedder for the semantic, embedding-depth and pair-classifier chunkers (default: use-lite)')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'text']).default('jsonl'))
     .option('--ext <list>', 'extensions read inside folders (default: txt,md,json,jsonl)', listArg)
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
     .action(async (input: string, flags: ChunkFlags) => {
       const cfg = await loadConfig(ctx.io, flags.config);
-      const { chunker } = await buildChunker(givenChunkerSettings(flags, cfg));
-      const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
-      let issues = 0;
-      const docs: AsyncIterable<Document> =
-        input === '-'
-          ? stdinDocument(ctx)
-          : readDocuments([resolveArg(ctx.io, input)], {
-              ...(ext ? { extensions: ext } : {}),
-              signal: ctx.signal,
-              onIssue: (issue) => {
-                issues++;
-                ctx.reportIssue(issue);
-              },
-            });
-      let docCount = 0;
-      let buffer = '';
-      for await (const doc of docs) {
-        docCount++;
-        for await (const chunk of chunker.chunk(doc, { signal: ctx.signal })) {
-          buffer += flags.format === 'text' ? formatText(chunk) : formatJsonl(chunk);
-          if (buffer.length >= FLUSH_CHARS) {
-            await writeOut(ctx.io.stdout, buffer, ctx.signal);
-            buffer = '';
-          }
-        }
+      const given = givenChunkerSettings(flags, cfg);
+      const embedder: Embedder | undefined = chunkerNeedsEmbedder(given) ? await createEmbedder(flags.embedder ?? cfg.embedder ?? 'use-lite') : undefined;
+      try {
+        await chunkAll(ctx, input, flags, cfg, await buildChunker(given, undefined, embedder));
+      } finally {
+        await embedder?.close?.();
       }
-      if (buffer !== '') await writeOut(ctx.io.stdout, buffer, ctx.signal);
-      // Nothing readable at all: the issues above said why; fail so that scripts notice.
-      if (docCount === 0 && issues > 0) ctx.setExitCode(1);
     });
+}
+
+/** Stream documents through the chunker to stdout, in pieces of about FLUSH_CHARS. */
+async function chunkAll(ctx: CliContext, input: string, flags: ChunkFlags, cfg: SiftConfig, { chunker }: { chunker: Chunker }): Promise<void> {
+  const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
+  let issues = 0;
+  const docs: AsyncIterable<Document> =
+    input === '-'
+      ? stdinDocument(ctx)
+      : readDocuments([resolveArg(ctx.io, input)], {
+          ...(ext ? { extensions: ext } : {}),
+          signal: ctx.signal,
+          onIssue: (issue) => {
+            issues++;
+            ctx.reportIssue(issue);
+          },
+        });
+  let docCount = 0;
+  let buffer = '';
+  for await (const doc of docs) {
+    docCount++;
+    for await (const chunk of chunker.chunk(doc, { signal: ctx.signal })) {
+      buffer += flags.format === 'text' ? formatText(chunk) : formatJsonl(chunk);
+      if (buffer.length >= FLUSH_CHARS) {
+        await writeOut(ctx.io.stdout, buffer, ctx.signal);
+        buffer = '';
+      }
+    }
+  }
+  if (buffer !== '') await writeOut(ctx.io.stdout, buffer, ctx.signal);
+  // Nothing readable at all: the issues above said why; fail so that scripts notice.
+  if (docCount === 0 && issues > 0) ctx.setExitCode(1);
 }
 
 async function* stdinDocument(ctx: CliContext): AsyncGenerator<Document> {

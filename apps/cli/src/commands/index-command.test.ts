@@ -85,6 +85,35 @@ describe('sift index + sift query', () => {
   });
 });
 
+describe('sift index + sift query with vectors (USE-lite)', () => {
+  it('stores vectors for --retriever hybrid, and a second run queries hybrid and dense with the recorded embedder', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const idx = path.join(dir, 'idx');
+    await writeCorpus(corpus);
+    const a = await runCli(['index', corpus, '--index', idx, '--retriever', 'hybrid']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('3 documents');
+    const doctor = await runCli(['doctor', '--index', idx, '--json']);
+    expect((JSON.parse(doctor.stdout) as { index: { embedder: string } }).index.embedder).toBe('use-lite');
+    for (const retriever of [[], ['--retriever', 'dense']]) {
+      const q = await runCli(['query', 'how do I make a loaf of bread', '--index', idx, '--k', '3', '--json', ...retriever]);
+      expect(q.stderr).toBe('');
+      expect(q.code).toBe(0);
+      expect((JSON.parse(q.stdout) as { results: QueryResult[] }).results[0]?.docId).toBe('notes/bread.md');
+    }
+  });
+
+  it('says how to get vectors when a bm25-only index is queried densely', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const idx = path.join(dir, 'idx');
+    await writeCorpus(corpus);
+    expect((await runCli(['index', corpus, '--index', idx])).code).toBe(0);
+    const q = await runCli(['query', 'bread', '--index', idx, '--retriever', 'dense']);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/^sift: E_BAD_CONFIG: index .* has no vectors .*--retriever bm25.*--embedder use-lite --rebuild/);
+  });
+});
+
 describe('sift index: bad input', () => {
   async function badDir(): Promise<string> {
     const bad = path.join(dir, 'bad');

@@ -4,7 +4,15 @@ import { createEmbedder, readDocuments, SiftError, type Embedder, type InputIssu
 import { graphIndexExtension, GRAPH_EXTENSION, HnswExtension, MANIFEST_FILE, SiftIndex, type IndexExtension } from '@sift/retrievers';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { buildChunker, CHUNKER_NAMES, givenChunkerSettings, sameChunkerConfig, TOKENIZER_NAMES, type ChunkerFlags } from '../chunker-from-flags.js';
+import {
+  buildChunker,
+  CHUNKER_NAMES,
+  chunkerNeedsEmbedder,
+  givenChunkerSettings,
+  sameChunkerConfig,
+  TOKENIZER_NAMES,
+  type ChunkerFlags,
+} from '../chunker-from-flags.js';
 import { loadConfig } from '../config/load-config.js';
 import { embedderForIndex } from '../embedder-for-index.js';
 import { intArg, listArg, pick } from '../options.js';
@@ -36,7 +44,7 @@ export function indexCommand(ctx: CliContext): Command {
     .option('--size <n>', 'largest chunk in tokens (default: 512)', intArg(1))
     .option('--overlap <n>', 'tokens repeated from the previous chunk (default: 0)', intArg(0))
     .addOption(new Option('--tokenizer <name>', 'what sizes count (default: cl100k)').choices(TOKENIZER_NAMES))
-    .option('--embedder <spec>', 'also store vectors: use-lite, or a local Hugging Face folder with an ONNX encoder')
+    .option('--embedder <spec>', 'also store vectors (and embed for the embedding chunkers): use-lite, or a local Hugging Face ONNX encoder folder')
     .addOption(
       new Option('--retriever <name>', 'the retriever to prepare for; dense and hybrid store vectors (embedder default: use-lite)').choices([
         'bm25',
@@ -60,27 +68,30 @@ export function indexCommand(ctx: CliContext): Command {
 
       let index: SiftIndex | undefined;
       let embedder: Embedder | undefined;
+      let chunkEmbedder: Embedder | undefined;
       const issues: InputIssue[] = [];
       const progress = createProgressView(ctx.io, 'index', 'files');
       try {
         if (reuse) {
           index = await SiftIndex.open(dir);
         }
+        const built = index ? await index.stats() : undefined;
+        const embedderSpec = pick(flags.embedder, cfg.embedder, retrieverName === 'bm25' ? undefined : 'use-lite');
+        if (built?.embedder) embedder = await embedderForIndex(built, flags.embedder ?? cfg.embedder);
+        else if (embedderSpec !== undefined) embedder = await createEmbedder(embedderSpec);
         // An index keeps the chunker and embedder it was built with: mixed chunk sizes or vector spaces would
         // make its scores meaningless. Changing them takes --rebuild.
         const recorded = index?.manifest.chunker ?? undefined;
-        const { chunker, config } = await buildChunker(given, recorded);
-        if (recorded && !sameChunkerConfig(recorded, { name: chunker.name, ...config })) {
+        // The embedding-based chunkers use the index's embedder, or use-lite without storing vectors.
+        if (!embedder && chunkerNeedsEmbedder(given, recorded)) chunkEmbedder = await createEmbedder('use-lite');
+        const { chunker, config } = await buildChunker(given, recorded, embedder ?? chunkEmbedder);
+        if (recorded && 'chunker' in recorded && !sameChunkerConfig(recorded, { name: chunker.name, ...config })) {
           throw new SiftError(
             'E_BAD_CONFIG',
             `index ${dir} was built with ${describeChunker(recorded)}, not ${describeChunker(config)}; add --rebuild to re-index with the new settings`,
             { details: { key: 'chunker' } },
           );
         }
-        const built = index ? await index.stats() : undefined;
-        const embedderSpec = pick(flags.embedder, cfg.embedder, retrieverName === 'bm25' ? undefined : 'use-lite');
-        if (built?.embedder) embedder = await embedderForIndex(built, flags.embedder ?? cfg.embedder);
-        else if (embedderSpec !== undefined) embedder = await createEmbedder(embedderSpec);
 
         index ??= await SiftIndex.create(dir, {
           chunker: { name: chunker.name, ...config },
@@ -124,6 +135,7 @@ export function indexCommand(ctx: CliContext): Command {
       } finally {
         progress.stop();
         await embedder?.close?.();
+        await chunkEmbedder?.close?.();
         await index?.close();
       }
       if (pick(flags.strict, cfg.strict, false) && issues.length > 0) {

@@ -1,3 +1,4 @@
+import { SEGMENT_CHUNKERS } from '@sift/chunkers';
 import { TokenizerNameSchema } from '@sift/core';
 import { z } from 'zod';
 
@@ -10,11 +11,11 @@ export const SiftConfigSchema = z
     $schema: z.string().optional(),
     /** Index folder (`--index`). */
     index: z.string().min(1).optional(),
-    chunker: z.enum(['token', 'sentence', 'recursive']).optional(),
+    chunker: z.enum(['token', 'sentence', 'recursive', ...SEGMENT_CHUNKERS]).optional(),
     size: z.number().int().positive().optional(),
     overlap: z.number().int().nonnegative().optional(),
     tokenizer: TokenizerNameSchema.optional(),
-    /** `use-lite` or a local model folder. */
+    /** `use-lite` or a local model folder: vectors in the index, and the embedding-based chunkers. */
     embedder: z.string().min(1).optional(),
     retriever: z.enum(['bm25', 'dense', 'hybrid']).optional(),
     k: z.number().int().positive().optional(),
