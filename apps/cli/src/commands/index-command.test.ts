@@ -66,6 +66,21 @@ describe('sift index + sift query', () => {
     expect(clash.stderr).toMatch(/^sift: E_BAD_CONFIG: index .* was built with chunker recursive \(size 64, .*add --rebuild/);
   });
 
+  it('an aborted run (Ctrl-C) prints one line, exits 130 and leaves the index at its last commit', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const idx = path.join(dir, 'idx');
+    await writeCorpus(corpus);
+    await writeFile(path.join(corpus, 'whales.txt'), 'Changed text about whales, which would replace the old chunks.');
+    expect((await runCli(['index', path.join(corpus, 'notes'), '--index', idx])).code).toBe(0);
+    const ctrl = new AbortController();
+    ctrl.abort();
+    const r = await runCli(['index', corpus, '--index', idx], { signal: ctrl.signal });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe('sift: aborted\n');
+    const doctor = JSON.parse((await runCli(['doctor', '--index', idx, '--json'])).stdout) as { index: unknown };
+    expect(doctor.index).toMatchObject({ documents: 1, version: 2 });
+  });
+
   it('takes defaults from sift.config.json in the working directory, flags winning', async () => {
     const corpus = path.join(dir, 'corpus');
     await writeCorpus(corpus);
