@@ -111,6 +111,39 @@ async function embedAll(embedder: Embedder, texts: Iterable<string>, into: Map<s
   }
 }
 
+interface PairTuning {
+  defaultThreshold: number;
+  threshold: number;
+  rows: Array<{ threshold: number; half: 'A' | 'B'; pk: number; pkWords: number; boundaries: number }>;
+}
+
+/** Grid-search the pair-classifier threshold on odd-numbered 1/3-11 documents (half A), then score both halves. */
+async function tunePairThreshold(docs: ChoiDocument[], vectors: Map<string, Float32Array>, embedder: Embedder): Promise<PairTuning> {
+  const half = (i: number): 'A' | 'B' => (i % 2 === 1 ? 'A' : 'B');
+  const score = async (threshold: number, which: 'A' | 'B') => {
+    const seg = await createSegmenter('pair-classifier', { threshold }, { embedder });
+    const part = docs.filter((_, i) => half(i) === which);
+    const pks: number[] = [];
+    const wpks: number[] = [];
+    let nb = 0;
+    for (const d of part) {
+      const n = d.sentences.length;
+      const hyp = await segmentDoc(seg, d.sentences, vectors);
+      nb += hyp.length;
+      pks.push(pk(boundariesFromStarts(n, d.starts), boundariesFromStarts(n, hyp), defaultWindow(n, d.starts.length)));
+      wpks.push(choiWordPk(d.sentences, d.starts, hyp));
+    }
+    return { threshold, half: which, pk: mean(pks), pkWords: mean(wpks), boundaries: nb / part.length };
+  };
+  const grid = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98];
+  const onA = [];
+  for (const t of grid) onA.push(await score(t, 'A'));
+  const best = onA.reduce((a, b) => (b.pk < a.pk ? b : a));
+  const defaultThreshold = 0.5;
+  const rows = [onA.find((r) => r.threshold === defaultThreshold)!, await score(defaultThreshold, 'B'), best, await score(best.threshold, 'B')];
+  return { defaultThreshold, threshold: best.threshold, rows };
+}
+
 function fmt(x: number | undefined): string {
   return x === undefined ? '' : x.toFixed(3);
 }
@@ -130,6 +163,7 @@ export default {
     const baselines: Array<{ set: string; noBoundariesPk: number; noBoundariesPkWords: number; published?: number }> = [];
     const choiRoot = path.join(data, 'choi');
     const parts: string[] = [];
+    let tuning: PairTuning | undefined;
 
     if (!existsSync(choiRoot)) {
       log(`segment: ${choiRoot} not found; skipping the Choi table`);
@@ -160,6 +194,7 @@ export default {
             rows.push({ set, segmenter: label, knownK, n: docs.length, pk: mean(pks), pkWords: mean(wpks), boundaries: nb / docs.length, ...(published !== undefined ? { published } : {}) });
           }
         }
+        if (set === '1/3-11') tuning = await tunePairThreshold(docs, vectors, embedder);
         log(`segment: ${set} done (${docs.length} documents)`);
       }
       parts.push(
@@ -175,6 +210,17 @@ export default {
           baselines.map((b) => [b.set, fmt(b.noBoundariesPk), fmt(b.noBoundariesPkWords), fmt(b.published)]),
         ),
       );
+      if (tuning) {
+        parts.push(
+          '',
+          `### pair-classifier threshold tuned on half A of 1/3-11 (odd-numbered documents), reported on both halves`,
+          `Shipped default threshold ${tuning.defaultThreshold}; best on A: ${tuning.threshold}. This is tuning on evaluation data: half B is the honest number.`,
+          mdTable(
+            ['threshold', 'half', 'pk', 'pk(words)', '#b'],
+            tuning.rows.map((r) => [String(r.threshold), r.half, fmt(r.pk), fmt(r.pkWords), r.boundaries.toFixed(1)]),
+          ),
+        );
+      }
     }
 
     // Throughput on the essays: sentences split once; embedding measured on its own (no cache), then every
@@ -217,6 +263,6 @@ export default {
       );
     }
     await embedder.close?.();
-    return { table: parts.join('\n'), results: { choi: rows, baselines, embedding, throughput } };
+    return { table: parts.join('\n'), results: { choi: rows, baselines, pairThresholdTuning: tuning, embedding, throughput } };
   },
 };
