@@ -58,6 +58,10 @@ describe('SentenceChunker', () => {
     expect(await texts(c, '今天天气很好。我们去公园吧！你觉得呢？')).toEqual(['今天天气很好。', '我们去公园吧！', '你觉得呢？']);
   });
 
+  it('rejects an invalid locale when created', async () => {
+    await expect(SentenceChunker.create({ locale: 'not a locale!' })).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
+  });
+
   it('rejects overlap and overlapSentences together', async () => {
     await expect(SentenceChunker.create({ size: 50, overlap: 5, overlapSentences: 1 })).rejects.toThrow(/overlapSentences/);
   });

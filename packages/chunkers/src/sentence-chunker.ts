@@ -44,6 +44,7 @@ export class SentenceChunker implements Chunker {
 
   static async create(options: SentenceChunkerOptions = {}): Promise<SentenceChunker> {
     const config = parseConfig(SentenceChunkerConfigSchema, { ...options, chunker: 'sentence' }, 'sentence chunker');
+    sentenceOffsets('', { locale: config.locale }); // fails fast on a locale Intl.Segmenter rejects
     return new SentenceChunker(config, await createTokenizer(config.tokenizer));
   }
 

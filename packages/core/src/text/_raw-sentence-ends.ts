@@ -1,5 +1,5 @@
 import { SiftError } from '../errors.js';
-import { fastSentenceBreaks, isFastRange } from './_uax29-fast.js';
+import { fastSentenceBreaks } from './_uax29-fast.js';
 
 // Intl.Segmenter slows down sharply on long strings (superlinear in V8), so text is segmented in blocks that end
 // right after a line break, where UAX #29 always breaks (SB4), which makes the blocks independent.
@@ -34,8 +34,24 @@ export function rawSentenceEnds(text: string, locale: string): number[] {
   const n = text.length;
   const ends: number[] = [];
   let s = 0;
-  let block = BLOCK;
   while (s < n) {
+    if (fast) {
+      const bad = fastSentenceBreaks(text, s, n, ends);
+      if (bad < 0) break;
+      // Hand the line with the unmodelled character (and the rest of its block) to Intl.Segmenter.
+      const lineStart = Math.max(s, text.lastIndexOf('\n', bad - 1) + 1);
+      while (ends.length > 0 && ends[ends.length - 1]! > lineStart) ends.pop();
+      s = lineStart;
+    }
+    s = icuBlock(seg, text, s, ends);
+  }
+  return ends;
+}
+
+/** Segment one block starting at s with Intl.Segmenter, push its segment ends and return where the next starts. */
+function icuBlock(seg: Intl.Segmenter, text: string, s: number, ends: number[]): number {
+  const n = text.length;
+  for (let block = BLOCK; ; block *= 2) {
     let e: number;
     let independent = true;
     if (n - s <= block) e = n;
@@ -50,24 +66,14 @@ export function rawSentenceEnds(text: string, locale: string): number[] {
       }
     }
     const from = ends.length;
-    if (fast && isFastRange(text, s, e)) fastSentenceBreaks(text, s, e, ends);
-    else for (const x of seg.segment(text.slice(s, e))) ends.push(s + x.index + x.segment.length);
-    if (!independent) {
-      // The cut is arbitrary: drop the segment it ended and restart from that segment's start, a true boundary.
-      if (ends.length - from >= 2) {
-        ends.pop();
-        s = ends[ends.length - 1]!;
-        block = BLOCK;
-        continue;
-      }
-      if (block < MAX_BLOCK) {
-        ends.length = from; // one huge segment: retry with a larger block
-        block *= 2;
-        continue;
-      }
+    for (const x of seg.segment(text.slice(s, e))) ends.push(s + x.index + x.segment.length);
+    if (independent) return e;
+    // The cut is arbitrary: drop the segment it ended and restart from that segment's start, a true boundary.
+    if (ends.length - from >= 2) {
+      ends.pop();
+      return ends[ends.length - 1]!;
     }
-    s = e;
-    block = BLOCK;
+    if (block >= MAX_BLOCK) return e; // one segment longer than MAX_BLOCK: accept the cut
+    ends.length = from; // one huge segment so far: retry with a larger block
   }
-  return ends;
 }

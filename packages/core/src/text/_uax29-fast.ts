@@ -36,6 +36,11 @@ range(LOWER, 0xdf, 0xf6);
 range(LOWER, 0xf8, 0xff);
 set(OTHER, 0xd7, 0xf7, 0xa9, 0xae, 0xb0, 0xb1, 0xa3, 0xa5, 0xa7, 0x2022, 0x20ac);
 
+// Per code unit: 0 cannot start a break, 1 can (CR, LF, Sep, terminators), 2 is not modelled.
+const KIND = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) KIND[c] = CLASS[c] === UNKNOWN ? 2 : 0;
+for (const c of [0x0d, 0x0a, 0x85, 0x2028, 0x2029, 0x2e, 0x21, 0x3f]) KIND[c] = 1;
+
 /** True when every code unit of text[start, end) is one the fast path models. */
 export function isFastRange(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (CLASS[text.charCodeAt(i)] === UNKNOWN) return false;
@@ -44,14 +49,21 @@ export function isFastRange(text: string, start: number, end: number): boolean {
 
 /**
  * Push the end offset of every sentence segment of text[start, end) onto `out` (the last is `end`), treating `end`
- * as the end of text. Only valid where {@link isFastRange} holds.
+ * as the end of text, and return -1. At the first character the rules here do not model, stop and return its index:
+ * the breaks pushed for its line are then unreliable (the caller rolls back to the line start; breaks on earlier
+ * lines never look past a line break).
  */
-export function fastSentenceBreaks(text: string, start: number, end: number, out: number[]): void {
-  const cls = (i: number) => CLASS[text.charCodeAt(i)]!;
+export function fastSentenceBreaks(text: string, start: number, end: number, out: number[]): number {
+  const T = CLASS;
+  const K = KIND;
   for (let i = start; i < end; i++) {
-    const c = cls(i);
+    const code = text.charCodeAt(i);
+    const kind = K[code]!;
+    if (kind === 0) continue;
+    if (kind === 2) return i;
+    const c = T[code]!;
     if (c === CR) {
-      if (i + 1 < end && cls(i + 1) === LF && text.charCodeAt(i + 1) === 0x0a) i++; // SB3
+      if (i + 1 < end && text.charCodeAt(i + 1) === 0x0a) i++; // SB3
       out.push(i + 1); // SB4
       continue;
     }
@@ -59,24 +71,23 @@ export function fastSentenceBreaks(text: string, start: number, end: number, out
       out.push(i + 1); // SB4
       continue;
     }
-    if (c !== ATERM && c !== STERM) continue;
     const next = i + 1;
     if (next < end && c === ATERM) {
-      const n = cls(next);
+      const n = T[text.charCodeAt(next)]!;
       if (n === NUMERIC) continue; // SB6
       if (n === UPPER && i > start) {
-        const p = cls(i - 1);
+        const p = T[text.charCodeAt(i - 1)]!;
         if (p === UPPER || p === LOWER) continue; // SB7
       }
     }
     let k = next;
-    while (k < end && cls(k) === CLOSE) k++; // SB9
-    while (k < end && cls(k) === SP) k++; // SB10
+    while (k < end && T[text.charCodeAt(k)] === CLOSE) k++; // SB9
+    while (k < end && T[text.charCodeAt(k)] === SP) k++; // SB10
     if (k >= end) {
       i = end - 1; // the segment runs to the end of text
       continue;
     }
-    const at = cls(k);
+    const at = T[text.charCodeAt(k)]!;
     if (at === CR || at === LF) {
       if (at === CR && k + 1 < end && text.charCodeAt(k + 1) === 0x0a) k++;
       out.push(k + 1); // SB11 with ParaSep
@@ -86,15 +97,14 @@ export function fastSentenceBreaks(text: string, start: number, end: number, out
     if (c === ATERM) {
       // SB8: ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower
       let q = k;
-      for (; q < end; q++) {
-        const x = cls(q);
-        if (x === UPPER || x === LOWER || x === CR || x === LF || x === ATERM || x === STERM) break;
-      }
-      if (q < end && cls(q) === LOWER) continue;
+      let x = at;
+      while (x !== UPPER && x !== LOWER && x !== CR && x !== LF && x !== ATERM && x !== STERM && ++q < end) x = T[text.charCodeAt(q)]!;
+      if (q < end && x === LOWER) continue;
     }
     if (at === SCONTINUE || at === ATERM || at === STERM) continue; // SB8a
     out.push(k); // SB11
     i = k - 1;
   }
   if (end > start && out[out.length - 1] !== end) out.push(end);
+  return -1;
 }

@@ -12,14 +12,28 @@ const isLower = (ch: string) => /^\p{Ll}/u.test(ch);
 const isUpper = (ch: string) => /^\p{Lu}/u.test(ch);
 // Lines that start a block of their own: markdown headings, lists, quotes, tables, fences, rules, separators.
 const BLOCK_LINE = /^(?:#{1,6}(?:\s|$)|[-*+•]\s|\d{1,3}[.)]\s|>|\||```|~~~|={3,}|-{3,}|_{3,}|\*{3,})/;
-// First characters of a line that is a heading, table row, fence or rule (never continued by the next line).
-const STANDALONE_FIRST = new Set([0x23, 0x7c, 0x60, 0x7e, 0x3d, 0x2d, 0x5f, 0x2a]);
-// Sentence-final punctuation, and closing quotes or brackets that may follow it.
-const TERMINAL = new Set([0x2e, 0x21, 0x3f, 0x3002, 0xff01, 0xff1f, 0x2026, 0x203c, 0x2047, 0x2048, 0x2049]);
-const CLOSER = new Set([0x22, 0x27, 0x29, 0x5d, 0x7d, 0x2019, 0x201d, 0xbb]);
+// Character flags, one table lookup per test (this pass runs once per raw segment, so Set lookups showed up).
+const STANDALONE_FIRST = 1; // first character of a heading, table row, fence or rule: never continued by the next line
+const TERMINAL = 2; // sentence-final punctuation
+const CLOSER = 4; // closing quotes and brackets that may follow it
+const BLOCK_FIRST = 8; // first character of a markdown block line
+const OPENER = 16; // opening quotes and brackets before a word
+const FLAGS = new Uint8Array(0x10000);
+const flag = (bit: number, codes: number[]) => codes.forEach((c) => (FLAGS[c]! |= bit));
+flag(STANDALONE_FIRST, [0x23, 0x7c, 0x60, 0x7e, 0x3d, 0x2d, 0x5f, 0x2a]);
+flag(TERMINAL, [0x2e, 0x21, 0x3f, 0x3002, 0xff01, 0xff1f, 0x2026, 0x203c, 0x2047, 0x2048, 0x2049]);
+flag(CLOSER, [0x22, 0x27, 0x29, 0x5d, 0x7d, 0x2019, 0x201d, 0xbb]);
+flag(BLOCK_FIRST, [0x23, 0x2d, 0x2a, 0x2b, 0x2022, 0x3e, 0x7c, 0x60, 0x7e, 0x3d, 0x5f, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39]);
+flag(OPENER, [0x27, 0x22, 0x2018, 0x201c, 0xab, 0x28, 0x5b, 0x7b]);
+const isWs = (c: number) => (c <= 0x20 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : c >= 0xa0 && isWhitespace(c));
+// Longer words ending in "." are never treated as abbreviations or acronyms (the longest listed is 7 characters).
+const MAX_ABBREVIATION = 16;
 
-/** Decide whether the trimmed segments text[a0,a1) and text[b0,…) are one sentence that UAX #29 broke too early. */
-function continues(text: string, a0: number, a1: number, b0: number): boolean {
+/**
+ * Decide whether the trimmed segments text[a0,a1) and text[b0,…) are one sentence that UAX #29 broke too early;
+ * `aLine` is where the last line of the first segment starts (its first non-whitespace character).
+ */
+function continues(text: string, a0: number, a1: number, aLine: number, b0: number): boolean {
   let lineBreaks = 0;
   for (let i = a1; i < b0; i++) {
     const c = text.charCodeAt(i);
@@ -32,24 +46,30 @@ function continues(text: string, a0: number, a1: number, b0: number): boolean {
   const bLower = b >= 0x61 && b <= 0x7a ? true : b < 0x80 ? false : isLower(text.slice(b0, b0 + 2));
   if (lineBreaks === 1) {
     // UAX #29 ends a sentence at every line break; undo that for hard-wrapped prose, but keep block lines apart.
-    if (!bLower && BLOCK_LINE.test(text.slice(b0, b0 + 8))) return false;
-    let ls = a1 - 1;
-    while (ls > a0 && text.charCodeAt(ls - 1) !== 0x0a && text.charCodeAt(ls - 1) !== 0x0d) ls--;
-    if (STANDALONE_FIRST.has(text.charCodeAt(ls)) && BLOCK_LINE.test(text.slice(ls, ls + 8))) return false;
+    if (!bLower && (FLAGS[b]! & BLOCK_FIRST) !== 0 && BLOCK_LINE.test(text.slice(b0, b0 + 8))) return false;
+    if ((FLAGS[text.charCodeAt(aLine)]! & STANDALONE_FIRST) !== 0 && BLOCK_LINE.test(text.slice(aLine, aLine + 8))) return false;
     if (bLower) return true;
     let t = a1 - 1;
-    while (t > a0 && CLOSER.has(text.charCodeAt(t))) t--;
-    if (!TERMINAL.has(text.charCodeAt(t))) return true;
+    while (t > a0 && (FLAGS[text.charCodeAt(t)]! & CLOSER) !== 0) t--;
+    if ((FLAGS[text.charCodeAt(t)]! & TERMINAL) === 0) return true;
   }
   if (text.charCodeAt(a1 - 1) !== 0x2e) return false; // only a period can end an abbreviation
   let w = a1 - 1;
-  while (w > a0 && !isWhitespace(text.charCodeAt(w - 1))) w--;
-  const word = text.slice(w, a1).replace(/^['"‘“«(\[{]+/u, '');
+  let dots = 1;
+  while (w > a0 && a1 - w <= MAX_ABBREVIATION) {
+    const c = text.charCodeAt(w - 1);
+    if (isWs(c)) break;
+    if (c === 0x2e) dots++;
+    w--;
+  }
+  // Listed abbreviations are at most 8 characters with their opening punctuation; acronyms have inner periods.
+  if (a1 - w > (dots > 1 ? MAX_ABBREVIATION : 8)) return false;
+  const word = (FLAGS[text.charCodeAt(w)]! & OPENER) !== 0 ? text.slice(w, a1).replace(/^['"‘“«(\[{]+/u, '') : text.slice(w, a1);
   const lower = word.toLowerCase();
   if (ALWAYS_CONTINUES.has(lower)) return true;
   if (MAY_END.has(lower)) return bLower || (b >= 0x30 && b <= 0x39);
   const bUpper = b >= 0x41 && b <= 0x5a ? true : b < 0x80 ? false : isUpper(text.slice(b0, b0 + 2));
-  if (/^\p{Lu}\.$/u.test(word)) return bUpper; // an initial before a name: "J. Smith"
+  if (dots === 1) return word.length === 2 && isUpper(word) && bUpper; // an initial before a name: "J. Smith"
   if (/^(?:\p{L}\.){2,}$/u.test(word)) {
     // An acronym ("U.S.") ends the sentence only if a typical sentence opener follows.
     if (!bUpper) return true;
@@ -68,19 +88,31 @@ export function sentenceOffsets(text: string, opts: SplitSentencesOptions = {}):
   const out = new Int32Array(ends.length * 2);
   let k = 0;
   let prev = 0;
+  let lineStart = 0; // first non-whitespace character of the current line of the open span
+  let afterBreak = true; // the previous raw segment ended with a line break
   for (const end of ends) {
     let a = prev;
     let b = end;
     prev = end;
-    while (a < b && isWhitespace(text.charCodeAt(a))) a++;
-    while (b > a && isWhitespace(text.charCodeAt(b - 1))) b--;
-    if (b === a) continue;
-    if (k > 0 && continues(text, out[k - 2]!, out[k - 1]!, a)) {
+    const c = text.charCodeAt(end - 1);
+    const endsLine = c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+    while (a < b && isWs(text.charCodeAt(a))) a++;
+    while (b > a && isWs(text.charCodeAt(b - 1))) b--;
+    if (b === a) {
+      afterBreak ||= endsLine;
+      continue;
+    }
+    // UAX #29 breaks after every line break, so a segment that follows one starts a line.
+    const startsLine = afterBreak;
+    afterBreak = endsLine;
+    if (k > 0 && continues(text, out[k - 2]!, out[k - 1]!, lineStart, a)) {
       out[k - 1] = b;
+      if (startsLine) lineStart = a;
       continue;
     }
     out[k++] = a;
     out[k++] = b;
+    lineStart = a;
   }
   return out.slice(0, k);
 }

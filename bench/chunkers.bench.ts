@@ -1,0 +1,205 @@
+// Chunking throughput on the Paul Graham essays (read from ../shared/datasets, concatenated ×8; --quick ×1) for
+// Sift's token, sentence and recursive chunkers next to @chonkiejs/core and @langchain/textsplitters at the same
+// sizes: 512 characters (Sift's 'char' tokenizer, the peers' default character length) and 128 cl100k tokens (peers
+// given the same gpt-tokenizer counter where they accept one). Runs are interleaved across implementations; the
+// machine is shared, so MB/s is per second of this process's CPU time (user + system, median of the runs), with
+// wall-clock MB/s beside it. Offsets and sizes are checked outside the timing.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RecursiveChunker as ChonkieRecursive, SentenceChunker as ChonkieSentence, TokenChunker as ChonkieToken } from '@chonkiejs/core';
+import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import { createChunker, type ChunkerConfig } from '@sift/chunkers';
+import { collect, createTokenizer, type Tokenizer } from '@sift/core';
+import { datasetsDir, log, mdTable } from './_bench-utils.js';
+
+const CHAR_SIZE = 512;
+const TOKEN_SIZE = 128;
+// chonkiejs' TokenChunker rebuilds every chunk's offsets from the start of the text (quadratic), so the token rows
+// run on a prefix for every implementation.
+const TOKEN_PREFIX_KIB = { full: 256, quick: 32 };
+
+interface Impl {
+  impl: 'sift' | 'chonkiejs' | 'langchain';
+  family: 'token' | 'sentence' | 'recursive';
+  /** Chunk texts, and spans where the implementation reports them (null: it does not). */
+  run: (text: string) => Promise<{ texts: string[]; spans: Array<[number, number]> | null }>;
+}
+
+interface Row {
+  size: string;
+  family: string;
+  impl: string;
+  /** MB per CPU-second (median run). */
+  mbPerSec: number;
+  /** MB per wall-clock second (median run). */
+  wallMbPerSec: number;
+  cpuMs: number;
+  wallMs: number;
+  chunks: number;
+  /** Chunks whose real size (code points, or cl100k tokens) exceeds the budget. */
+  overSize: number;
+  exactOffsets: boolean | null;
+  textBytes: number;
+}
+
+function loadEssays(copies: number): { text: string; files: number } {
+  const dir = path.join(datasetsDir(), 'paul-graham-essays');
+  if (!existsSync(dir)) throw new Error(`chunkers bench needs the Paul Graham essays at ${dir} (see ../shared/datasets/MANIFEST.md)`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+  const one = files.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n\n');
+  return { text: Array.from({ length: copies }, () => one).join('\n\n'), files: files.length };
+}
+
+const sift = (family: Impl['family'], config: ChunkerConfig): Impl => ({
+  impl: 'sift',
+  family,
+  run: async (text) => {
+    const chunker = await createChunker(config);
+    const chunks = await collect(chunker.chunk({ id: 'pg', text, metadata: {} }));
+    return { texts: chunks.map((c) => c.text), spans: chunks.map((c) => [c.start, c.end]) };
+  },
+});
+
+type ChonkieChunk = { text: string; startIndex: number; endIndex: number };
+const chonkie = (family: Impl['family'], make: () => Promise<{ chunk(t: string): Promise<ChonkieChunk[]> }>): Impl => ({
+  impl: 'chonkiejs',
+  family,
+  run: async (text) => {
+    const chunks = await (await make()).chunk(text);
+    return { texts: chunks.map((c) => c.text), spans: chunks.map((c) => [c.startIndex, c.endIndex]) };
+  },
+});
+
+const langchain = (lengthFunction?: (t: string) => number, size = CHAR_SIZE): Impl => ({
+  impl: 'langchain',
+  family: 'recursive',
+  run: async (text) => {
+    const splitter = new RecursiveCharacterTextSplitter({ chunkSize: size, chunkOverlap: 0, ...(lengthFunction ? { lengthFunction } : {}) });
+    return { texts: await splitter.splitText(text), spans: null };
+  },
+});
+
+/** chonkiejs accepts any object with its tokenizer methods; this one counts with the same cl100k as Sift. */
+function chonkieTokenizer(tok: Tokenizer) {
+  return {
+    countTokens: (t: string) => tok.count(t),
+    encode: (t: string) => tok.encode(t),
+    decode: (ids: number[]) => tok.decode(ids),
+    decodeBatch: (batch: number[][]) => batch.map((ids) => tok.decode(ids)),
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function measure(size: string, budget: { size: number; count: (t: string) => number }, text: string, impls: Impl[], reps: number): Promise<Row[]> {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const cpu = impls.map(() => [] as number[]);
+  const wall = impls.map(() => [] as number[]);
+  const outputs: Array<Awaited<ReturnType<Impl['run']>>> = [];
+  for (const [k, impl] of impls.entries()) outputs[k] = await impl.run(text); // warm-up, and the output to check
+  for (let r = 0; r < reps; r++) {
+    for (const [k, impl] of impls.entries()) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await impl.run(text);
+      wall[k]!.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu[k]!.push((c.user + c.system) / 1000);
+    }
+  }
+  return impls.map((impl, k) => {
+    const { texts, spans } = outputs[k]!;
+    const cpuMs = median(cpu[k]!);
+    const wallMs = median(wall[k]!);
+    log(`chunkers: ${size} ${impl.family} ${impl.impl}: ${cpuMs.toFixed(1)} ms CPU, ${wallMs.toFixed(1)} ms wall, ${texts.length} chunks`);
+    return {
+      size,
+      family: impl.family,
+      impl: impl.impl,
+      mbPerSec: bytes / 1e6 / (cpuMs / 1000),
+      wallMbPerSec: bytes / 1e6 / (wallMs / 1000),
+      cpuMs,
+      wallMs,
+      chunks: texts.length,
+      overSize: texts.filter((t) => budget.count(t) > budget.size).length,
+      exactOffsets: spans === null ? null : spans.every(([s, e], i) => text.slice(s, e) === texts[i]),
+      textBytes: bytes,
+    };
+  });
+}
+
+export default {
+  name: 'chunkers',
+  description: `MB/s of Sift's chunkers vs @chonkiejs/core and LangChain on the Paul Graham essays ×8 at ${CHAR_SIZE} chars and ${TOKEN_SIZE} cl100k tokens`,
+  async run(opts: { quick: boolean; json: boolean }) {
+    const copies = opts.quick ? 1 : 8;
+    const reps = opts.quick ? 3 : 7;
+    const tokenReps = opts.quick ? 2 : 3;
+    const { text, files } = loadEssays(copies);
+    const prefixKiB = opts.quick ? TOKEN_PREFIX_KIB.quick : TOKEN_PREFIX_KIB.full;
+    const prefix = text.slice(0, prefixKiB * 1024);
+    const cl100k = await createTokenizer('cl100k');
+    const chars = await createTokenizer('char');
+    const byChars = { size: CHAR_SIZE, count: (t: string) => chars.count(t) };
+    const byTokens = { size: TOKEN_SIZE, count: (t: string) => cl100k.count(t) };
+    log(`chunkers: ${files} essays ×${copies} = ${text.length} chars; ${reps} timed runs at char size, ${tokenReps} at token size`);
+
+    const charSize = `${CHAR_SIZE} chars`;
+    const tokSize = `${TOKEN_SIZE} cl100k`;
+    const prefixNote = ` (first ${prefixKiB} KiB)`;
+    const rows: Row[] = [
+      ...(await measure(charSize, byChars, text, [
+        sift('recursive', { chunker: 'recursive', size: CHAR_SIZE, tokenizer: 'char' }),
+        chonkie('recursive', () => ChonkieRecursive.create({ chunkSize: CHAR_SIZE })),
+        langchain(),
+      ], reps)),
+      ...(await measure(charSize, byChars, text, [
+        sift('sentence', { chunker: 'sentence', size: CHAR_SIZE, tokenizer: 'char' }),
+        chonkie('sentence', () => ChonkieSentence.create({ chunkSize: CHAR_SIZE })),
+      ], reps)),
+      ...(await measure(charSize + prefixNote, byChars, prefix, [
+        sift('token', { chunker: 'token', size: CHAR_SIZE, tokenizer: 'char' }),
+        chonkie('token', () => ChonkieToken.create({ chunkSize: CHAR_SIZE })),
+      ], tokenReps)),
+      ...(await measure(tokSize, byTokens, text, [
+        sift('recursive', { chunker: 'recursive', size: TOKEN_SIZE, tokenizer: 'cl100k' }),
+        chonkie('recursive', () => ChonkieRecursive.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never })),
+        langchain((t) => cl100k.count(t), TOKEN_SIZE),
+      ], tokenReps)),
+      ...(await measure(tokSize, byTokens, text, [
+        sift('sentence', { chunker: 'sentence', size: TOKEN_SIZE, tokenizer: 'cl100k' }),
+        chonkie('sentence', () => ChonkieSentence.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never })),
+      ], tokenReps)),
+      ...(await measure(tokSize + prefixNote, byTokens, prefix, [
+        sift('token', { chunker: 'token', size: TOKEN_SIZE, tokenizer: 'cl100k' }),
+        chonkie('token', () => ChonkieToken.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never })),
+      ], tokenReps)),
+    ];
+
+    const siftRate = (r: Row) => rows.find((x) => x.size === r.size && x.family === r.family && x.impl === 'sift')!.mbPerSec;
+    const table = mdTable(
+      ['size', 'chunker', 'implementation', 'MB/s (CPU)', 'Sift ÷ this', 'MB/s (wall)', 'chunks', 'over size', 'offsets exact'],
+      rows.map((r) => [
+        r.size,
+        r.family,
+        r.impl,
+        r.mbPerSec.toFixed(2),
+        r.impl === 'sift' ? '—' : `${(siftRate(r) / r.mbPerSec).toFixed(2)}×`,
+        r.wallMbPerSec.toFixed(2),
+        r.chunks,
+        r.overSize,
+        r.exactOffsets === null ? 'n/a (no offsets)' : r.exactOffsets ? 'yes' : 'NO',
+      ]),
+    );
+    const ratios = Object.fromEntries(
+      rows.filter((r) => r.impl !== 'sift').map((r) => [`${r.family} ${r.size} vs ${r.impl}`, siftRate(r) / r.mbPerSec]),
+    );
+    return {
+      table: `Paul Graham essays: ${files} files ×${copies}, ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB; median of ${reps} runs (${tokenReps} at token size and for the token rows)\n\n${table}`,
+      results: { copies, chars: text.length, bytes: Buffer.byteLength(text), reps, tokenReps, rows, ratios },
+    };
+  },
+};
