@@ -147,6 +147,20 @@ export class RecursiveSplitter {
 
   /** A cut at p is allowed unless p is strictly inside a protected range that fits whole (line cuts excepted). */
   private allowed(p: number, lineLevel: boolean): boolean {
+    const i = this.rangeAround(p);
+    return i < 0 || (lineLevel && this.oversize[i] === 1);
+  }
+
+  /** Move a token cut out of a protected range that fits whole: to its start if that makes progress, else its end. */
+  private avoidProtected(start: number, cut: number): number {
+    const i = this.rangeAround(cut);
+    if (i < 0 || this.oversize[i] === 1) return cut;
+    const s = this.protect[2 * i]!;
+    return s > start ? s : this.protect[2 * i + 1]!;
+  }
+
+  /** Index of the protected range with start < p < end, or -1. */
+  private rangeAround(p: number): number {
     const pr = this.protect;
     let lo = 0;
     let hi = pr.length / 2;
@@ -155,22 +169,7 @@ export class RecursiveSplitter {
       if (pr[2 * mid + 1]! <= p) lo = mid + 1;
       else hi = mid;
     }
-    if (lo >= pr.length / 2) return true;
-    const s = pr[2 * lo]!;
-    if (p <= s) return true; // p is before this range (ranges ending at or before p were skipped)
-    return lineLevel && this.oversize[lo] === 1;
-  }
-
-  /** Move a token cut out of a protected range that fits whole: to its start if that makes progress, else its end. */
-  private avoidProtected(start: number, cut: number): number {
-    const pr = this.protect;
-    for (let i = 0; i < pr.length; i += 2) {
-      const s = pr[i]!;
-      const e = pr[i + 1]!;
-      if (s >= cut) break;
-      if (cut < e && this.oversize[i / 2] === 0) return s > start ? s : e;
-    }
-    return cut;
+    return lo < pr.length / 2 && pr[2 * lo]! < p ? lo : -1;
   }
 
   /** Last resort: cut every `limit` tokens. */

@@ -95,3 +95,37 @@ describe.each(KINDS)('%s chunker properties', (kind) => {
     });
   });
 });
+
+describe('recursive chunker keeps markdown blocks whole', () => {
+  const line = fc.constantFrom('const x = 1;', 'return x + y', 'if (a) { b(); }', '// note: keep', 'print("hi there")');
+  const fence = fc.array(line, { minLength: 1, maxLength: 6 }).map((ls) => ['```ts', ...ls, '```'].join('\n'));
+  const row = fc.constantFrom('| a | b |', '| long cell text here | 2 |', '| x, y and z | 3.5 |', '| 😀 emoji | é |');
+  const table = fc.array(row, { minLength: 1, maxLength: 5 }).map((rs) => ['| h1 | h2 |', '|---|---|', ...rs].join('\n'));
+  const para = fc.array(fc.constantFrom('Some words here.', 'More text, with commas;', 'and a clause', 'End.'), { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));
+  const heading = fc.constantFrom('# Title', '## Part two', '### Deep');
+  const doc = fc.array(fc.oneof(fence, table, para, heading), { minLength: 1, maxLength: 12 }).map((bs) => bs.join('\n\n'));
+
+  it.each(TOKENIZERS)('no chunk ends inside a fence or table row that fits (%s)', async (tokenizer) => {
+    const { scanMarkdown } = await import('./_markdown.js');
+    const tok = await createTokenizer(tokenizer);
+    await fc.assert(
+      fc.asyncProperty(doc, budget(tokenizer), async (text, b) => {
+        const chunker = await createChunker({ chunker: 'recursive', tokenizer, ...b });
+        const chunks = await collect(chunker.chunk({ id: 'doc', text, metadata: {} }));
+        check(text, chunks, tok, b.size);
+        const { protect } = scanMarkdown(text);
+        // BPE: a block counted alone may differ from the document's tokens by an edge token or two.
+        const slack = tokenizer === 'char' ? 0 : 2;
+        for (let i = 0; i < protect.length; i += 2) {
+          const [s, e] = [protect[i]!, protect[i + 1]!];
+          if (tok.count(text.slice(s, e)) > b.size - b.overlap - slack) continue;
+          for (const c of chunks) {
+            if (c.end > s && c.end < e) throw new Error(`chunk ${c.id} ends inside block ${JSON.stringify(text.slice(s, e))}`);
+            if (b.overlap === 0 && c.start > s && c.start < e) throw new Error(`chunk ${c.id} starts inside block ${JSON.stringify(text.slice(s, e))}`);
+          }
+        }
+      }),
+      { numRuns: RUNS, seed: 3000 + TOKENIZERS.indexOf(tokenizer) },
+    );
+  });
+});
