@@ -1,7 +1,7 @@
 // Chunking throughput on the Paul Graham essays (read from ../shared/datasets, concatenated ×8; --quick ×1) for
 // Sift's token, sentence and recursive chunkers next to @chonkiejs/core and @langchain/textsplitters at the same
 // sizes: 512 characters (Sift's 'char' tokenizer, the peers' default character length) and 128 cl100k tokens (peers
-// given the same gpt-tokenizer counter where they accept one). Runs are interleaved across implementations; the
+// given the same gpt-tokenizer counter where they accept one). Runs alternate between implementations; the
 // machine is shared, so MB/s is per second of this process's CPU time (user + system, median of the runs), with
 // wall-clock MB/s beside it. Offsets and sizes are checked outside the timing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -101,7 +101,9 @@ async function measure(size: string, budget: { size: number; count: (t: string) 
   const outputs: Array<Awaited<ReturnType<Impl['run']>>> = [];
   for (const [k, impl] of impls.entries()) outputs[k] = await impl.run(text); // warm-up, and the output to check
   for (let r = 0; r < reps; r++) {
-    for (const [k, impl] of impls.entries()) {
+    // Alternate the order so that no implementation always runs right after the same neighbour.
+    const order = r % 2 === 0 ? [...impls.entries()] : [...impls.entries()].reverse();
+    for (const [k, impl] of order) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await impl.run(text);
@@ -136,7 +138,7 @@ export default {
   description: `MB/s of Sift's chunkers vs @chonkiejs/core and LangChain on the Paul Graham essays ×8 at ${CHAR_SIZE} chars and ${TOKEN_SIZE} cl100k tokens`,
   async run(opts: { quick: boolean; json: boolean }) {
     const copies = opts.quick ? 1 : 8;
-    const reps = opts.quick ? 3 : 7;
+    const reps = opts.quick ? 3 : 9;
     const tokenReps = opts.quick ? 2 : 3;
     const { text, files } = loadEssays(copies);
     const prefixKiB = opts.quick ? TOKEN_PREFIX_KIB.quick : TOKEN_PREFIX_KIB.full;
