@@ -13,7 +13,7 @@ export function createProgressView(io: CliIo, label: string, unit: string, every
     const bar = new cliProgress.SingleBar(
       {
         stream: io.stderr as NodeJS.WritableStream,
-        format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {status}`,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} {status}`,
         hideCursor: true,
         clearOnComplete: false,
       },
