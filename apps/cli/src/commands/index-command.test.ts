@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +90,14 @@ describe('sift index + sift query', () => {
     expect(r.stdout).toContain(`index ${path.join(dir, 'from-config')}: 1 documents,`);
     const q = await runCli(['query', 'squid', '--json'], { cwd: dir });
     expect((JSON.parse(q.stdout) as { results: QueryResult[] }).results[0]?.docId).toBe('whales.txt');
+  });
+
+  it('fails on a path that does not exist without creating an index', async () => {
+    const idx = path.join(dir, 'idx');
+    const r = await runCli(['index', path.join(dir, 'nope'), '--index', idx]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`sift: E_INPUT_UNREADABLE: ${path.join(dir, 'nope')}: cannot read (ENOENT)\n`);
+    expect(existsSync(idx)).toBe(false);
   });
 
   it('fails on an unknown config key with a message naming it, before touching the index', async () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createEmbedder, readDocuments, SiftError, type Embedder, type InputIssue } from '@sift/core';
 import { graphIndexExtension, GRAPH_EXTENSION, HnswExtension, MANIFEST_FILE, SiftIndex, type IndexExtension } from '@sift/retrievers';
@@ -65,6 +66,13 @@ export function indexCommand(ctx: CliContext): Command {
       const retrieverName = pick(flags.retriever, cfg.retriever, 'bm25');
       const given = givenChunkerSettings(flags, cfg);
       const reuse = flags.rebuild !== true && existsSync(path.join(dir, MANIFEST_FILE));
+      const roots = paths.map((p) => resolveArg(ctx.io, p));
+      // A mistyped path must fail before an index folder is created for it.
+      for (const root of roots) {
+        await stat(root).catch((cause: NodeJS.ErrnoException) => {
+          throw new SiftError('E_INPUT_UNREADABLE', `${root}: cannot read (${cause.code ?? cause.message})`, { cause, details: { file: root } });
+        });
+      }
 
       let index: SiftIndex | undefined;
       let embedder: Embedder | undefined;
@@ -101,7 +109,7 @@ export function indexCommand(ctx: CliContext): Command {
         });
 
         const docs = readDocuments(
-          paths.map((p) => resolveArg(ctx.io, p)),
+          roots,
           {
             ...(ext ? { extensions: ext } : {}),
             signal: ctx.signal,
