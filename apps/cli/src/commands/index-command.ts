@@ -15,6 +15,7 @@ import {
   type ChunkerFlags,
 } from '../chunker-from-flags.js';
 import { loadConfig } from '../config/load-config.js';
+import { RETRIEVER_CHOICES, type RetrieverChoice } from '../config/sift-config.js';
 import { embedderForIndex } from '../embedder-for-index.js';
 import { intArg, listArg, pick } from '../options.js';
 import { resolveArg } from '../paths.js';
@@ -24,7 +25,7 @@ import { writeOut } from '../write-out.js';
 interface IndexFlags extends ChunkerFlags {
   index?: string;
   embedder?: string;
-  retriever?: 'bm25' | 'dense' | 'hybrid';
+  retriever?: RetrieverChoice;
   strict?: boolean;
   ext?: string[];
   rebuild?: boolean;
@@ -47,11 +48,10 @@ export function indexCommand(ctx: CliContext): Command {
     .addOption(new Option('--tokenizer <name>', 'what sizes count (default: cl100k)').choices(TOKENIZER_NAMES))
     .option('--embedder <spec>', 'also store vectors (and embed for the embedding chunkers): use-lite, or a local Hugging Face ONNX encoder folder')
     .addOption(
-      new Option('--retriever <name>', 'the retriever to prepare for; dense and hybrid store vectors (embedder default: use-lite)').choices([
-        'bm25',
-        'dense',
-        'hybrid',
-      ]),
+      new Option(
+        '--retriever <name>',
+        'the retriever to prepare for: dense and hybrid store vectors (embedder default: use-lite), graph:* builds the graph',
+      ).choices(RETRIEVER_CHOICES),
     )
     .option('--ext <list>', 'extensions read inside folders (default: txt,md,json,jsonl)', listArg)
     .option('--strict', 'exit 1 when any input file was skipped (the good ones are still indexed)')
@@ -84,7 +84,7 @@ export function indexCommand(ctx: CliContext): Command {
           index = await SiftIndex.open(dir);
         }
         const built = index ? await index.stats() : undefined;
-        const embedderSpec = pick(flags.embedder, cfg.embedder, retrieverName === 'bm25' ? undefined : 'use-lite');
+        const embedderSpec = pick(flags.embedder, cfg.embedder, /(dense|hybrid)$/.test(retrieverName) ? 'use-lite' : undefined);
         if (built?.embedder) embedder = await embedderForIndex(built, flags.embedder ?? cfg.embedder);
         else if (embedderSpec !== undefined) embedder = await createEmbedder(embedderSpec);
         // An index keeps the chunker and embedder it was built with: mixed chunk sizes or vector spaces would
@@ -123,7 +123,8 @@ export function indexCommand(ctx: CliContext): Command {
         // With vectors, keep an HNSW graph beside them so that dense queries need not scan every vector.
         const extensions: IndexExtension[] = embedder ? [new HnswExtension()] : [];
         // Once an index has an entity graph, every add keeps it in step (a stale graph misses new pages).
-        if (flags.graph === true || index.manifest.extensions[GRAPH_EXTENSION] !== undefined) extensions.push(graphIndexExtension(index));
+        const wantsGraph = flags.graph === true || retrieverName.startsWith('graph:');
+        if (wantsGraph || index.manifest.extensions[GRAPH_EXTENSION] !== undefined) extensions.push(graphIndexExtension(index));
         const result = await index.add(docs, {
           chunker,
           ...(embedder ? { embedder } : {}),
