@@ -1,4 +1,4 @@
-import type { Tokenizer } from '@sift/core';
+import type { Tokenizer, TokenOffsets } from '@sift/core';
 
 const SURROGATE = /[\ud800-\udfff]/;
 
@@ -13,6 +13,7 @@ export class TokenIndex {
   readonly length: number;
   // Token i starts at offsets[i]; null means token i starts at i (char tokenizer, no surrogate pairs).
   private readonly offsets: Int32Array | null;
+  private readonly encoded: TokenOffsets | null;
 
   constructor(
     readonly text: string,
@@ -21,9 +22,11 @@ export class TokenIndex {
     this.exact = tokenizer.additive;
     if (tokenizer.name === 'char' && !SURROGATE.test(text)) {
       this.offsets = null;
+      this.encoded = null;
       this.length = text.length;
     } else {
-      this.offsets = tokenizer.encodeWithOffsets(text).offsets;
+      this.encoded = tokenizer.encodeWithOffsets(text);
+      this.offsets = this.encoded.offsets;
       this.length = this.offsets.length - 1;
     }
   }
@@ -64,8 +67,10 @@ export class TokenIndex {
     return this.rank(b) - this.rank(a);
   }
 
-  /** The real token count of text[a, b). */
+  /** The real token count of text[a, b) (re-tokenizing only its edges where the tokenizer supports that). */
   count(a: number, b: number): number {
-    return this.exact ? this.rank(b) - this.rank(a) : this.tokenizer.count(this.text.slice(a, b));
+    if (this.exact) return this.rank(b) - this.rank(a);
+    if (this.encoded && this.tokenizer.countSpan) return this.tokenizer.countSpan(this.text, a, b, this.encoded);
+    return this.tokenizer.count(this.text.slice(a, b));
   }
 }

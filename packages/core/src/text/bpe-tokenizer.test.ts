@@ -82,3 +82,31 @@ describe('BpeTokenizer', () => {
     expect(a.encodeWithOffsets('naïve').offsets[a.count('naïve')]).toBe(5);
   });
 });
+
+describe('BpeTokenizer.countSpan', () => {
+  // Prose with the pre-tokenizer's edge cases: whitespace runs before words and at ends, newlines after punctuation,
+  // digit runs, contractions, emoji and CJK.
+  const piece = fc.constantFrom('word', ' word', 'Word', "it's", "we'll", '12345', '3.14', ' ', '  ', '   ', '\n', '\r\n', '\n\n',
+    '.', '!\n', '?!', '—', '😀', '👩‍👩‍👧', '漢字', 'naïve', '\t', '<|endoftext|>', '...', '"quoted"', ' (x)', '  \n  ');
+  const text = fc.array(piece, { minLength: 5, maxLength: 120 }).map((a) => a.join(''));
+
+  it('equals count(text.slice(start, end)) for any span', async () => {
+    const tok = await BpeTokenizer.create('cl100k');
+    await fc.assert(
+      fc.property(text, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 20 }), (t, spans) => {
+        const encoded = tok.encodeWithOffsets(t);
+        for (const [x, y] of spans) {
+          // Spans on character boundaries, as chunkers cut them.
+          let a = Math.min(x, y) % (t.length + 1);
+          let b = Math.max(x, y) % (t.length + 1);
+          if (a > b) [a, b] = [b, a];
+          if ((t.charCodeAt(a) & 0xfc00) === 0xdc00) a--;
+          if ((t.charCodeAt(b) & 0xfc00) === 0xdc00) b--;
+          if (a > b) continue;
+          expect(tok.countSpan(t, a, b, encoded)).toBe(tok.count(t.slice(a, b)));
+        }
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+});

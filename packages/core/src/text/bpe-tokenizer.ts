@@ -1,11 +1,14 @@
 import { SiftError } from '../errors.js';
 import type { Tokenizer, TokenOffsets } from './tokenizer.js';
 import { offsetsFromByteLengths, utf8Length } from './_utf8.js';
+import { isWhitespace } from './whitespace.js';
 
 export type BpeTokenizerName = 'cl100k' | 'o200k';
 
 interface GptEncodingApi {
   encode(text: string, opts?: { disallowedSpecial?: Set<string> }): number[];
+  /** Yields the tokens of one pre-tokenizer piece (one regex match) at a time. */
+  encodeGenerator(text: string, opts?: { disallowedSpecial?: Set<string> }): Generator<number[], number, undefined>;
   countTokens(text: string, opts?: { disallowedSpecial?: Set<string> }): number;
   decode(ids: Iterable<number>): string;
 }
@@ -70,10 +73,93 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   encodeWithOffsets(text: string): TokenOffsets {
-    const ids = this.encode(text);
+    const ids: number[] = [];
+    const starts: number[] = [];
+    if (text.length > 0) {
+      for (const piece of this.api.encodeGenerator(text, PLAIN_TEXT)) {
+        starts.push(ids.length);
+        for (const id of piece) ids.push(id);
+      }
+    }
     const lens = new Uint16Array(ids.length);
     const table = this.byteLengths;
     for (let i = 0; i < ids.length; i++) lens[i] = table[ids[i]!] ?? 0;
-    return { ids, offsets: offsetsFromByteLengths(text, lens) };
+    const pieces = new Uint8Array(ids.length);
+    for (const i of starts) pieces[i] = 1;
+    return { ids, offsets: offsetsFromByteLengths(text, lens), pieces };
   }
+
+  /**
+   * Exact count of text[start, end) from the whole text's encoding. Pre-tokenization is a left-to-right regex scan and
+   * BPE runs inside each piece, so the span's pieces match the document's once a piece of the span ends where a
+   * document piece ends (found by encoding the span's head piece by piece), up to the last document piece that starts
+   * before the span's trailing whitespace (the only lookahead, `\s+(?!\S)`, cannot see past it); the tail is encoded
+   * again. Spans that never synchronise are simply encoded whole.
+   */
+  countSpan(text: string, start: number, end: number, encoded: TokenOffsets): number {
+    const { offsets, pieces } = encoded;
+    if (!pieces || end - start < 64) return this.count(text.slice(start, end));
+    const m = offsets.length - 1;
+    const firstAtOrAfter = (p: number) => {
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (offsets[mid]! < p) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    // Head: the span's own pieces until one ends on a document piece boundary.
+    const span = text.slice(start, end);
+    const table = this.byteLengths;
+    let head = 0;
+    let rel = 0; // UTF-16 offset in span where the next piece starts
+    let sync = -1; // absolute offset of the synchronisation point
+    let syncToken = -1;
+    for (const piece of this.api.encodeGenerator(span, PLAIN_TEXT)) {
+      head += piece.length;
+      let bytes = 0;
+      for (const id of piece) bytes += table[id] ?? 0;
+      rel = advanceBytes(span, rel, bytes);
+      const p = start + rel;
+      if (p >= end) break;
+      const j = firstAtOrAfter(p);
+      if (j < m && offsets[j] === p && pieces[j] === 1) {
+        sync = p;
+        syncToken = j;
+        break;
+      }
+    }
+    if (sync < 0) return head;
+    // Tail: from the last document piece that starts at or before the span's trailing whitespace.
+    let solidEnd = end;
+    while (solidEnd > sync && isWhitespace(text.charCodeAt(solidEnd - 1))) solidEnd--;
+    let q = firstAtOrAfter(solidEnd + 1) - 1; // last token starting at or before solidEnd
+    while (q > syncToken && pieces[q] !== 1) q--;
+    if (q <= syncToken) return head + this.count(text.slice(sync, end));
+    return head + (q - syncToken) + this.count(text.slice(offsets[q]!, end));
+  }
+}
+
+/** Move forward over `bytes` UTF-8 bytes of s from UTF-16 offset i (pieces end on character boundaries). */
+function advanceBytes(s: string, i: number, bytes: number): number {
+  const n = s.length;
+  while (bytes > 0 && i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      bytes -= 1;
+      i += 1;
+    } else if (c < 0x800) {
+      bytes -= 2;
+      i += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes -= 4;
+      i += 2;
+    } else {
+      bytes -= 3;
+      i += 1;
+    }
+  }
+  return i;
 }

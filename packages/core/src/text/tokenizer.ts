@@ -8,6 +8,11 @@ export interface TokenOffsets {
    * `text.length`. Non-decreasing: a token that starts inside a multi-byte character maps to that character's start.
    */
   offsets: Int32Array;
+  /**
+   * BPE only: 1 where token i starts a pre-tokenizer piece. BPE merges never cross pieces, which lets
+   * {@link Tokenizer.countSpan} reuse the tokens inside a span.
+   */
+  pieces?: Uint8Array;
 }
 
 export interface Tokenizer {
@@ -21,4 +26,9 @@ export interface Tokenizer {
   encode(text: string): number[];
   decode(ids: readonly number[]): string;
   encodeWithOffsets(text: string): TokenOffsets;
+  /**
+   * Optional: the exact count of `text.slice(start, end)`, reusing `encoded` (this tokenizer's encodeWithOffsets of
+   * the whole `text`) so that only the span's edges are re-tokenized. Always equals `count(text.slice(start, end))`.
+   */
+  countSpan?(text: string, start: number, end: number, encoded: TokenOffsets): number;
 }
