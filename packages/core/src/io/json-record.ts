@@ -4,11 +4,10 @@ export const TEXT_FIELDS = ['text', 'content', 'body'] as const;
 export type JsonRecord = { ok: true; text: string; metadata: Record<string, unknown> } | { ok: false; problem: string };
 
 /**
- * Read one JSON value as a document record: a string, or an object with a `text`/`content`/`body` string and
- * optional `id`/`title` (kept as metadata).
+ * Read one JSON value as a document record: an object with a `text`/`content`/`body` string and optional
+ * `id`/`title` (kept as metadata). A bare string is not a record: lists of strings are as often file names or ids.
  */
 export function jsonRecord(value: unknown): JsonRecord {
-  if (typeof value === 'string') return { ok: true, text: value, metadata: {} };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, problem: `expected an object with a "text", "content" or "body" string, got ${describe(value)}` };
   }

@@ -148,9 +148,10 @@ describe('readDocuments: bad files', () => {
 });
 
 describe('readDocuments: JSON and JSONL', () => {
-  it('reads an object, an array of records and strings, keeping id/title as metadata', async () => {
+  it('reads an object and an array of records, keeping id/title as metadata; a list of names is one issue', async () => {
     await writeFile(path.join(dir, 'one.json'), JSON.stringify({ title: 'T', content: 'body one', extra: 1 }));
-    await writeFile(path.join(dir, 'many.json'), JSON.stringify([{ id: 7, text: 'first' }, 'second', { body: 'third' }, { nope: 1 }]));
+    await writeFile(path.join(dir, 'many.json'), JSON.stringify([{ id: 7, text: 'first' }, { content: 'second' }, { body: 'third' }, { nope: 1 }]));
+    await writeFile(path.join(dir, 'names.json'), JSON.stringify(['a.txt', 'b.txt']));
     const { docs, issues } = await read([dir]);
     expect(docs).toEqual([
       { id: 'many.json#0', text: 'first', source: `${path.join(dir, 'many.json')}#0`, metadata: { id: 7 } },
@@ -160,6 +161,11 @@ describe('readDocuments: JSON and JSONL', () => {
     ]);
     expect(issues).toEqual([
       { file: `${path.join(dir, 'many.json')}#3`, code: 'E_BAD_INPUT', message: expect.stringContaining('item 3: no "text", "content" or "body" field (keys: nope)') },
+      {
+        file: path.join(dir, 'names.json'),
+        code: 'E_BAD_INPUT',
+        message: expect.stringContaining('names.json: no item of the array is a document (item 0: expected an object'),
+      },
     ]);
   });
 

@@ -111,8 +111,15 @@ async function* readWhole(file: InputFile, ext: string, ctx: ReadContext): Async
     else yield* emitRecord(`${file.id}`, file.display, rec.text, rec.metadata, ctx);
     return;
   }
+  const records = value.map(jsonRecord);
+  if (records.length > 0 && records.every((r) => !r.ok)) {
+    // Not a corpus at all (a list of names, numbers…): one line for the file, not one per item.
+    const first = records[0] as { problem: string };
+    ctx.report({ file: file.display, code: 'E_BAD_INPUT', message: `${file.display}: no item of the array is a document (item 0: ${first.problem})` });
+    return;
+  }
   for (let i = 0; i < value.length; i++) {
-    const rec = jsonRecord(value[i]);
+    const rec = records[i]!;
     const display = `${file.display}#${i}`;
     if (!rec.ok) ctx.report({ file: display, code: 'E_BAD_INPUT', message: `${display}: item ${i}: ${rec.problem}` });
     else yield* emitRecord(`${file.id}#${i}`, display, rec.text, rec.metadata, ctx);
