@@ -88,6 +88,18 @@ describe('GraphRetriever', () => {
     }
   });
 
+  it('ranks the same with the power-iteration solver', async () => {
+    const bm25 = await Bm25Retriever.create(chunks);
+    const push = await GraphRetriever.create(bm25, chunks);
+    const power = GraphRetriever.fromGraph(bm25, push.graph, chunks, { solver: 'power', tolerance: 1e-12 });
+    for (const q of ['Which school did the director of Ed Wood attend?', 'Where is the California Institute of the Arts?']) {
+      const a = await push.retrieve(q, 5);
+      const b = await power.retrieve(q, 5);
+      expect(b.map((h) => h.id)).toEqual(a.map((h) => h.id));
+      b.forEach((h, i) => expect(h.score).toBeCloseTo(a[i]!.score, 4));
+    }
+  });
+
   it('returns at most k results, best first', async () => {
     const g = await GraphRetriever.create(await Bm25Retriever.create(chunks), chunks);
     const hits = await g.retrieve('Tim Burton and Johnny Depp', 2);

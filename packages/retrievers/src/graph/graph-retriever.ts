@@ -8,6 +8,7 @@ import { GraphOptionsSchema, GraphWalkOptionsSchema, type GraphOptions, type Gra
 import { graphTransition, type GraphTransition } from './graph-transition.js';
 import type { PassageGraph } from './passage-graph.js';
 import { personalizedPageRank } from './personalized-pagerank.js';
+import { pushPersonalizedPageRank } from './push-pagerank.js';
 
 /**
  * Multi-hop retrieval on top of any first stage: its top passages and the entities named in the query seed a
@@ -94,7 +95,7 @@ export class GraphRetriever implements Retriever {
     const sumE = queryEntities.reduce((a, e) => a + idf[e]!, 0);
     for (const e of queryEntities) seed[P + e]! += (entityShare * idf[e]!) / sumE;
 
-    const { scores } = personalizedPageRank(matrix, seed, o);
+    const { scores } = o.solver === 'push' ? pushPersonalizedPageRank(matrix, seed, o) : personalizedPageRank(matrix, seed, o);
     throwIfAborted(opts.signal);
 
     // The walk score of a passage is the mass that reached it by walking: the restart mass a seed gets straight

@@ -17,6 +17,7 @@ export {
 export { PassageGraph, EntityMatcher, EDGE_TITLE, EDGE_MENTION, ENTITY_TITLE, ENTITY_PHRASE, type PassageGraphData } from './passage-graph.js';
 export { GraphBuilder } from './graph-builder.js';
 export { personalizedPageRank, type TransitionMatrix, type PprOptions, type PprResult } from './personalized-pagerank.js';
+export { pushPersonalizedPageRank, type PushOptions, type PushResult } from './push-pagerank.js';
 export { graphTransition, type GraphTransition } from './graph-transition.js';
 export { GraphRetriever } from './graph-retriever.js';
 export type { GraphExplanation } from './explain-passage.js';
