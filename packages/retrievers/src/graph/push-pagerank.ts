@@ -49,7 +49,7 @@ export function pushPersonalizedPageRank(m: TransitionMatrix, seed: Float64Array
   let pushes = 0;
   while (size > 0) {
     const u = queue[head]!;
-    head = (head + 1) % nodes;
+    head = head + 1 === nodes ? 0 : head + 1;
     size--;
     queued[u] = 0;
     const ru = res[u]!;
@@ -68,8 +68,16 @@ export function pushPersonalizedPageRank(m: TransitionMatrix, seed: Float64Array
     }
     for (let k = lo; k < hi; k++) {
       const v = idx[k]!;
-      res[v]! += push * prob[k]!;
-      if (!queued[v] && res[v]! > threshold(v)) enqueue(v);
+      const rv = res[v]! + push * prob[k]!;
+      res[v] = rv;
+      // Inlined threshold and enqueue: this is the hot loop.
+      if (queued[v] === 0 && rv > eps * Math.max(1, ptr[v + 1]! - ptr[v]!)) {
+        queued[v] = 1;
+        let at = head + size;
+        if (at >= nodes) at -= nodes;
+        queue[at] = v;
+        size++;
+      }
     }
   }
   let residual = 0;
