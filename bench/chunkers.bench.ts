@@ -17,6 +17,7 @@ const TOKEN_SIZE = 128;
 // chonkiejs' TokenChunker rebuilds every chunk's offsets from the start of the text (quadratic), so the token rows
 // run on a prefix for every implementation.
 const TOKEN_PREFIX_KIB = { full: 256, quick: 32 };
+const WARMUP_RUNS = 3;
 
 interface Impl {
   impl: 'sift' | 'chonkiejs' | 'langchain';
@@ -99,7 +100,8 @@ async function measure(size: string, budget: { size: number; count: (t: string) 
   const cpu = impls.map(() => [] as number[]);
   const wall = impls.map(() => [] as number[]);
   const outputs: Array<Awaited<ReturnType<Impl['run']>>> = [];
-  for (const [k, impl] of impls.entries()) outputs[k] = await impl.run(text); // warm-up, and the output to check
+  // Warm-up (the JIT needs a few runs on small inputs), keeping the output to check.
+  for (let w = 0; w < WARMUP_RUNS; w++) for (const [k, impl] of impls.entries()) outputs[k] = await impl.run(text);
   for (let r = 0; r < reps; r++) {
     // Alternate the order so that no implementation always runs right after the same neighbour.
     const order = r % 2 === 0 ? [...impls.entries()] : [...impls.entries()].reverse();
@@ -138,7 +140,7 @@ export default {
   description: `MB/s of Sift's chunkers vs @chonkiejs/core and LangChain on the Paul Graham essays ×8 at ${CHAR_SIZE} chars and ${TOKEN_SIZE} cl100k tokens`,
   async run(opts: { quick: boolean; json: boolean }) {
     const copies = opts.quick ? 1 : 8;
-    const reps = opts.quick ? 3 : 9;
+    const reps = opts.quick ? 5 : 9;
     const tokenReps = opts.quick ? 2 : 3;
     const { text, files } = loadEssays(copies);
     const prefixKiB = opts.quick ? TOKEN_PREFIX_KIB.quick : TOKEN_PREFIX_KIB.full;
