@@ -9,7 +9,7 @@ const isCode = (code: string, re?: RegExp) => (e: unknown) => SiftError.isInstan
 
 describe('graph retriever spec', () => {
   it('accepts graph:<first> as a string or as the retriever name, with options', () => {
-    expect(parseRetrieverSpec('graph:bm25')).toMatchObject({ retriever: 'graph', first: { retriever: 'bm25' }, damping: 0.7 });
+    expect(parseRetrieverSpec('graph:bm25')).toMatchObject({ retriever: 'graph', first: { retriever: 'bm25' }, damping: 0.8 });
     expect(parseRetrieverSpec({ retriever: 'graph:hybrid', damping: 0.5 })).toMatchObject({
       retriever: 'graph',
       first: { retriever: 'hybrid' },
