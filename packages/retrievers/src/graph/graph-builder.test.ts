@@ -107,6 +107,14 @@ describe('GraphBuilder', () => {
     expect(() => GraphBuilder.create({ nope: 1 } as never)).toThrow(/nope/);
   });
 
+  it('reports progress in passages', async () => {
+    const b = GraphBuilder.create();
+    b.add(pageChunks());
+    const seen: Array<{ status: string; done: number; total?: number; unit: string }> = [];
+    await b.build({ onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toMatchObject({ status: 'done', done: 5, total: 5, unit: 'passages' });
+  });
+
   it('stops on an aborted signal', async () => {
     const b = GraphBuilder.create();
     b.add(pageChunks());

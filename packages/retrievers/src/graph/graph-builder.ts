@@ -1,4 +1,4 @@
-import { SiftError, throwIfAborted, yieldToEventLoop, type Chunk, type Embedder, type RunOptions } from '@sift/core';
+import { notifyProgress, SiftError, throwIfAborted, yieldToEventLoop, type Chunk, type Embedder, type RunOptions } from '@sift/core';
 import { z } from 'zod';
 import { TOKEN_CAPITALISED, TOKEN_SENTENCE_START, tokenizeEntities } from './entity-tokens.js';
 import { extractPhrases, type FlaggedWords } from './extract-phrases.js';
@@ -138,8 +138,12 @@ export class GraphBuilder {
       // A passage is the page of its own title, whatever else it mentions.
       if (p.title) row.set(entityId.get(p.title)!, EDGE_TITLE);
       rows.push(row);
-      if ((i + 1) % YIELD_EVERY === 0) await pause(opts.signal);
+      if ((i + 1) % YIELD_EVERY === 0) {
+        notifyProgress(opts.onProgress, { status: 'progress', done: i + 1, total: stored.length, unit: 'passages', message: 'entity graph' });
+        await pause(opts.signal);
+      }
     }
+    notifyProgress(opts.onProgress, { status: 'done', done: stored.length, total: stored.length, unit: 'passages', message: 'entity graph' });
 
     // 3. CSR, keeping only entities some passage links to, renumbered in order.
     const used = new Uint8Array(names.length);

@@ -24,7 +24,8 @@ export interface GraphExtensionDeps {
  * The graph covers every committed chunk, so the first batch loads the chunks already in the index (entity
  * dictionaries change with every new title, and old passages may mention new pages); replaced chunks are dropped.
  * `commit` writes graph.bin stamped with the add's generation, after saving the previous one as graph.bin.prev;
- * `abort` puts that back.
+ * `abort` puts that back. An add made without the extension leaves graph.bin at its own generation: the walk then
+ * does not know the passages added since (they keep their first-stage score) until the next add with it.
  */
 export function graphIndexExtension(index: SiftIndex, options: GraphBuildOptions = {}, deps: GraphExtensionDeps = {}): IndexExtension {
   const builder = GraphBuilder.create(options);

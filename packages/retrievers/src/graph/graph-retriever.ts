@@ -51,6 +51,7 @@ export class GraphRetriever implements Retriever {
     builder.add(chunks);
     const graph = await builder.build({
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       ...(synonyms && deps.embedder ? { embedder: deps.embedder } : {}),
     });
     return new GraphRetriever(first, graph, memoryChunkSource(chunks), walk);
