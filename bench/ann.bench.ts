@@ -9,7 +9,7 @@ import { gaussianVectors, log, mdTable, percentile } from './_bench-utils.js';
 
 const DIM = 512;
 const K = 10;
-const EFS = [10, 50, 100, 200, 400, 800];
+const EFS = [10, 100, 400, 800, 1600, 3200, 6400];
 
 export default {
   name: 'ann',

@@ -54,6 +54,28 @@ describe('HnswExtension', () => {
     expect(HnswIndex.exists(dir)).toBe(false);
   });
 
+  it('abort after commit puts the previous graph back (a failed manifest commit)', async () => {
+    const first = new HnswExtension();
+    await first.onBatch(chunks.slice(0, 10), vecs.slice(0, 10), { dir, generation: 1, removedChunkIds: [] });
+    await first.commit(dir);
+    const second = new HnswExtension();
+    await second.onBatch(chunks.slice(10, 20), vecs.slice(10, 20), { dir, generation: 2, removedChunkIds: [] });
+    await second.commit(dir);
+    expect((await HnswIndex.load(dir)).size).toBe(20);
+    await second.abort(dir);
+    const back = await HnswIndex.load(dir);
+    expect(back.size).toBe(10);
+    expect(back.generation).toBe(1);
+    // A failed first add leaves no graph at all.
+    const fresh = mkdtempSync(path.join(tmpdir(), 'sift-hnsw-ext-'));
+    const third = new HnswExtension();
+    await third.onBatch(chunks.slice(0, 3), vecs.slice(0, 3), { dir: fresh, generation: 1, removedChunkIds: [] });
+    await third.commit(fresh);
+    await third.abort(fresh);
+    expect(HnswIndex.exists(fresh)).toBe(false);
+    rmSync(fresh, { recursive: true, force: true });
+  });
+
   it('the retriever refuses an embedder of another dimension', async () => {
     const idx = HnswIndex.create(DIM);
     expect(() => new HnswRetriever(idx, { ...embedder, dim: 3 }, getChunks)).toThrow(/3-d vectors/);
