@@ -25,6 +25,7 @@ export type {
   Selection,
   Selector,
 } from './types.js';
+export { seededRandom } from './random.js';
 export { DocumentSchema, ChunkSchema, TokenizerNameSchema, type TokenizerName } from './schemas.js';
 export * from './text/index.js';
 export * from './io/index.js';

@@ -1,14 +1,6 @@
-/** mulberry32: a small seeded PRNG, so sampling with the same seed gives the same text. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../random.js';
+
+export { seededRandom };
 
 /** Next token from one logits row: argmax when temperature ≤ 0, else a draw from softmax(logits / temperature). */
 export function sampleToken(logits: ArrayLike<number>, row: number, vocab: number, temperature: number, rand: () => number): number {

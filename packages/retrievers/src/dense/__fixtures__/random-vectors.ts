@@ -1,16 +1,7 @@
 // Test support: seeded random vectors and exact top-k by brute force.
+import { seededRandom } from '@sift/core';
 
-/** mulberry32: small seeded PRNG so vectors are identical across runs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function randomVectors(n: number, dim: number, seed: number): Float32Array[] {
   const r = seededRandom(seed);
