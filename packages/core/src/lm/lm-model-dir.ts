@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODEL_CACHE_DIR, isHubId } from '../embed/hf-model-dir.js';
 import { SiftError } from '../errors.js';
+import { readModelJson } from './_read-model-json.js';
 
 /** The project's own small causal LM, shipped in the repository under `models/sift-lm-mini/`. */
 export const SIFT_LM_MINI = 'sift-lm-mini';
@@ -83,18 +83,6 @@ export async function resolveLmDir(spec: string, opts: { onnxFile?: string; cach
     }
     onnxFile = path.join(dir, rel);
   }
-  return { dir, onnxFile, config: await readConfig(configFile) };
+  return { dir, onnxFile, config: await readModelJson(configFile) };
 }
 
-async function readConfig(file: string): Promise<Record<string, unknown>> {
-  let v: unknown;
-  try {
-    v = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new SiftError('E_MODEL_MALFORMED', `${file} is not valid JSON: ${(err as Error).message}`, { cause: err, details: { file } });
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new SiftError('E_MODEL_MALFORMED', `${file} must hold a JSON object`, { details: { file } });
-  }
-  return v as Record<string, unknown>;
-}

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SiftError } from '../errors.js';
+import { readModelJson } from './_read-model-json.js';
 
 /** Text ↔ token ids over a fixed vocabulary `[0, vocabSize)`. */
 export interface IdTokenizer {
@@ -53,14 +52,14 @@ export class LmTokenizer implements IdTokenizer {
 
   /** Loads `tokenizer.json` and `tokenizer_config.json` from `dir`; errors name the file that is missing or broken. */
   static async fromDir(dir: string, opts: { extraEos?: number[] } = {}): Promise<LmTokenizer> {
-    const json = await readJsonObject(path.join(dir, 'tokenizer.json'));
+    const json = await readModelJson(path.join(dir, 'tokenizer.json'));
     if (typeof json['model'] !== 'object' || json['model'] === null) {
       const file = path.join(dir, 'tokenizer.json');
       throw new SiftError('E_MODEL_MALFORMED', `${file} has no "model" section (not a Hugging Face tokenizer.json)`, {
         details: { file },
       });
     }
-    const config = await readJsonObject(path.join(dir, 'tokenizer_config.json'));
+    const config = await readModelJson(path.join(dir, 'tokenizer_config.json'));
     const mod = await importTransformers();
     const name = typeof config['tokenizer_class'] === 'string' ? config['tokenizer_class'].replace(/Fast$/, '') : '';
     const cls = (mod[name] ?? mod['PreTrainedTokenizer']) as HfTokenizerClass;
@@ -95,21 +94,6 @@ export class LmTokenizer implements IdTokenizer {
   }
 }
 
-async function readJsonObject(file: string): Promise<Record<string, unknown>> {
-  if (!existsSync(file)) {
-    throw new SiftError('E_MODEL_MISSING', `Model file not found: ${file}`, { details: { file } });
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new SiftError('E_MODEL_MALFORMED', `${file} is not valid JSON: ${(err as Error).message}`, { cause: err, details: { file } });
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new SiftError('E_MODEL_MALFORMED', `${file} must hold a JSON object`, { details: { file } });
-  }
-  return v as Record<string, unknown>;
-}
 
 async function importTransformers(): Promise<Record<string, unknown>> {
   try {

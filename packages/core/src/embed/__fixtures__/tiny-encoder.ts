@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildModel, FLOAT, floatTensor, INT64, int64Tensor, valueInfo, type NodeSpec } from './onnx-builder.js';
+import { seededRandom } from '../../random.js';
 
 export const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'] as const;
 export const WORDS = [
@@ -29,20 +30,9 @@ export interface TinyWeights {
   ln2g: Float32Array; ln2b: Float32Array;
 }
 
-/** Seeded PRNG (mulberry32) so the weights are the same in every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function makeWeights(seed = 1234): TinyWeights {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const m = (n: number, scale = 0.5) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale);
   const around1 = (n: number) => Float32Array.from({ length: n }, () => 1 + (r() * 2 - 1) * 0.2);
   const V = VOCAB.length;
