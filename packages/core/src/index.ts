@@ -24,6 +24,8 @@ export type {
   Reranker,
   Selection,
   Selector,
+  LLM,
+  LlmOptions,
 } from './types.js';
 export { seededRandom } from './random.js';
 export { DocumentSchema, ChunkSchema, TokenizerNameSchema, type TokenizerName } from './schemas.js';

@@ -113,3 +113,18 @@ export interface Selector {
   readonly name: string;
   select(query: string, candidates: ScoredChunk[], opts?: RunOptions & { budget?: number }): Promise<Selection>;
 }
+
+/** Options of one LLM call; `system` is an optional system turn before the prompt. */
+export interface LlmOptions extends GenerateOptions {
+  system?: string;
+}
+
+/**
+ * A text-in, text-out language model for answering and self-feedback (an OpenAI-compatible server, or a local
+ * `CausalLM`). One call is one user turn; the reply is the assistant's text.
+ */
+export interface LLM {
+  readonly id: string;
+  complete(prompt: string, opts?: LlmOptions): Promise<string>;
+  close?(): Promise<void>;
+}
