@@ -34,3 +34,4 @@ export * from './io/index.js';
 export * from './embed/index.js';
 export * from './onnx/index.js';
 export * from './lm/index.js';
+export * from './rerank/index.js';
