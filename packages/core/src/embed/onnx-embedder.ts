@@ -1,11 +1,12 @@
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import type { RunOptions } from '../abort.js';
 import { SiftError } from '../errors.js';
 import { DeviceSchema } from '../onnx/device.js';
 import type { OnnxLogger } from '../onnx/onnx-log.js';
 import { OnnxSession } from '../onnx/onnx-session.js';
+import { loadedOrt } from '../onnx/_ort.js';
 import type { Embedder } from '../types.js';
 import { embedInBatches } from './embed-in-batches.js';
 import { defaultEmbedderWarn, safeWarn, type EmbedderWarn } from './embedder-log.js';
@@ -202,14 +203,15 @@ export class OnnxEmbedder implements Embedder {
         mask[b * L + t] = 1n;
       }
     });
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [B, L]) };
+    const { Tensor } = loadedOrt();
+    const feeds: Record<string, ort.Tensor> = { input_ids: new Tensor('int64', ids, [B, L]) };
     const names = this.#session.inputNames;
-    if (names.includes('attention_mask')) feeds['attention_mask'] = new ort.Tensor('int64', mask, [B, L]);
-    if (names.includes('token_type_ids')) feeds['token_type_ids'] = new ort.Tensor('int64', new BigInt64Array(B * L), [B, L]);
+    if (names.includes('attention_mask')) feeds['attention_mask'] = new Tensor('int64', mask, [B, L]);
+    if (names.includes('token_type_ids')) feeds['token_type_ids'] = new Tensor('int64', new BigInt64Array(B * L), [B, L]);
     if (names.includes('position_ids')) {
       const pos = new BigInt64Array(B * L);
       for (let b = 0; b < B; b++) for (let t = 0; t < L; t++) pos[b * L + t] = BigInt(t);
-      feeds['position_ids'] = new ort.Tensor('int64', pos, [B, L]);
+      feeds['position_ids'] = new Tensor('int64', pos, [B, L]);
     }
     const missing = names.filter((n) => !(n in feeds));
     if (missing.length > 0) {

@@ -1,6 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { SiftError } from '../errors.js';
 import { OnnxSession, type OnnxSessionOptions } from '../onnx/index.js';
+import { loadedOrt } from '../onnx/_ort.js';
 import { float16ToFloat32 } from './float16.js';
 
 /** Past keys and values of every layer after `length` tokens (batch 1), as the model returned them. */
@@ -94,7 +95,8 @@ export class DecoderSession {
 
   emptyCache(): KvCache {
     const data = this.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-    const t = new ort.Tensor(this.kvType, data, [1, this.kvHeads, 0, this.headDim]);
+    const { Tensor } = loadedOrt();
+    const t = new Tensor(this.kvType, data, [1, this.kvHeads, 0, this.headDim]);
     return { length: 0, tensors: Array.from({ length: 2 * this.layers }, () => t) };
   }
 
@@ -102,14 +104,15 @@ export class DecoderSession {
   async step(ids: readonly number[], cache: KvCache, want: { logits?: boolean; attention?: boolean }): Promise<DecoderStep> {
     const s = ids.length;
     const total = cache.length + s;
+    const { Tensor } = loadedOrt();
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, s]),
+      input_ids: new Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, s]),
     };
-    if (this.#inputs.has('attention_mask')) feeds['attention_mask'] = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
+    if (this.#inputs.has('attention_mask')) feeds['attention_mask'] = new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
     if (this.#inputs.has('position_ids')) {
-      feeds['position_ids'] = new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(cache.length + i)), [1, s]);
+      feeds['position_ids'] = new Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(cache.length + i)), [1, s]);
     }
-    if (this.#inputs.has('use_cache_branch')) feeds['use_cache_branch'] = new ort.Tensor('bool', new Uint8Array([cache.length > 0 ? 1 : 0]), [1]);
+    if (this.#inputs.has('use_cache_branch')) feeds['use_cache_branch'] = new Tensor('bool', new Uint8Array([cache.length > 0 ? 1 : 0]), [1]);
     for (let i = 0; i < this.layers; i++) {
       feeds[`past_key_values.${i}.key`] = cache.tensors[2 * i]!;
       feeds[`past_key_values.${i}.value`] = cache.tensors[2 * i + 1]!;

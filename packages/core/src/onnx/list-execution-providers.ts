@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { loadOrt } from './_ort.js';
 import { missingProviderLibraries, ortBinaryDir } from './ort-paths.js';
 import { probeModelBytes } from './probe-model.js';
 
@@ -31,6 +32,7 @@ const WEBGPU_HINT = 'WebGPU needs a GPU adapter that Dawn can open (Vulkan on Li
 
 /** Which execution providers onnxruntime-node offers here, and (with `probe`) which of them really start. */
 export async function listExecutionProviders(opts: ListExecutionProvidersOptions = {}): Promise<ExecutionProviderInfo[]> {
+  const ort = await loadOrt();
   const out: ExecutionProviderInfo[] = [];
   for (const b of ort.listSupportedBackends()) {
     const missing = b.bundled ? [] : missingProviderLibraries(b.name);
@@ -58,7 +60,8 @@ export async function listExecutionProviders(opts: ListExecutionProvidersOptions
 
 /** Runs the probe model on one provider; returns the failure's first line, or undefined when it worked. */
 export async function probeProvider(name: string): Promise<string | undefined> {
-  let session: ort.InferenceSession | undefined;
+  const ort = await loadOrt();
+  let session: Ort.InferenceSession | undefined;
   try {
     // Severity 4 (fatal only): a failed provider load would otherwise print native errors on stderr.
     session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: [name], logSeverityLevel: 4 });

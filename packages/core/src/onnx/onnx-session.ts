@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { SiftError } from '../errors.js';
 import { DeviceSchema, type Device } from './device.js';
 import { defaultOnnxLogger, emitLog, type OnnxLogger } from './onnx-log.js';
+import { loadOrt } from './_ort.js';
 import { missingProviderLibraries } from './ort-paths.js';
 
 export const OnnxSessionOptionsSchema = z.object({
@@ -65,6 +66,7 @@ export class OnnxSession {
       throw new SiftError('E_MODEL_MISSING', `ONNX model file not found: ${model}`, { details: { file: model } });
     }
 
+    const runtime = await loadOrt();
     const attempts: ProviderAttempt[] = [];
     for (const provider of candidateProviders(o.device)) {
       const missing = missingProviderLibraries(provider);
@@ -85,8 +87,8 @@ export class OnnxSession {
         };
         session =
           typeof model === 'string'
-            ? await ort.InferenceSession.create(model, sessionOptions)
-            : await ort.InferenceSession.create(model, sessionOptions);
+            ? await runtime.InferenceSession.create(model, sessionOptions)
+            : await runtime.InferenceSession.create(model, sessionOptions);
       } catch (err) {
         if (isCpu) {
           throw new SiftError('E_MODEL_MALFORMED', `onnxruntime cannot load ${label}: ${firstLine(err)}`, {

@@ -8,8 +8,23 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../atomic-write.js';
 import { HnswOptionsSchema, type HnswOptions, type ResolvedHnswOptions } from './hnsw-options.js';
 
-// hnswlib-node is CommonJS; load it through require so its native addon is resolved once.
-const hnswlib = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+// hnswlib-node is CommonJS with a native addon: require it on first use (synchronously, so `create` stays sync),
+// never at import, so BM25-only users of this package do not map it.
+let hnswlibModule: typeof Hnswlib | undefined;
+function hnswlib(): typeof Hnswlib {
+  if (hnswlibModule) return hnswlibModule;
+  try {
+    hnswlibModule = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new SiftError('E_DEPENDENCY_MISSING', 'HNSW indexes need hnswlib-node, which is not installed: npm install hnswlib-node', {
+      cause: err,
+      details: { package: 'hnswlib-node' },
+    });
+  }
+  return hnswlibModule;
+}
 
 export const HNSW_FILE = 'hnsw.bin';
 export const HNSW_LABELS_FILE = 'hnsw.labels.json';
@@ -68,7 +83,7 @@ export class HnswIndex {
   static create(dim: number, options: HnswOptions = {}): HnswIndex {
     if (!Number.isInteger(dim) || dim < 1) throw new SiftError('E_BAD_CONFIG', `HNSW dimension must be a positive integer, got ${dim}`);
     const o = parseOptions(options);
-    const index = new hnswlib.HierarchicalNSW(o.space, dim);
+    const index = new (hnswlib().HierarchicalNSW)(o.space, dim);
     index.initIndex({ maxElements: o.initialCapacity, m: o.m, efConstruction: o.efConstruction, randomSeed: o.seed });
     index.setEf(o.ef);
     return new HnswIndex(dim, o, index, [], new Set(), o.initialCapacity);
@@ -210,7 +225,7 @@ export class HnswIndex {
       throw new SiftError('E_INDEX_CORRUPT', `${labelsFile} is not a version ${HNSW_FORMAT_VERSION} HNSW label map`, { cause: err, details: { file: labelsFile } });
     }
     const options = { ...meta.options, ...(overrides.ef !== undefined ? { ef: overrides.ef } : {}) };
-    const index = new hnswlib.HierarchicalNSW(options.space, meta.dim);
+    const index = new (hnswlib().HierarchicalNSW)(options.space, meta.dim);
     try {
       await index.readIndex(bin);
     } catch (err) {
