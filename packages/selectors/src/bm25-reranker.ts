@@ -18,7 +18,7 @@ const STOP = new Set(
 /** Lowercased word terms without stop words, with a light plural/possessive strip ("cats" → "cat", "bob's" → "bob"). */
 export function bm25Terms(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
+  for (const m of text.toLowerCase().replace(/['’]s\b/g, '').matchAll(/[\p{L}\p{N}]+/gu)) {
     let t = m[0];
     if (STOP.has(t)) continue;
     if (t.length > 3 && t.endsWith('s') && !t.endsWith('ss')) t = t.slice(0, -1);

@@ -4,7 +4,7 @@ import { parseSpec } from './parse-spec.js';
 
 export const OpenAiChatOptionsSchema = z
   .object({
-    baseUrl: z.string().url().describe('Server root up to /v1, e.g. http://127.0.0.1:8000/v1 (vLLM), :8080/v1 (llama.cpp), :11434/v1 (Ollama)'),
+    baseUrl: z.string().regex(/^https?:\/\/[^\s/]+/i, 'expected an http(s):// URL').describe('Server root up to /v1, e.g. http://127.0.0.1:8000/v1 (vLLM), :8080/v1 (llama.cpp), :11434/v1 (Ollama)'),
     model: z.string().min(1).describe('Model name the server knows'),
     apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY').describe('Environment variable holding the API key (local servers need none)'),
     timeoutMs: z.number().int().positive().default(120_000),
