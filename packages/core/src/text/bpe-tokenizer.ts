@@ -1,5 +1,6 @@
 import { SiftError } from '../errors.js';
 import type { Tokenizer, TokenOffsets } from './tokenizer.js';
+import { mergeBytePairs } from './_bpe-merge.js';
 import { offsetsFromByteLengths, utf8Length } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
@@ -12,6 +13,16 @@ interface GptEncodingApi {
   countTokens(text: string, opts?: { disallowedSpecial?: Set<string> }): number;
   decode(ids: Iterable<number>): string;
 }
+
+/** The parts of gpt-tokenizer's BytePairEncodingCore that the linear-time merge replaces or uses. */
+interface BpeCore {
+  bytePairEncode(input: string): number[];
+  getBpeRankFromBytes(key: Uint8Array): number | undefined;
+}
+
+// Pieces up to this many UTF-16 units keep gpt-tokenizer's own merge and cache (fast for short pieces); longer ones
+// (one run of letters or punctuation, which the pre-tokenizer never cuts) use the O(n log n) merge, uncached.
+const LONG_PIECE = 128;
 
 // Chunkers see arbitrary user text: special-token strings such as "<|endoftext|>" are encoded as plain text,
 // never rejected and never turned into control tokens.
@@ -54,18 +65,21 @@ export class BpeTokenizer implements Tokenizer {
         if (typeof v === 'string') byteLengths[id] = utf8Length(v);
         else if (v) byteLengths[id] = v.length;
       }
-      return new BpeTokenizer(name, enc.default as unknown as GptEncodingApi, byteLengths);
+      const api = enc.default as unknown as GptEncodingApi & { bytePairEncodingCoreProcessor?: BpeCore };
+      if (!api.bytePairEncodingCoreProcessor) throw new Error('gpt-tokenizer has no bytePairEncodingCoreProcessor');
+      useHeapMerge(api.bytePairEncodingCoreProcessor);
+      return new BpeTokenizer(name, api, byteLengths);
     } catch (cause) {
       throw new SiftError('E_DEPENDENCY_MISSING', `cannot load the ${name} tokenizer from gpt-tokenizer`, { cause });
     }
   }
 
   count(text: string): number {
-    return text.length === 0 ? 0 : this.api.countTokens(text, PLAIN_TEXT);
+    return text.length === 0 ? 0 : this.guard(() => this.api.countTokens(text, PLAIN_TEXT));
   }
 
   encode(text: string): number[] {
-    return text.length === 0 ? [] : this.api.encode(text, PLAIN_TEXT);
+    return text.length === 0 ? [] : this.guard(() => this.api.encode(text, PLAIN_TEXT));
   }
 
   decode(ids: readonly number[]): string {
@@ -76,10 +90,12 @@ export class BpeTokenizer implements Tokenizer {
     const ids: number[] = [];
     const starts: number[] = [];
     if (text.length > 0) {
-      for (const piece of this.api.encodeGenerator(text, PLAIN_TEXT)) {
-        starts.push(ids.length);
-        for (const id of piece) ids.push(id);
-      }
+      this.guard(() => {
+        for (const piece of this.api.encodeGenerator(text, PLAIN_TEXT)) {
+          starts.push(ids.length);
+          for (const id of piece) ids.push(id);
+        }
+      });
     }
     const lens = new Uint16Array(ids.length);
     const table = this.byteLengths;
@@ -87,6 +103,26 @@ export class BpeTokenizer implements Tokenizer {
     const pieces = new Uint8Array(ids.length);
     for (const i of starts) pieces[i] = 1;
     return { ids, offsets: offsetsFromByteLengths(text, lens), pieces };
+  }
+
+  /**
+   * V8's regular-expression engine runs out of backtracking stack on a pre-tokenizer piece of a few million
+   * characters outside Latin-1 (a run of letters with no space, digit or punctuation): say so instead of a bare
+   * RangeError.
+   */
+  private guard<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof RangeError && /call stack/i.test(err.message)) {
+        throw new SiftError(
+          'E_BAD_INPUT',
+          `${this.name} tokenizer: the text holds a run of millions of letters with no space, digit or punctuation, too long for its pre-tokenizer; use the char or whitespace tokenizer for such text`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
   }
 
   /**
@@ -140,6 +176,28 @@ export class BpeTokenizer implements Tokenizer {
     if (q <= syncToken) return head + this.count(text.slice(sync, end));
     return head + (q - syncToken) + this.count(text.slice(offsets[q]!, end));
   }
+}
+
+/**
+ * gpt-tokenizer merges a piece by rescanning all its pairs after every merge, which is quadratic in the piece's
+ * length; a piece is unbounded for a run of letters or punctuation ('aaaa…'). Long pieces go through
+ * `mergeBytePairs` instead, which applies the same rule (lowest rank, leftmost first) with a heap.
+ */
+function useHeapMerge(core: BpeCore): void {
+  const shortMerge = core.bytePairEncode.bind(core);
+  const utf8 = new TextEncoder();
+  core.bytePairEncode = (input: string): number[] => {
+    if (input.length <= LONG_PIECE) return shortMerge(input);
+    const bytes = utf8.encode(input);
+    const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)));
+    const ids = new Array<number>(parts.length / 2);
+    for (let k = 0; k < ids.length; k++) {
+      const id = core.getBpeRankFromBytes(bytes.subarray(parts[2 * k]!, parts[2 * k + 1]!));
+      if (id === undefined) throw new Error(`no token for bytes ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
+      ids[k] = id;
+    }
+    return ids;
+  };
 }
 
 /** Move forward over `bytes` UTF-8 bytes of s from UTF-16 offset i (pieces end on character boundaries). */

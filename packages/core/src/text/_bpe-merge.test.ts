@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mergeBytePairs } from './_bpe-merge.js';
+
+interface Core {
+  bytePairMerge(piece: Uint8Array): number[];
+  getBpeRankFromBytes(key: Uint8Array): number | undefined;
+}
+
+async function core(name: 'cl100k' | 'o200k'): Promise<Core> {
+  const enc = name === 'cl100k' ? await import('gpt-tokenizer/encoding/cl100k_base') : await import('gpt-tokenizer/encoding/o200k_base');
+  return (enc.default as unknown as { bytePairEncodingCoreProcessor: Core }).bytePairEncodingCoreProcessor;
+}
+
+function heapIds(c: Core, bytes: Uint8Array): number[] {
+  const parts = mergeBytePairs(bytes.length, (a, b) => c.getBpeRankFromBytes(bytes.subarray(a, b)));
+  const ids: number[] = [];
+  for (let k = 0; k < parts.length; k += 2) ids.push(c.getBpeRankFromBytes(bytes.subarray(parts[k]!, parts[k + 1]!))!);
+  return ids;
+}
+
+// Pieces from few symbols, so that many pairs tie and merges cascade; multi-byte letters too.
+const ALPHABET = ['a', 'b', 'e', 'n', 'é', 'ß', '中', '文', '.', '-', '😀'];
+
+describe('mergeBytePairs', () => {
+  it('matches gpt-tokenizer’s own (quadratic) merge exactly, for cl100k and o200k', async () => {
+    const utf8 = new TextEncoder();
+    for (const name of ['cl100k', 'o200k'] as const) {
+      const c = await core(name);
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...ALPHABET), { minLength: 1, maxLength: 300 }), (chars) => {
+          const bytes = utf8.encode(chars.join(''));
+          expect(heapIds(c, bytes)).toEqual(c.bytePairMerge(bytes));
+        }),
+        { seed: 11, numRuns: 150 },
+      );
+      for (const ch of ['a', '.', ' ', '中', 'ab', 'abc ']) {
+        const bytes = utf8.encode(ch.repeat(700));
+        expect(heapIds(c, bytes)).toEqual(c.bytePairMerge(bytes));
+      }
+    }
+  });
+
+  it('returns nothing for an empty piece and one part for one byte', () => {
+    expect(Array.from(mergeBytePairs(0, () => 1))).toEqual([]);
+    expect(Array.from(mergeBytePairs(1, () => 1))).toEqual([0, 1]);
+  });
+});

@@ -1,0 +1,108 @@
+/** Rank of the bytes piece[start, end) as one token, or undefined when the vocabulary has no such token. */
+export type RankOf = (start: number, end: number) => number | undefined;
+
+const NONE = 0x7fffffff;
+
+/**
+ * Byte-pair merge of one pre-tokenizer piece in O(n log n): repeatedly merge the adjacent pair of parts whose
+ * concatenation has the lowest rank, leftmost first on ties — exactly the rule of tiktoken and gpt-tokenizer, whose
+ * own loop rescans every pair after each merge (quadratic: a 64 KB run of one letter took seconds, 50 MB never
+ * ended). Parts live in a linked list over byte offsets; pairs sit in an indexed min-heap keyed by (rank, start), so
+ * each merge costs two heap updates. Returns the parts as [start, end) pairs, flat; every part is a vocabulary token.
+ */
+export function mergeBytePairs(length: number, rankOf: RankOf): Int32Array {
+  if (length === 0) return new Int32Array(0);
+  const next = new Int32Array(length); // start of the following part (length for the last)
+  const prev = new Int32Array(length); // start of the preceding part (-1 for the first)
+  const rank = new Int32Array(length); // rank of the pair that starts at this part (NONE when it is no token)
+  const heap = new Int32Array(length); // part starts, ordered by (rank, start)
+  const where = new Int32Array(length).fill(-1); // heap slot of each part start, -1 when absent
+  let size = 0;
+
+  const less = (x: number, y: number) => rank[x]! < rank[y]! || (rank[x] === rank[y] && x < y);
+  const place = (slot: number, p: number) => {
+    heap[slot] = p;
+    where[p] = slot;
+  };
+  const siftUp = (slot: number) => {
+    const p = heap[slot]!;
+    while (slot > 0) {
+      const up = (slot - 1) >> 1;
+      if (!less(p, heap[up]!)) break;
+      place(slot, heap[up]!);
+      slot = up;
+    }
+    place(slot, p);
+  };
+  const siftDown = (slot: number) => {
+    const p = heap[slot]!;
+    for (;;) {
+      let child = 2 * slot + 1;
+      if (child >= size) break;
+      if (child + 1 < size && less(heap[child + 1]!, heap[child]!)) child++;
+      if (!less(heap[child]!, p)) break;
+      place(slot, heap[child]!);
+      slot = child;
+    }
+    place(slot, p);
+  };
+  const remove = (p: number) => {
+    const slot = where[p]!;
+    if (slot < 0) return;
+    where[p] = -1;
+    size--;
+    if (slot === size) return;
+    const moved = heap[size]!;
+    place(slot, moved);
+    siftUp(slot);
+    siftDown(where[moved]!);
+  };
+  // Re-rank the pair starting at part p after its right end moved, and fix its place in the heap.
+  const rerank = (p: number) => {
+    const mid = next[p]!;
+    const r = mid < length ? (rankOf(p, next[mid]!) ?? NONE) : NONE;
+    rank[p] = r;
+    if (r === NONE) remove(p);
+    else if (where[p]! < 0) {
+      place(size++, p);
+      siftUp(size - 1);
+    } else {
+      siftUp(where[p]!);
+      siftDown(where[p]!);
+    }
+  };
+
+  for (let p = 0; p < length; p++) {
+    next[p] = p + 1;
+    prev[p] = p - 1;
+  }
+  for (let p = 0; p + 1 < length; p++) {
+    const r = rankOf(p, p + 2) ?? NONE;
+    rank[p] = r;
+    if (r !== NONE) heap[size++] = p;
+  }
+  rank[length - 1] = NONE;
+  // Heapify bottom-up (O(n)).
+  for (let s = 0; s < size; s++) where[heap[s]!] = s;
+  for (let s = (size >> 1) - 1; s >= 0; s--) siftDown(s);
+
+  let parts = length;
+  while (size > 0) {
+    const p = heap[0]!;
+    const q = next[p]!; // absorbed into p
+    remove(q);
+    next[p] = next[q]!;
+    if (next[p]! < length) prev[next[p]!] = p;
+    parts--;
+    rerank(p);
+    if (prev[p]! >= 0) rerank(prev[p]!);
+  }
+
+  const out = new Int32Array(2 * parts);
+  let k = 0;
+  for (let p = 0; p < length; p = next[p]!) {
+    out[k++] = p;
+    out[k++] = next[p]!;
+  }
+  return out;
+}
