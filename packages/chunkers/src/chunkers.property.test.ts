@@ -24,6 +24,13 @@ const arbitrary = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\r', '.', '😀', '|', '`', '#', '\t'), maxLength: 300 }),
 );
 
+// Worst cases for splitting and BPE: one character repeated (a single pre-tokenizer piece far longer than any token),
+// and text without any separator the chunkers know (no whitespace, no sentence or clause punctuation).
+const repeated = fc
+  .tuple(fc.constantFrom('a', '.', ' ', '-', '\n', '中', '😀', 'é', '0'), fc.integer({ min: 1, max: 3000 }))
+  .map(([ch, n]) => ch.repeat(n));
+const noSeparator = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '中', '-', '_', '😀', '/', '0', '=', 'Z'), minLength: 100, maxLength: 3000 });
+
 type Kind = 'token' | 'sentence' | 'recursive';
 const KINDS: Kind[] = ['token', 'sentence', 'recursive'];
 const TOKENIZERS = ['cl100k', 'char'] as const;
@@ -77,6 +84,15 @@ describe.each(KINDS)('%s chunker properties', (kind) => {
       );
     });
 
+    it('offsets, real token counts ≤ size and coverage on one repeated character and on text without separators', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(repeated, noSeparator), budget(tokenizer), async (text, b) => {
+          check(text, await run(text, b), tok, b.size);
+        }),
+        { numRuns: 40, seed: 4000 + KINDS.indexOf(kind) * 10 + TOKENIZERS.indexOf(tokenizer) },
+      );
+    });
+
     it('overlap is really present between consecutive chunks', async () => {
       // With whitespace runs ≤ 3 characters, an overlap of ≥ 8 tokens always leaves room for at least one character.
       await fc.assert(
@@ -93,6 +109,25 @@ describe.each(KINDS)('%s chunker properties', (kind) => {
         { numRuns: RUNS, seed: 2000 + KINDS.indexOf(kind) * 10 + TOKENIZERS.indexOf(tokenizer) },
       );
     });
+  });
+});
+
+describe.each(KINDS)('%s chunker on 1 MB of one character', (kind) => {
+  // A hang guard, not a speed test: this input took hours when BPE merging and splitting were quadratic; linear work
+  // finishes in seconds, and the timeout is far above that on any machine that runs the suite.
+  it('completes with exact offsets and counts', { timeout: 300_000 }, async () => {
+    const text = 'a'.repeat(1 << 20);
+    const tok = await createTokenizer('cl100k');
+    const chunker = await createChunker({ chunker: kind, tokenizer: 'cl100k', size: 512, overlap: 32 });
+    const chunks = await collect(chunker.chunk({ id: 'doc', text, metadata: {} }));
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks[0]!.start).toBe(0);
+    expect(chunks.at(-1)!.end).toBe(text.length);
+    for (const c of [chunks[0]!, chunks[1]!, chunks.at(-1)!]) {
+      expect(text.slice(c.start, c.end)).toBe(c.text);
+      expect(c.tokenCount).toBe(tok.count(c.text));
+      expect(c.tokenCount).toBeLessThanOrEqual(512);
+    }
   });
 });
 
