@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# What a RAG app gets from `npm install @sift/…`: checks every package with publint and @arethetypeswrong/cli, packs
+# it with `pnpm pack`, installs the tarballs into a fresh project outside the workspace (offline, from the pnpm store
+# the workspace install filled), type-checks a consumer under TypeScript's node16, nodenext and bundler resolution,
+# and runs it, the `sift` binary and the repository's examples with plain `node`.
+# Needs `pnpm build` first (builds when dist/ is missing). KEEP=1 keeps the temporary folder for inspection.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/node_modules/.bin"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sift-consumer.XXXXXX")"
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; else echo "consumer-test: keeping $WORK"; fi
+# onnxruntime-node's install script would fetch the CUDA provider from NuGet; a consumer install stays offline.
+export ONNXRUNTIME_NODE_INSTALL=skip
+step() { printf '\n== %s\n' "$*"; }
+
+# Every publishable package in the workspace (not private), as "dir name" lines.
+mapfile -t PKGS < <(node -e '
+  const fs = require("node:fs"), path = require("node:path");
+  for (const top of ["packages", "apps"]) for (const d of fs.readdirSync(top).sort()) {
+    const f = path.join(top, d, "package.json");
+    if (!fs.existsSync(f)) continue;
+    const p = JSON.parse(fs.readFileSync(f, "utf8"));
+    if (!p.private) console.log(path.join(top, d) + " " + p.name);
+  }')
+for line in "${PKGS[@]}"; do
+  dir="${line%% *}"
+  [ -f "$dir/dist/index.js" ] || { step "building (no $dir/dist)"; pnpm build; break; }
+done
+
+step "publint --strict and pnpm pack (${#PKGS[@]} packages)"
+mkdir -p "$WORK/tgz"
+for line in "${PKGS[@]}"; do
+  dir="${line%% *}"
+  for f in LICENSE README.md; do [ -f "$dir/$f" ] || { echo "$dir: missing $f"; exit 1; }; done
+  (cd "$dir" && "$BIN/publint" --strict | tail -n +2)
+  (cd "$dir" && pnpm pack --pack-destination "$WORK/tgz" >/dev/null)
+done
+ls "$WORK/tgz"
+
+step "@arethetypeswrong/cli (profile esm-only: node16 from ESM, nodenext, bundler)"
+for t in "$WORK"/tgz/*.tgz; do
+  manifest="$(tar -xzf "$t" -O package/package.json)"
+  listing="$(tar -tzf "$t")"
+  case "$manifest" in *'workspace:'*) echo "$t still has workspace: ranges"; exit 1 ;; esac
+  grep -qx 'package/LICENSE' <<<"$listing" || { echo "$t has no LICENSE"; exit 1; }
+  out="$("$BIN/attw" "$t" --profile esm-only --format table-flipped --no-color 2>&1)" || { echo "$out"; exit 1; }
+  grep '│ "@sift/' <<<"$out"
+done
+
+step "fresh project outside the workspace: $WORK/app"
+mkdir -p "$WORK/app/src"
+cp scripts/consumer/main.ts "$WORK/app/src/main.ts"
+cp scripts/consumer/no-heavy-imports.mjs "$WORK/app/no-heavy-imports.mjs"
+node - "$WORK" "${PKGS[@]}" <<'EOF'
+const fs = require('node:fs'), path = require('node:path');
+const [work, ...pkgs] = process.argv.slice(2);
+const version = (name) => JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [process.cwd()] }), 'utf8')).version;
+const tarballs = {};
+for (const line of pkgs) {
+  const name = line.split(' ')[1];
+  tarballs[name] = `file:${path.join(work, 'tgz', `${name.slice(1).replace('/', '-')}-${version(`./${line.split(' ')[0]}`)}.tgz`)}`;
+}
+// Each package README's first TypeScript example becomes a program of its own, type-checked and run below.
+for (const line of pkgs) {
+  const dir = line.split(' ')[0];
+  const example = /```ts\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(dir, 'README.md'), 'utf8'))?.[1];
+  if (example) fs.writeFileSync(path.join(work, 'app', 'src', `readme-${path.basename(dir)}.ts`), example);
+}
+fs.writeFileSync(path.join(work, 'app', 'package.json'), JSON.stringify({
+  name: 'sift-consumer', private: true, type: 'module',
+  dependencies: tarballs,
+  devDependencies: { typescript: version('typescript'), '@types/node': version('@types/node') },
+  pnpm: {
+    // The packed manifests name @sift/* by version (0.1.0), which is on no registry here: point them at the tarballs.
+    // LanceDB's optional @huggingface/transformers@3 and openai feed only its own embedding functions; dropping them
+    // keeps one onnxruntime-node, one sharp and one transformers (see packages/retrievers/README.md).
+    overrides: { ...tarballs, '@lancedb/lancedb>@huggingface/transformers': '-', '@lancedb/lancedb>openai': '-' },
+    onlyBuiltDependencies: ['hnswlib-node'],
+    ignoredBuiltDependencies: ['onnxruntime-node', 'protobufjs', 'sharp'],
+  },
+}, null, 2));
+EOF
+cd "$WORK/app"
+if ! pnpm install --offline --reporter=append-only >install.log 2>&1; then
+  echo "offline install failed (pnpm store or metadata cache incomplete); retrying with --prefer-offline:"
+  tail -3 install.log
+  pnpm install --prefer-offline --reporter=append-only >install.log 2>&1 || { cat install.log; exit 1; }
+fi
+grep -E '^(dependencies|devDependencies):|^\+ ' install.log || true
+
+step "one copy of each native runtime"
+dups=0
+for p in onnxruntime-node sharp @huggingface+transformers @lancedb+lancedb hnswlib-node; do
+  copies=$(ls node_modules/.pnpm | grep -c "^$p@" || true)
+  echo "$p: $copies"
+  [ "$copies" -le 1 ] || dups=1
+done
+[ "$dups" -eq 0 ] || { echo "duplicate native runtimes in the consumer's install"; exit 1; }
+
+step "tsc --noEmit under module resolution node16, nodenext, bundler"
+for mode in node16 nodenext bundler; do
+  module=$mode; [ "$mode" = bundler ] && module=esnext
+  cat >"tsconfig.$mode.json" <<EOF
+{ "compilerOptions": { "target": "ES2022", "lib": ["ES2023"], "module": "$module", "moduleResolution": "$mode",
+  "strict": true, "skipLibCheck": true, "types": ["node"], "noEmit": true }, "include": ["src"] }
+EOF
+  node_modules/.bin/tsc -p "tsconfig.$mode.json" && echo "$mode: ok"
+done
+
+step "plain node: consumer program, light imports, the sift binary"
+node_modules/.bin/tsc -p tsconfig.nodenext.json --noEmit false --outDir out
+node out/main.js
+for f in out/readme-*.js; do echo "-- ${f#out/} (README example)"; node "$f"; done
+node no-heavy-imports.mjs
+mkdir -p docs
+printf 'Sperm whales dive deep for squid.\n' >docs/whales.txt
+printf 'Honey bees dance to tell the hive where the flowers are.\n' >docs/bees.md
+node_modules/.bin/sift index docs --index .sift-index
+node_modules/.bin/sift query 'where are the flowers' --index .sift-index --k 1 --json | tee query.json
+node -e 'const r = JSON.parse(require("fs").readFileSync("query.json", "utf8")).results; if (!/bees/.test(r[0]?.docId ?? "")) { console.error("unexpected top result"); process.exit(1); }'
+
+if [ -d "$ROOT/examples" ]; then
+  step "examples/ with plain node"
+  cp -r "$ROOT/examples" examples
+  for ex in examples/*.mjs examples/*.js; do
+    [ -f "$ex" ] || continue
+    echo "-- $ex"
+    (cd examples && node "$(basename "$ex")")
+  done
+fi
+step "consumer test passed"
