@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { Option } from 'commander';
 import { wantsProgressBar, type CliIo } from './cli-io.js';
 
 export interface ProgressView {
@@ -7,8 +8,17 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** A progress bar on stderr for an interactive terminal; otherwise (CI=true, a pipe, a test) occasional plain lines. */
-export function createProgressView(io: CliIo, label: string, unit: string, everyMs = 2000): ProgressView {
+/** `--progress`: plain progress lines on stderr when it is not a terminal (logs, pipes, CI). */
+export function progressFlag(): Option {
+  return new Option('--progress', 'print progress lines on stderr even when it is not a terminal (CI logs, pipes)');
+}
+
+/**
+ * A progress bar on stderr for an interactive terminal. Elsewhere (CI=true, a pipe, a test) nothing, unless `plain`
+ * (`--progress`) asks for plain lines: one per tenth of the total, or at 1, 2, 4, 8… units when the total is unknown.
+ * What is printed depends only on the options and the terminal, never on how long the run takes.
+ */
+export function createProgressView(io: CliIo, label: string, unit: string, plain = false): ProgressView {
   if (wantsProgressBar(io)) {
     const bar = new cliProgress.SingleBar(
       {
@@ -34,13 +44,13 @@ export function createProgressView(io: CliIo, label: string, unit: string, every
       },
     };
   }
-  // Plain lines: the first after `everyMs`, then at most one per `everyMs`; a short run prints none (its summary says it all).
-  let last = Date.now();
+  if (!plain) return { update() {}, stop() {} };
+  let lastStep = -1;
   return {
     update(done, total, status) {
-      const now = Date.now();
-      if (now - last < everyMs) return;
-      last = now;
+      const step = total !== undefined && total > 0 ? Math.floor((10 * done) / total) : Math.floor(Math.log2(Math.max(done, 1)));
+      if (step === lastStep) return;
+      lastStep = step;
       io.stderr.write(`${label}: ${done}${total !== undefined ? `/${total}` : ''} ${unit}${status ? `, ${status}` : ''}\n`);
     },
     stop() {},

@@ -63,6 +63,9 @@ export interface EvalReport {
   subsets?: SubsetSummary[];
   documents?: SegmentationDocument[];
   baselines?: Record<string, { pk: number; windowdiff: number }>;
+  /** Retrieval: one entry per question (gold passages, the top 10 retrieved, the gold ones among them). */
+  items?: Array<{ id: string; gold: string[]; retrieved: string[]; hits: string[] }>;
   notes?: string[];
-  meta: { created: string; elapsed_ms: number; datasets_dir?: string };
+  /** `sift_version` and `git_commit` (null outside a checkout) say which Sift made the report. */
+  meta: { created: string; elapsed_ms: number; datasets_dir?: string; sift_version?: string; git_commit?: string | null };
 }

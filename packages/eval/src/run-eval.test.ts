@@ -30,9 +30,20 @@ describe.skipIf(!hp.present)('runEval retrieval on hotpotqa-100', () => {
     expect(r.metrics['recall@5']).toBeLessThanOrEqual(r.metrics['recall@10']!);
     expect(r.curve!.map((p) => p.k)).toEqual([1, 2, 3, 5, 10, 20]);
     expect(events.at(-1)).toBe(100);
+    // Per-question results: the top 10 passages and the gold ones among them, consistent with recall@10.
+    expect(r.items).toHaveLength(100);
+    const item = r.items![0]!;
+    expect(item.retrieved.length).toBeLessThanOrEqual(10);
+    expect(item.hits.every((h) => item.gold.includes(h) && item.retrieved.includes(h))).toBe(true);
+    const recall10 = r.items!.reduce((s, i) => s + i.hits.length / i.gold.length, 0) / r.items!.length;
+    expect(recall10).toBeCloseTo(r.metrics['recall@10']!, 12);
+    // Which Sift made it, and the whole pipeline config with its defaults.
+    expect(r.meta.sift_version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.meta.git_commit === null || /^[0-9a-f]{40}$/.test(r.meta.git_commit!)).toBe(true);
+    expect(r.pipeline).toMatchObject({ chunker: 'none', retriever: { retriever: 'bm25' }, k: 10 });
   });
   it('a budget selector reports recall, answer_in_context and tokens_per_query of the selected set within budget', async () => {
-    const r = await runEval({ dataset: 'hotpotqa-100', limit: 20, pipeline: { chunker: { chunker: 'w', size: 30 }, selector: 'budget', budgets: [100, 300] } }, { components });
+    const r = await runEval({ dataset: 'hotpotqa-100', limit: 20, pipeline: { chunker: { chunker: 'token', size: 30 }, selector: 'budget', budgets: [100, 300] } }, { components });
     expect(r.budgets!.map((b) => b.budget)).toEqual([100, 300]);
     expect(r.budgets![0]!.tokens_per_query).toBeLessThanOrEqual(100);
     expect(r.budgets![1]!.tokens_per_query).toBeLessThanOrEqual(300);
@@ -48,7 +59,7 @@ describe.skipIf(!hp.present)('runEval retrieval on hotpotqa-100', () => {
     expect(r.metrics.f1).toBeGreaterThanOrEqual(r.metrics.em!);
   });
   it('chunking task: support_recall@B per budget', async () => {
-    const r = await runEval({ dataset: 'hotpotqa-100', task: 'chunking', limit: 5, pipeline: { chunker: { size: 25 }, budgets: [64, 256] } }, { components });
+    const r = await runEval({ dataset: 'hotpotqa-100', task: 'chunking', limit: 5, pipeline: { chunker: { chunker: 'token', size: 25 }, budgets: [64, 256] } }, { components });
     expect(r.task).toBe('chunking');
     expect(r.n).toBe(5);
     expect(r.metrics['support_recall@64']).toBeGreaterThan(0);
@@ -57,7 +68,7 @@ describe.skipIf(!hp.present)('runEval retrieval on hotpotqa-100', () => {
     expect(r.budgets!.every((b) => b.tokens_per_query <= b.budget)).toBe(true);
   });
   it('chunking task extremes: one chunk per document is all-or-nothing at the budget', async () => {
-    const r = await runEval({ dataset: 'hotpotqa-100', task: 'chunking', limit: 5, pipeline: { chunker: { size: 100000 }, budgets: [64, 100000] } }, { components });
+    const r = await runEval({ dataset: 'hotpotqa-100', task: 'chunking', limit: 5, pipeline: { chunker: { chunker: 'token', size: 100000 }, budgets: [64, 100000] } }, { components });
     expect(r.metrics['support_recall@64']).toBe(0);
     expect(r.metrics['support_recall@100000']).toBe(1);
   });
@@ -89,7 +100,7 @@ describe.skipIf(!choi.present)('runEval segmentation on choi', () => {
 describe.skipIf(!pg.present)('runEval niah', () => {
   it('fills the depth x length grid; BM25 finds a single needle', async () => {
     const r = await runEval(
-      { dataset: 'niah', niah: { lengths: [512, 2048], depths: [0, 50, 100], samples: 2 }, pipeline: { chunker: { size: 40 }, k: 3 } },
+      { dataset: 'niah', niah: { lengths: [512, 2048], depths: [0, 50, 100], samples: 2 }, pipeline: { chunker: { chunker: 'token', size: 40 }, k: 3 } },
       { components },
     );
     expect(r.grid!.map((c) => [c.length, c.depth])).toEqual([[512, 0], [512, 50], [512, 100], [2048, 0], [2048, 50], [2048, 100]]);

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { DEFAULT_EMBEDDER, SiftError, type Embedder, type RunOptions } from '@sift/core';
 import { EMBEDDING_SEGMENTERS } from '@sift/chunkers';
+import { PIPELINE_DEFAULTS, retrieverNeedsVectors, retrieverSpecOf, type PipelineParts } from '@sift/pipeline';
+import { reportProvenance } from './report-provenance.js';
 import { loadBeir } from './datasets/beir.js';
 import { loadChoi, type ChoiDocument } from './datasets/choi.js';
 import { resolveDatasetsDir } from './datasets/datasets-dir.js';
@@ -22,12 +24,16 @@ import { runSegmentationTask } from './tasks/segmentation-task.js';
 export interface RunEvalOptions extends RunOptions {
   /** Replace any pipeline factory (tests, custom components). */
   components?: Partial<EvalComponents>;
+  /** Component objects for the retrieval task's pipeline (a custom retriever, selector, reranker…). */
+  parts?: PipelineParts;
   /** Answers questions from the selected context; adds EM and F1. */
   reader?: Reader;
 }
 
 export const DEFAULT_NIAH_LENGTHS = [4096, 16384, 65536];
 export const DEFAULT_NIAH_DEPTHS = [0, 25, 50, 75, 100];
+/** Chunks in the context without a selector (and NIAH's top k): the pipeline's default k. */
+const DEFAULT_K = PIPELINE_DEFAULTS.k;
 
 async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
@@ -61,12 +67,12 @@ function describePipeline(cfg: ResolvedEvalConfig, task: string): Record<string,
   if (task !== 'segmentation') {
     out.chunker = p.chunker ?? (task === 'niah' ? DEFAULT_NIAH_CHUNKER : 'none');
     out.retriever = p.retriever;
-    out.k = p.k;
+    out.k = p.k ?? DEFAULT_K;
     if (p.selector !== undefined) out.selector = p.selector;
     if (p.budgets !== undefined) out.budgets = p.budgets;
   } else {
     out.segmenter = p.segmenter;
-    out.knownK = p.knownK;
+    out.knownK = p.knownK ?? false;
   }
   if (p.embedder !== undefined) out.embedder = p.embedder;
   if (task === 'niah') out.niah = cfg.niah ?? {};
@@ -88,10 +94,15 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
   try {
     const segName = typeof cfg.pipeline.segmenter === 'string' ? cfg.pipeline.segmenter : (cfg.pipeline.segmenter as { name?: unknown } | undefined)?.name;
     // Embedding segmenters get the default offline embedder when none is named.
-    const embedderName = cfg.pipeline.embedder ?? (task === 'segmentation' && typeof segName === 'string' && (EMBEDDING_SEGMENTERS as ReadonlySet<string>).has(segName) ? DEFAULT_EMBEDDER : undefined);
+    // dense, hybrid and graph:dense|hybrid imply the default embedder, as in sift index/query and createPipeline.
+    const spec = task === 'segmentation' ? undefined : retrieverSpecOf(cfg.pipeline, cfg.pipeline.embedder !== undefined || opts.parts?.embedder !== undefined);
+    if (spec) cfg.pipeline = { ...cfg.pipeline, retriever: spec as never };
+    const needsEmbedder = (spec !== undefined && retrieverNeedsVectors(spec)) || (task === 'segmentation' && typeof segName === 'string' && (EMBEDDING_SEGMENTERS as ReadonlySet<string>).has(segName));
+    const embedderName = opts.parts?.embedder ? undefined : (cfg.pipeline.embedder ?? (needsEmbedder ? DEFAULT_EMBEDDER : undefined));
     if (embedderName !== undefined) embedder = await components.createEmbedder(embedderName);
-    const withEmbedder = embedder ? { embedder } : {};
-    let body: Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>;
+    const given = opts.parts?.embedder ?? embedder;
+    const withEmbedder = given ? { embedder: given } : {};
+    let body: Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'> & { pipeline?: Record<string, unknown> };
     if (task === 'segmentation') {
       if (!cfg.dataset.startsWith('choi:')) {
         throw new SiftError('E_BAD_CONFIG', `the segmentation task needs a choi:<set/range> dataset, not "${cfg.dataset}"`, { details: { key: 'dataset' } });
@@ -102,7 +113,7 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       // Choi is small (7.7 MB in all): read it first so progress has a total.
       const documents: ChoiDocument[] = [];
       for await (const d of loadChoi({ dir: join(datasetsDir, 'choi'), subset: cfg.dataset.slice(5), ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}) })) documents.push(d);
-      body = await runSegmentationTask({ documents: fromArray(documents), total: documents.length, segmenter, knownK: cfg.pipeline.knownK }, run);
+      body = await runSegmentationTask({ documents: fromArray(documents), total: documents.length, segmenter, knownK: cfg.pipeline.knownK ?? false }, run);
     } else if (task === 'niah') {
       if (cfg.dataset !== 'niah') throw new SiftError('E_BAD_CONFIG', `the niah task generates its own data; use --dataset niah, not "${cfg.dataset}"`, { details: { key: 'dataset' } });
       const { haystack: source = 'paul-graham', lengths, depths, ...gen } = cfg.niah ?? {};
@@ -117,17 +128,22 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       body =
         task === 'chunking'
           ? await runChunkingTask({ dataset, pipeline: cfg.pipeline, components, counter, ...withEmbedder }, run)
-          : await runRetrievalTask({ dataset, pipeline: cfg.pipeline, ks: cfg.ks, components, counter, ...withEmbedder, ...(opts.reader ? { reader: opts.reader } : {}) }, run);
+          : await runRetrievalTask(
+              { dataset, pipeline: cfg.pipeline, ks: cfg.ks, components, counter, ...withEmbedder, ...(opts.reader ? { reader: opts.reader } : {}), ...(opts.parts ? { parts: opts.parts } : {}) },
+              run,
+            );
     }
-    const { n, metrics, task: _t, ...rest } = body;
+    const { n, metrics, task: _t, pipeline, ...rest } = body;
+    const described = pipeline ?? describePipeline(cfg, task);
+    if (task !== 'segmentation' && cfg.pipeline.budgets !== undefined) described.budgets = cfg.pipeline.budgets;
     return {
       dataset: cfg.dataset,
       task,
-      pipeline: describePipeline(cfg, task),
+      pipeline: described,
       n,
       metrics,
       ...rest,
-      meta: { created: new Date().toISOString(), elapsed_ms: performance.now() - started, datasets_dir: datasetsDir },
+      meta: { created: new Date().toISOString(), elapsed_ms: performance.now() - started, datasets_dir: datasetsDir, ...reportProvenance() },
     };
   } finally {
     await embedder?.close?.();

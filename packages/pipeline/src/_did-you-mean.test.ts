@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from './did-you-mean.js';
+import { didYouMean, editDistance } from './_did-you-mean.js';
 
 describe('didYouMean', () => {
   it('suggests the nearest key for a typo and nothing for a far word', () => {

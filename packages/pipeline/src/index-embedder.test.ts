@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embedderForIndex, embedderSpecFromId } from './embedder-for-index.js';
+import { embedderForIndex, embedderSpecFromId } from './index-embedder.js';
 
 describe('embedderSpecFromId', () => {
   it('reads back the spec and options of USE-lite and ONNX embedder ids', () => {
@@ -16,8 +16,8 @@ describe('embedderSpecFromId', () => {
   });
 
   it('refuses an index without vectors, and an unknown recorded id without --embedder', async () => {
-    await expect(embedderForIndex({ dir: '/x' })).rejects.toMatchObject({ code: 'E_BAD_CONFIG', message: expect.stringContaining('has no vectors') });
-    await expect(embedderForIndex({ dir: '/x', embedder: { id: 'custom', dim: 3 } })).rejects.toMatchObject({
+    await expect(embedderForIndex('/x', null)).rejects.toMatchObject({ code: 'E_BAD_CONFIG', message: expect.stringContaining('has no vectors') });
+    await expect(embedderForIndex('/x', { id: 'custom', dim: 3 })).rejects.toMatchObject({
       message: 'index /x was built with embedder "custom"; pass the same one with --embedder',
     });
   });

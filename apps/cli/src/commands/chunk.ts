@@ -43,7 +43,7 @@ export function chunkCommand(ctx: CliContext): Command {
       const given = givenChunkerSettings(flags, cfg);
       const embedder: Embedder | undefined = chunkerNeedsEmbedder(given) ? await createEmbedder(flags.embedder ?? cfg.embedder ?? 'use-lite') : undefined;
       try {
-        await chunkAll(ctx, input, flags, cfg, await buildChunker(given, undefined, embedder));
+        await chunkAll(ctx, input, flags, cfg, await buildChunker(given, embedder));
       } finally {
         await embedder?.close?.();
       }

@@ -54,7 +54,7 @@ describe('sift eval', () => {
     await writeFile(cfg, JSON.stringify({ segmenter: 'baseline:none', kk: 1 }));
     const bad = await runCli(['eval', '--dataset', 'choi:1/3-5', '--pipeline', cfg, '--out', join(dir, 'r')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^sift: E_BAD_CONFIG: .*"pipeline".*kk/);
+    expect(bad.stderr).toMatch(/^sift: E_BAD_CONFIG: .*unknown key "kk"/);
   });
 
   it('usage errors exit 2 with one line', async () => {

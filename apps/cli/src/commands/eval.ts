@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { loadPipelineConfig } from '@sift/pipeline';
 import { SiftError } from '@sift/core';
 import { formatComparison, readReport, runEval, writeReport, type EvalConfig, type EvalReport, type PipelineConfig } from '@sift/eval';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -55,22 +56,11 @@ function numberListArg(min: number, max: number): (value: string) => number[] {
     });
 }
 
+/** `--pipeline FILE`: the pipeline config format of sift.config.json and createPipeline (or an eval config holding one). */
 async function readPipelineFile(ctx: CliContext, file: string): Promise<PipelineConfig> {
   const path = resolveArg(ctx.io, file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8')) as unknown;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new SiftError(code === 'ENOENT' ? 'E_INPUT_UNREADABLE' : 'E_BAD_CONFIG', `--pipeline ${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`, {
-      cause: err,
-      details: { file },
-    });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SiftError('E_BAD_CONFIG', `--pipeline ${file}: expected a JSON object`, { details: { file } });
-  // Either the pipeline itself or a whole eval config holding one.
-  const obj = raw as Record<string, unknown>;
-  return (typeof obj.pipeline === 'object' && obj.pipeline !== null ? obj.pipeline : obj) as PipelineConfig;
+  if (!existsSync(path)) throw new SiftError('E_INPUT_UNREADABLE', `--pipeline ${file}: file not found`, { details: { file } });
+  return (await loadPipelineConfig(path, { shown: file })) as PipelineConfig;
 }
 
 /** Flags → the library's EvalConfig; flags win over the --pipeline file. */
@@ -113,11 +103,21 @@ async function buildConfig(ctx: CliContext, f: EvalFlags): Promise<EvalConfig> {
 
 const SUMMARY_KEYS = /^(recall@(2|5|10)|mrr@10|ndcg@10|answer_in_context@5|recall|answer_in_context|tokens_per_query|latency_ms_p50|support_recall@\d+|answer_recall@\d+|chunking_ms|pk|windowdiff|accuracy)$/;
 
+/** Metrics that restate the first budget's figures; with budgets, each budget gets its own labelled line instead. */
+const FIRST_BUDGET_KEYS = new Set(['recall', 'answer_in_context', 'tokens_per_query']);
+
 function summary(r: EvalReport, paths: { json: string; md: string; html: string }): string {
-  const rows: Array<[string, number | null]> = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k));
+  const byBudget = r.task === 'retrieval' && (r.budgets?.length ?? 0) > 0;
+  const rows: Array<[string, number | null]> = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k) && !(byBudget && FIRST_BUDGET_KEYS.has(k)));
+  if (byBudget) {
+    for (const b of r.budgets!) {
+      const label = Number.isFinite(b.budget) ? `budget ${b.budget}` : 'selector';
+      rows.push([`${label}: recall`, b.recall], [`${label}: answer_in_context`, b.answer_in_context], [`${label}: tokens_per_query`, b.tokens_per_query]);
+    }
+  }
   for (const [k, v] of Object.entries(r.baselines ?? {})) rows.push([`pk(${k.replace(/_/g, ' ')})`, v.pk]);
   const w = Math.max(...rows.map(([k]) => k.length), 6);
-  const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms/.test(k) ? v.toFixed(1) : Number.isInteger(v) && v > 1 ? String(v) : v.toFixed(4));
+  const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms|tokens_per_query/.test(k) ? v.toFixed(1) : Number.isInteger(v) && v > 1 ? String(v) : v.toFixed(4));
   const lines = [`${r.dataset} · ${r.task} · n=${r.n}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${fmt(k, v)}`)];
   if (r.grid) {
     const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);
@@ -139,13 +139,13 @@ export function evalCommand(ctx: CliContext): Command {
     .description('evaluate a pipeline on a benchmark and write report.json, report.md and report.html')
     .option('--dataset <name>', 'hotpotqa-100 | squad2 | choi:<set/range> (e.g. choi:1/3-11) | niah | beir:<dir>')
     .addOption(new Option('--task <task>', 'what to measure (default from the dataset)').choices(['retrieval', 'chunking', 'segmentation', 'niah']))
-    .option('--pipeline <file>', 'pipeline config JSON ({chunker, retriever, selector, k, budgets, embedder, segmenter, knownK}); flags override it')
+    .option('--pipeline <file>', 'pipeline config JSON, the sift.config.json format ({chunker, size, retriever, embedder, selector, k, budget, budgets, segmenter, knownK}); flags override it')
     .option('--chunker <name>', 'chunker under test, or "none" (one chunk per passage)')
     .option('--size <n>', 'chunk size in tokens', intArg(1))
     .option('--overlap <n>', 'chunk overlap in tokens', intArg(0))
-    .option('--retriever <name>', 'retriever (default bm25)')
+    .option('--retriever <name>', 'retriever (default bm25; dense, hybrid and graph:hybrid use --embedder, default use-lite)')
     .option('--selector <name>', 'selector over the retrieved chunks (topk, threshold, budget, …)')
-    .option('--k <n>', 'chunks in the context without a selector, and NIAH top-k (default 5)', intArg(1))
+    .option('--k <n>', 'chunks in the context without a selector, and NIAH top-k (default 10)', intArg(1))
     .option('--budget <list>', 'token budget(s), e.g. 256,512', (v: string) => listArg(v).map((x) => intArg(1)(x)))
     .option('--embedder <name>', 'embedder for dense retrieval or embedding segmenters (use-lite or a model folder)')
     .option('--segmenter <name>', 'segmenter for choi (texttiling, c99, …, or baseline:none|all|even)')

@@ -54,7 +54,8 @@ describe('sift index + sift query', () => {
     expect(out.query).toBe('white whale');
     expect(out.results[0]).toMatchObject({ rank: 1, docId: 'whales.txt' });
     const top = out.results[0]!;
-    expect(Object.keys(top)).toEqual(['rank', 'score', 'docId', 'chunkId', 'start', 'end', 'text']);
+    expect(Object.keys(top)).toEqual(['rank', 'score', 'docId', 'chunkId', 'start', 'end', 'text', 'tokenCount']);
+    expect(out.selection).toEqual({ name: 'topk', budget: null, tokens: out.results.reduce((s, r) => s + r.tokenCount, 0) });
     expect(top.end - top.start).toBe(top.text.length);
     expect(out.results.every((r, i) => i === 0 || r.score <= out.results[i - 1]!.score)).toBe(true);
 

@@ -1,6 +1,8 @@
 import type { EvalReport } from '../eval-report.js';
 import { describeSpec, formatMetric } from './format.js';
 
+const FIRST_BUDGET_KEYS = new Set(['recall', 'answer_in_context', 'tokens_per_query']);
+
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
@@ -10,8 +12,12 @@ export function renderMarkdown(r: EvalReport): string {
   const s: string[] = [];
   s.push(`# Sift eval: ${r.dataset} (${r.task})`, '');
   s.push(`${r.n} ${r.task === 'segmentation' ? 'documents' : r.task === 'niah' ? 'contexts' : 'questions'} · ${r.meta.created} · ${(r.meta.elapsed_ms / 1000).toFixed(1)} s`, '');
-  s.push('## Pipeline', '', table(['component', 'value'], Object.entries(r.pipeline).map(([k, v]) => [k, describeSpec(v)])), '');
-  s.push('## Metrics', '', table(['metric', 'value'], Object.entries(r.metrics).map(([k, v]) => [k, formatMetric(k, v)])), '');
+  // With a Budgets table, the budgets and the first budget's figures (restated as plain metrics) appear there only.
+  const byBudget = r.task === 'retrieval' && (r.budgets?.length ?? 0) > 0;
+  const pipelineRows = Object.entries(r.pipeline).filter(([k]) => !(byBudget && (k === 'budgets' || k === 'budget')));
+  const metricRows = Object.entries(r.metrics).filter(([k]) => !(byBudget && FIRST_BUDGET_KEYS.has(k)));
+  s.push('## Pipeline', '', table(['component', 'value'], pipelineRows.map(([k, v]) => [k, describeSpec(v)])), '');
+  s.push('## Metrics', '', table(['metric', 'value'], metricRows.map(([k, v]) => [k, formatMetric(k, v)])), '');
   if (r.curve?.length) {
     s.push('## Recall curve', '', table(['k', 'recall', 'all gold', 'answer in context', 'tokens'], r.curve.map((p) => [String(p.k), formatMetric('r', p.recall), formatMetric('r', p.all_gold), formatMetric('r', p.answer_in_context), formatMetric('t', p.tokens)])), '');
   }
@@ -41,6 +47,11 @@ export function renderMarkdown(r: EvalReport): string {
   }
   if (r.documents?.length) {
     s.push('## Documents', '', table(['document', 'sentences', 'segments', 'predicted', 'k', 'Pk', 'WindowDiff'], r.documents.map((d) => [d.id, String(d.sentences), String(d.segments), String(d.predicted_segments), String(d.window), formatMetric('p', d.pk), formatMetric('p', d.windowdiff)])), '');
+  }
+  if (r.items?.length) {
+    const missed = r.items.filter((i) => i.gold.length > 0 && i.hits.length < i.gold.length);
+    s.push(`## Questions with gold missing from the top 10 (${missed.length} of ${r.items.length}; all questions are in report.json)`, '');
+    if (missed.length > 0) s.push(table(['question', 'gold', 'found'], missed.slice(0, 50).map((i) => [i.id, i.gold.join(', '), i.hits.join(', ') || '–'])), '');
   }
   if (r.notes?.length) s.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   return s.join('\n');

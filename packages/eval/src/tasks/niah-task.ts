@@ -1,5 +1,6 @@
 import { notifyProgress, SiftError, throwIfAborted, type Embedder, type RunOptions } from '@sift/core';
 import type { NiahSample, TokenCounter } from '../datasets/niah.js';
+import { PIPELINE_DEFAULTS } from '@sift/pipeline';
 import type { EvalComponents } from '../eval-components.js';
 import type { ResolvedPipeline } from '../eval-config.js';
 import type { EvalReport, GridCell } from '../eval-report.js';
@@ -25,6 +26,7 @@ export interface NiahTaskInput {
 export async function runNiahTask(input: NiahTaskInput, opts: RunOptions = {}): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
   const { samples, pipeline, components, counter } = input;
   const chunkerSpec = pipeline.chunker ?? DEFAULT_NIAH_CHUNKER;
+  const k = pipeline.k ?? PIPELINE_DEFAULTS.k;
   if (chunkerSpec === WHOLE_DOCUMENTS) {
     throw new SiftError('E_BAD_CONFIG', 'the niah task needs a chunker (a whole context as one chunk is always "found")', {
       details: { key: 'chunker' },
@@ -44,7 +46,7 @@ export async function runNiahTask(input: NiahTaskInput, opts: RunOptions = {}): 
       ...(input.embedder ? { embedder: input.embedder } : {}),
     });
     const t = performance.now();
-    const top = await retriever.retrieve(s.question, pipeline.k, opts);
+    const top = await retriever.retrieve(s.question, k, opts);
     latency.push(performance.now() - t);
     const acc = new SpanCoverage(top).fractionCovered(s.gold) ?? 0;
     const key = `${s.length}|${s.depth}`;
@@ -69,6 +71,6 @@ export async function runNiahTask(input: NiahTaskInput, opts: RunOptions = {}): 
       latency_ms_p95: percentile(latency, 95),
     },
     grid,
-    notes: [`accuracy = fraction of gold needles wholly inside the top ${pipeline.k} chunks; lengths in evaluation-tokenizer tokens`],
+    notes: [`accuracy = fraction of gold needles wholly inside the top ${k} chunks; lengths in evaluation-tokenizer tokens`],
   };
 }

@@ -1,4 +1,5 @@
-import { notifyProgress, throwIfAborted, type Chunk, type Embedder, type RunOptions, type ScoredChunk, type Selector } from '@sift/core';
+import { notifyProgress, throwIfAborted, type Chunk, type Embedder, type Retriever, type RunOptions, type ScoredChunk } from '@sift/core';
+import { PIPELINE_DEFAULTS, selectorNameOf, type PipelineParts } from '@sift/pipeline';
 import type { QaDataset } from '../datasets/qa-dataset.js';
 import type { TokenCounter } from '../datasets/niah.js';
 import type { EvalComponents } from '../eval-components.js';
@@ -10,10 +11,12 @@ import { mrrAtK } from '../metrics/mrr-at-k.js';
 import { ndcgAtK } from '../metrics/ndcg-at-k.js';
 import { precisionAtK } from '../metrics/precision-at-k.js';
 import { recallAtK } from '../metrics/recall-at-k.js';
+import { relevantIds, topDistinct } from '../metrics/ranking.js';
 import { meanDefined, percentile } from '../metrics/summary.js';
 import { exactMatch } from '../metrics/exact-match.js';
 import { tokenF1 } from '../metrics/token-f1.js';
-import { chunkCorpus, WHOLE_DOCUMENTS } from './chunk-corpus.js';
+import { WHOLE_DOCUMENTS } from './chunk-corpus.js';
+import { buildEvalIndex } from './eval-index.js';
 import { rankChunks } from './rank-chunks.js';
 
 /** Answers a question from the selected context; enables EM and F1 (SQuAD definitions). */
@@ -29,6 +32,16 @@ export interface RetrievalTaskInput {
   counter: TokenCounter;
   embedder?: Embedder;
   reader?: Reader;
+  /** Component objects that replace the config's (a custom retriever, selector, reranker…). */
+  parts?: PipelineParts;
+}
+
+/** One question's outcome in report.json: its gold passages, the passages ranked (top 10), and the gold ones among them. */
+export interface QuestionResult {
+  id: string;
+  gold: string[];
+  retrieved: string[];
+  hits: string[];
 }
 
 const contextOf = (chunks: readonly Chunk[]) => chunks.map((c) => c.text).join('\n');
@@ -36,24 +49,43 @@ const sumTokens = (chunks: readonly Chunk[]) => chunks.reduce((s, c) => s + c.to
 const docIds = (chunks: readonly Chunk[]) => chunks.map((c) => c.docId);
 
 /**
- * QA retrieval: chunk the corpus, index it with the retriever under test, and per question rank passages
- * (a passage's rank is that of its best chunk). Passage metrics at cut-offs; the context (top k chunks, or the
- * selector's choice at each budget) gives answer_in_context and tokens_per_query; latency covers retrieve+select.
+ * QA retrieval: build the corpus into a temporary on-disk index through `@sift/pipeline` (as `sift index` does) and
+ * per question rank passages through it (as `sift query` does; a passage's rank is that of its best chunk). Passage
+ * metrics at cut-offs; the context (top k chunks, or the selector's choice at each budget) gives answer_in_context
+ * and tokens_per_query; latency covers retrieve+select.
  */
-export async function runRetrievalTask(input: RetrievalTaskInput, opts: RunOptions = {}): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
-  const { dataset, pipeline, components, counter } = input;
-  const chunker = pipeline.chunker === undefined || pipeline.chunker === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(pipeline.chunker);
-  const { chunks, chunkingMs } = await chunkCorpus(dataset.documents, chunker, counter, { ...opts, total: dataset.documents.length });
-  const t0 = performance.now();
-  const retriever = await components.createRetriever(pipeline.retriever, chunks, {
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(input.embedder ? { embedder: input.embedder } : {}),
-  });
-  const indexMs = performance.now() - t0;
-  const selector: Selector | undefined = pipeline.selector === undefined ? undefined : components.createSelector(pipeline.selector);
-  const budgets: Array<number | undefined> = selector ? (pipeline.budgets?.length ? pipeline.budgets : [undefined]) : [];
+export async function runRetrievalTask(
+  input: RetrievalTaskInput,
+  opts: RunOptions = {},
+): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'> & { pipeline: Record<string, unknown>; items: QuestionResult[] }> {
+  const { dataset, pipeline: config, components, counter } = input;
+  const chunker = config.chunker === undefined || config.chunker === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(config.chunker);
+  const built = await buildEvalIndex(
+    dataset.documents,
+    { pipeline: config, chunker, counter, ...(input.embedder ? { embedder: input.embedder } : {}), ...(input.parts ? { parts: input.parts } : {}) },
+    opts,
+  );
+  try {
+    return await rankQuestions(input, built, opts);
+  } finally {
+    await built.dispose();
+  }
+}
 
-  const ks = [...new Set([...input.ks, 1, 2, 5, 10, pipeline.k])].sort((a, b) => a - b);
+async function rankQuestions(
+  input: RetrievalTaskInput,
+  built: Awaited<ReturnType<typeof buildEvalIndex>>,
+  opts: RunOptions,
+): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'> & { pipeline: Record<string, unknown>; items: QuestionResult[] }> {
+  const { dataset, pipeline: config } = input;
+  const { pipeline, chunkingMs, indexMs } = built;
+  const k = config.k ?? PIPELINE_DEFAULTS.k;
+  const retriever: Retriever = { name: 'pipeline', retrieve: (q, depth, o) => pipeline.retrieve(q, depth, o) };
+  const selectorName = input.parts?.selector?.name ?? selectorNameOf(config.selector) ?? (config.budget !== undefined ? 'budget' : undefined);
+  const hasSelector = selectorName !== undefined;
+  const budgets: Array<number | undefined> = hasSelector ? (config.budgets?.length ? config.budgets : [config.budget]) : [];
+  const items: QuestionResult[] = [];
+  const ks = [...new Set([...input.ks, 1, 2, 5, 10, k])].sort((a, b) => a - b);
   const maxK = ks[ks.length - 1]!;
   const perK = new Map<number, { recall: Array<number | undefined>; allGold: Array<number | undefined>; aic: Array<number | undefined>; tokens: number[] }>();
   for (const k of ks) perK.set(k, { recall: [], allGold: [], aic: [], tokens: [] });
@@ -72,19 +104,22 @@ export async function runRetrievalTask(input: RetrievalTaskInput, opts: RunOptio
   for (const q of dataset.questions) {
     throwIfAborted(opts.signal);
     const t = performance.now();
-    const ranked = await rankChunks(retriever, q.question, maxK, selector ? candidateDepth : pipeline.k, opts);
+    const ranked = await rankChunks(retriever, q.question, maxK, hasSelector ? candidateDepth : k, opts);
     let selections: ScoredChunk[][] = [];
-    if (selector) {
+    if (hasSelector) {
       for (const b of budgets) {
-        const s = await selector.select(q.question, ranked, { ...(b !== undefined ? { budget: b } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+        const s = await pipeline.select(q.question, ranked, { ...(b !== undefined ? { budget: b } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
         selections.push(s.chunks);
       }
     } else {
-      selections = [ranked.slice(0, pipeline.k)];
+      selections = [ranked.slice(0, k)];
     }
     latency.push(performance.now() - t);
 
     const ranking = docIds(ranked);
+    const relevant = relevantIds(q.gold);
+    const top10 = topDistinct(ranking, 10);
+    items.push({ id: q.id, gold: [...relevant], retrieved: top10, hits: top10.filter((id) => relevant.has(id)) });
     for (const k of ks) {
       const m = perK.get(k)!;
       const top = ranked.slice(0, k);
@@ -126,7 +161,7 @@ export async function runRetrievalTask(input: RetrievalTaskInput, opts: RunOptio
   metrics.latency_ms_p95 = percentile(latency, 95);
   metrics.index_ms = indexMs;
   metrics.chunking_ms = chunkingMs;
-  metrics.chunks = chunks.length;
+  metrics.chunks = built.chunks;
   const budgetPoints: BudgetPoint[] = [];
   perBudget.forEach((b, i) => {
     const point: BudgetPoint = {
@@ -153,14 +188,17 @@ export async function runRetrievalTask(input: RetrievalTaskInput, opts: RunOptio
   const withAnswers = dataset.questions.filter((q) => q.answers.length > 0).length;
   return {
     task: 'retrieval',
+    pipeline: built.described,
     n: dataset.questions.length,
     metrics,
     curve,
     ...(budgetPoints.length > 0 ? { budgets: budgetPoints } : {}),
+    items,
     notes: [
-      `${chunks.length} chunks from ${dataset.documents.length} documents; ${withGold} questions with gold passages, ${withAnswers} with extractive answers`,
+      'ranked through @sift/pipeline over a temporary on-disk index (the path of sift index + sift query)',
+      `${built.chunks} chunks from ${dataset.documents.length} documents; ${withGold} questions with gold passages, ${withAnswers} with extractive answers`,
       'recall/ndcg/mrr are passage-level: a passage ranks where its best chunk ranks',
-      `tokens are counted with the evaluation tokenizer; context = ${selector ? `selector ${selector.name}` : `top ${pipeline.k} chunks`}`,
+      `tokens are counted with the evaluation tokenizer; context = ${hasSelector ? `selector ${selectorName}` : `top ${k} chunks`}`,
     ],
   };
 }
