@@ -26,6 +26,11 @@ export class CachedEmbedder implements Embedder {
     return new CachedEmbedder(opts.embedder, cache);
   }
 
+  /** The wrapped embedder's config (the cache does not change its vectors). */
+  get config(): unknown {
+    return (this.#inner as { config?: unknown }).config;
+  }
+
   get inner(): Embedder {
     return this.#inner;
   }

@@ -24,3 +24,4 @@ export {
 } from './hf-model-dir.js';
 export { createEmbedder, CreateEmbedderOptionsSchema, DEFAULT_EMBEDDER, type CreateEmbedderOptions } from './create-embedder.js';
 export type { EmbedderWarn } from './embedder-log.js';
+export { EmbedderConfigSchema, embedderConfigOf, createEmbedderFromConfig, type EmbedderConfig } from './embedder-config.js';

@@ -11,6 +11,7 @@ import type { Embedder } from '../types.js';
 import { embedInBatches } from './embed-in-batches.js';
 import { defaultEmbedderWarn, safeWarn, type EmbedderWarn } from './embedder-log.js';
 import { isHubId, resolveHfModelDir } from './hf-model-dir.js';
+import type { EmbedderConfig } from './embedder-config.js';
 import { PoolingSchema, poolHidden, type Pooling } from './pooling.js';
 import { normalize } from './vector-math.js';
 
@@ -62,6 +63,8 @@ export class OnnxEmbedder implements Embedder {
   readonly pooling: Pooling;
   readonly executionProvider: string;
   readonly modelDir: string;
+  /** What re-creates this embedder (`createEmbedderFromConfig`); recorded by on-disk indexes. */
+  readonly config: EmbedderConfig;
   readonly #session: OnnxSession;
   readonly #tokenizer: HfTokenizer;
   readonly #o: z.output<typeof OnnxEmbedderOptionsSchema>;
@@ -98,6 +101,15 @@ export class OnnxEmbedder implements Embedder {
     const name = isHubId(init.o.model) ? init.o.model : init.dir;
     const quantized = path.basename(init.onnxFile) === 'model_quantized.onnx';
     this.id = `onnx:${name}${quantized ? ':q8' : ''}:${init.o.pooling}${init.o.normalize ? ':norm' : ''}:${init.maxTokens}`;
+    this.config = {
+      name: 'onnx',
+      model: name,
+      pooling: init.o.pooling,
+      normalize: init.o.normalize,
+      quantized,
+      maxTokens: init.maxTokens,
+      ...(init.o.output !== undefined ? { output: init.o.output } : {}),
+    };
   }
 
   static async create(options: OnnxEmbedderOptions): Promise<OnnxEmbedder> {

@@ -40,6 +40,8 @@ interface Tf {
  */
 export class UseLiteEmbedder implements Embedder {
   readonly id = 'use-lite';
+  /** What re-creates this embedder (`createEmbedderFromConfig`); recorded by on-disk indexes. */
+  readonly config = { name: 'use-lite' } as const;
   readonly dim = 512;
   readonly maxTokens: number;
   readonly #batchSize: number;

@@ -4,8 +4,8 @@ import { Bm25Retriever } from '../bm25/bm25-retriever.js';
 import { DenseRetriever } from './dense-retriever.js';
 import { DenseLegSchema, type DenseSpecSchema, type HybridSpecSchema } from './dense-spec.js';
 import { HybridRetriever } from './hybrid-retriever.js';
-import { openLanceDb } from './open-lance-db.js';
-import { createChunkTable } from './lance-chunk-table.js';
+import { openLanceDb } from '../lance/_lance.js';
+import { createChunkTable } from '../lance/tables.js';
 import { LanceDenseRetriever } from './lance-dense-retriever.js';
 import { LanceFtsRetriever } from './lance-fts-retriever.js';
 

@@ -185,8 +185,9 @@ export class HnswIndex {
    * Writes hnsw.bin and hnsw.labels.json into `dir`, each replaced atomically; `generation` (an index commit number)
    * is recorded in the label map so a reader can tell whether the files belong to the committed index.
    */
-  async save(dir: string, opts: { generation?: number } = {}): Promise<void> {
-    const bin = path.join(dir, HNSW_FILE);
+  async save(dir: string, opts: { generation?: number; stem?: string } = {}): Promise<void> {
+    const { bin: binName, labels: labelsName } = hnswFileNames(opts.stem);
+    const bin = path.join(dir, binName);
     const tmp = `${bin}.tmp-${process.pid}`;
     try {
       await this.#index.writeIndex(tmp);
@@ -204,19 +205,22 @@ export class HnswIndex {
       deleted: [...this.#deleted].sort((a, b) => a - b),
       ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
     };
-    await writeFileAtomic(path.join(dir, HNSW_LABELS_FILE), JSON.stringify(labels));
+    await writeFileAtomic(path.join(dir, labelsName), JSON.stringify(labels));
   }
 
-  static exists(dir: string): boolean {
-    return existsSync(path.join(dir, HNSW_FILE)) && existsSync(path.join(dir, HNSW_LABELS_FILE));
+  /** Whether `dir` holds both files (named `<stem>.bin` and `<stem>.labels.json`; stem `hnsw` by default). */
+  static exists(dir: string, stem?: string): boolean {
+    const names = hnswFileNames(stem);
+    return existsSync(path.join(dir, names.bin)) && existsSync(path.join(dir, names.labels));
   }
 
-  /** Opens an index written by `save`; `ef` may be overridden for searching. */
-  static async load(dir: string, overrides: { ef?: number } = {}): Promise<HnswIndex> {
-    const bin = path.join(dir, HNSW_FILE);
-    const labelsFile = path.join(dir, HNSW_LABELS_FILE);
-    if (!HnswIndex.exists(dir)) {
-      throw new SiftError('E_INDEX_MISSING', `No HNSW index in ${dir} (needs ${HNSW_FILE} and ${HNSW_LABELS_FILE})`, { details: { dir } });
+  /** Opens an index written by `save` (with the same `stem`); `ef` may be overridden for searching. */
+  static async load(dir: string, overrides: { ef?: number; stem?: string } = {}): Promise<HnswIndex> {
+    const names = hnswFileNames(overrides.stem);
+    const bin = path.join(dir, names.bin);
+    const labelsFile = path.join(dir, names.labels);
+    if (!HnswIndex.exists(dir, overrides.stem)) {
+      throw new SiftError('E_INDEX_MISSING', `No HNSW index in ${dir} (needs ${names.bin} and ${names.labels})`, { details: { dir } });
     }
     let meta: z.output<typeof LabelsFileSchema>;
     try {
@@ -224,7 +228,8 @@ export class HnswIndex {
     } catch (err) {
       throw new SiftError('E_INDEX_CORRUPT', `${labelsFile} is not a version ${HNSW_FORMAT_VERSION} HNSW label map`, { cause: err, details: { file: labelsFile } });
     }
-    const options = { ...meta.options, ...(overrides.ef !== undefined ? { ef: overrides.ef } : {}) };
+    const { stem: _stem, ...rest } = overrides;
+    const options = { ...meta.options, ...(rest.ef !== undefined ? { ef: rest.ef } : {}) };
     const index = new (hnswlib().HierarchicalNSW)(options.space, meta.dim);
     try {
       await index.readIndex(bin);
@@ -241,6 +246,11 @@ export class HnswIndex {
     if (meta.generation !== undefined) out.generation = meta.generation;
     return out;
   }
+}
+
+/** `hnsw.bin` + `hnsw.labels.json`, or `<stem>.bin` + `<stem>.labels.json`. */
+export function hnswFileNames(stem?: string): { bin: string; labels: string } {
+  return stem === undefined ? { bin: HNSW_FILE, labels: HNSW_LABELS_FILE } : { bin: `${stem}.bin`, labels: `${stem}.labels.json` };
 }
 
 function parseOptions(options: HnswOptions): ResolvedHnswOptions {

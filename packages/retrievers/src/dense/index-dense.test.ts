@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Chunk, Chunker, Document, Embedder } from '@sift/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SiftIndex } from '../sift-index/sift-index.js';
 import { exactTopK, randomVectors } from './__fixtures__/random-vectors.js';
-import { HnswExtension } from './hnsw-extension.js';
 
 const DIM = 8;
 const N = 40;
@@ -25,11 +24,23 @@ const expected = (i: number, k: number, n = N) => exactTopK(vecs.slice(0, n), ve
 
 let dir: string;
 let index: SiftIndex;
+const warnings: string[] = [];
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sift-index-dense-'));
-  index = await SiftIndex.create(dir);
-  await index.add(docs.slice(0, 30), { chunker: whole, embedder, extensions: [new HnswExtension()] });
+  warnings.length = 0;
+  index = await SiftIndex.create(dir, { onWarn: (m) => warnings.push(m) });
+  await index.add(docs.slice(0, 30), { chunker: whole, embedder });
 });
+
+/** Edits the committed manifest on disk (as a crash or an old version might have left it) and reopens. */
+async function reopenWith(edit: (m: Record<string, any>) => void): Promise<void> {
+  await index.close();
+  const file = path.join(dir, 'manifest.json');
+  const m = JSON.parse(readFileSync(file, 'utf8'));
+  edit(m);
+  writeFileSync(file, JSON.stringify(m));
+  index = await SiftIndex.open(dir, { onWarn: (w) => warnings.push(w) });
+}
 afterEach(async () => {
   await index.close();
   rmSync(dir, { recursive: true, force: true });
@@ -48,13 +59,35 @@ describe('SiftIndex.retriever dense / hybrid', () => {
     expect(b[0]!.score).toBeCloseTo(a[0]!.score, 5);
   });
 
-  it('falls back to LanceDB when the graph is stale, and says so when hnsw is required', async () => {
-    await index.add(docs.slice(30), { chunker: whole, embedder }); // no extension: hnsw.bin now lags a generation
+  it('a stale graph is not used: LanceDB answers with one warning, hnsw is E_INDEX_MISSING, the next add rebuilds it', async () => {
+    await reopenWith((m) => (m.sideIndexes.hnsw.chunks = 0));
     const r = await index.retriever({ retriever: 'dense' }, { embedder });
-    const hits = await r.retrieve('q35', 3);
-    expect(hits.map((h) => h.id)).toEqual(expected(35, 3));
+    const hits = await r.retrieve('q12', 3);
+    expect(hits.map((h) => h.id)).toEqual(expected(12, 3, 30));
     expect(hits[0]?.explain).toMatchObject({ denseBackend: 'lance-flat' });
+    expect(warnings).toEqual([expect.stringMatching(/HNSW graph of .* does not cover the committed chunks \(stale\)/)]);
     await expect(index.retriever({ retriever: 'dense', backend: 'hnsw' }, { embedder })).rejects.toMatchObject({ code: 'E_INDEX_MISSING' });
+    const res = await index.add(docs.slice(30), { chunker: whole, embedder });
+    expect(res.rebuiltSideIndexes).toEqual(['hnsw']);
+    const again = await (await index.retriever({ retriever: 'dense' }, { embedder })).retrieve('q35', 3);
+    expect(again.map((h) => h.id)).toEqual(expected(35, 3));
+    expect(again[0]?.explain).toMatchObject({ denseBackend: 'hnsw' });
+  });
+
+  it('a damaged hnsw file is E_INDEX_CORRUPT naming it; an add rebuilds it from the committed vectors', async () => {
+    const record = index.manifest.sideIndexes.hnsw!;
+    const bin = path.join(dir, `hnsw.${record.generation}.bin`);
+    const bytes = readFileSync(bin);
+    for (let i = 0; i < 16; i++) bytes[200 + i]! ^= 0xff;
+    writeFileSync(bin, bytes);
+    await expect(index.retriever({ retriever: 'dense' }, { embedder })).rejects.toSatisfy(
+      (e: any) => e.code === 'E_INDEX_CORRUPT' && e.message.includes(bin) && /checksum/.test(e.message),
+    );
+    const res = await index.add(docs.slice(0, 30), { chunker: whole, embedder }); // nothing new, but the graph is rebuilt
+    expect(res).toMatchObject({ skipped: 30, committed: true, rebuiltSideIndexes: ['hnsw'] });
+    expect(warnings).toEqual([expect.stringMatching(/does not match its checksum .*; rebuilding it from the committed tables/)]);
+    const hits = await (await index.retriever({ retriever: 'dense' }, { embedder })).retrieve('q3', 5);
+    expect(hits.map((h) => h.id)).toEqual(expected(3, 5, 30));
   });
 
   it('hybrid fuses the index’s BM25 with dense', async () => {
@@ -65,7 +98,7 @@ describe('SiftIndex.retriever dense / hybrid', () => {
   });
 
   it('needs the embedder the index was built with', async () => {
-    await expect(index.retriever({ retriever: 'dense' })).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
+    await expect(index.retriever({ retriever: 'dense' })).rejects.toThrow(/built with embedder "lookup-8", which it cannot re-create/);
     const other = { ...embedder, id: 'other' };
     await expect(index.retriever({ retriever: 'dense' }, { embedder: other })).rejects.toThrow(/built with embedder lookup-8/);
     const bare = await SiftIndex.create(path.join(dir, 'bare'));

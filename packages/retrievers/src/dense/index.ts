@@ -1,5 +1,5 @@
 // Dense and hybrid retrieval: HNSW (hnswlib-node), exact flat search, LanceDB vector + full-text search, weighted RRF.
-export { HnswIndex, HNSW_FILE, HNSW_LABELS_FILE, HNSW_FORMAT_VERSION, type HnswHit, type HnswSearchOptions } from './hnsw-index.js';
+export { HnswIndex, hnswFileNames, HNSW_FILE, HNSW_LABELS_FILE, HNSW_FORMAT_VERSION, type HnswHit, type HnswSearchOptions } from './hnsw-index.js';
 export { HnswOptionsSchema, type HnswOptions, type ResolvedHnswOptions } from './hnsw-options.js';
 export { FlatIndex, type FlatHit } from './flat-index.js';
 export { DenseRetriever } from './dense-retriever.js';
@@ -10,10 +10,8 @@ export { FusionOptionsSchema, FusionFieldsSchema, type FusionOptions, type Resol
 export { LanceDenseRetriever } from './lance-dense-retriever.js';
 export { LanceDenseOptionsSchema, type LanceDenseOptions, type ResolvedLanceDenseOptions } from './lance-dense-options.js';
 export { LanceFtsRetriever, LanceFtsOptionsSchema, type LanceFtsOptions } from './lance-fts-retriever.js';
-export { createChunkTable, chunkTableSchema } from './lance-chunk-table.js';
 export { DenseSpecSchema, HybridSpecSchema, DenseLegSchema, type DenseSpec, type HybridSpec, type DenseLeg } from './dense-spec.js';
 export { createDenseRetriever, createHybridRetriever } from './create-dense-retrievers.js';
-export { openLanceDb } from './open-lance-db.js';
-export { HnswExtension, type HnswBatchContext } from './hnsw-extension.js';
+export { hnswSideIndex, HNSW_SIDE_INDEX, hnswStem } from './hnsw-side-index.js';
 export { HnswRetriever } from './hnsw-retriever.js';
-export { indexDenseRetriever, indexHybridRetriever, type DenseIndexView } from './index-dense.js';
+export { indexDenseRetriever, indexHybridRetriever } from './index-dense.js';

@@ -8,8 +8,8 @@ import {
 } from '@sift/core';
 import type { Table } from '@lancedb/lancedb';
 import { z } from 'zod';
-import { loadLanceDb } from './_lance-deps.js';
-import { CHUNK_COLUMNS, rowToChunk } from './_chunk-rows.js';
+import { loadLance } from '../lance/_lance.js';
+import { CHUNK_COLUMNS, readLance, rowToChunk, TEXT_HASH_COLUMN, type RowSource } from '../lance/chunk-rows.js';
 import { LanceDenseOptionsSchema, type LanceDenseOptions, type ResolvedLanceDenseOptions } from './lance-dense-options.js';
 
 /** Dense retrieval over a LanceDB table of chunks with a vector column (an index's `chunks` table). */
@@ -24,6 +24,8 @@ export class LanceDenseRetriever implements Retriever {
     private readonly embedder: Embedder | undefined,
     options: ResolvedLanceDenseOptions,
     indexed: boolean,
+    private readonly checked: boolean,
+    private readonly location: string | undefined,
   ) {
     this.options = options;
     this.indexed = indexed;
@@ -33,19 +35,22 @@ export class LanceDenseRetriever implements Retriever {
    * Opens dense search on a table (or a getter, for an index whose committed table changes between queries). An
    * existing IVF index is always used; a missing one is built when the policy asks for it and `build` allows
    * (a read-only table, such as an index's committed version, cannot take one: it is then searched flat).
-   * `embedder` turns query text into a vector; without one only `searchVector` works.
+   * `embedder` turns query text into a vector; without one only `searchVector` works. `path` (the table's folder)
+   * is named in E_INDEX_CORRUPT errors.
    */
   static async open(
     table: Table | (() => Table),
     options: LanceDenseOptions = {},
-    deps: { embedder?: Embedder; build?: boolean } = {},
+    deps: { embedder?: Embedder; build?: boolean; path?: string } = {},
   ): Promise<LanceDenseRetriever> {
     const parsed = LanceDenseOptionsSchema.safeParse(options);
     if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid LanceDB dense options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     const o = parsed.data;
     const source = typeof table === 'function' ? table : () => table;
     const t = source();
-    const existing = (await t.listIndices()).some((i) => i.columns.includes(o.column) && /ivf/i.test(i.indexType));
+    const src: RowSource = { table: t.name, ...(deps.path ? { path: deps.path } : {}) };
+    const checked = (await readLance(src, 'read the schema', () => t.schema())).fields.some((f) => f.name === TEXT_HASH_COLUMN);
+    const existing = (await readLance(src, 'list indices', () => t.listIndices())).some((i) => i.columns.includes(o.column) && /ivf/i.test(i.indexType));
     let indexed = existing && o.index !== 'flat';
     if (!existing && o.index !== 'flat' && deps.build !== false) {
       const rows = await t.countRows();
@@ -54,7 +59,7 @@ export class LanceDenseRetriever implements Retriever {
         indexed = true;
       }
     }
-    return new LanceDenseRetriever(source, deps.embedder, o, indexed);
+    return new LanceDenseRetriever(source, deps.embedder, o, indexed, checked, deps.path);
   }
 
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
@@ -72,13 +77,14 @@ export class LanceDenseRetriever implements Retriever {
       .vectorSearch(vector)
       .column(this.options.column)
       .distanceType(this.options.distance)
-      .select([...CHUNK_COLUMNS, '_distance'])
+      .select([...CHUNK_COLUMNS, ...(this.checked ? [TEXT_HASH_COLUMN] : []), '_distance'])
       .limit(k);
     if (this.indexed) q = q.nprobes(this.options.nprobes).refineFactor(this.options.refineFactor);
     else q = q.bypassVectorIndex();
-    const rows = (await q.toArray()) as Array<Record<string, unknown>>;
+    const src: RowSource = { table: table.name, ...(this.location ? { path: this.location } : {}) };
+    const rows = (await readLance(src, 'search vectors', () => q.toArray())) as Array<Record<string, unknown>>;
     return rows.map((r, i) => ({
-      ...rowToChunk(r, table.name),
+      ...rowToChunk(r, src),
       score: 1 - Number(r['_distance']),
       explain: { denseRank: i + 1, denseBackend: this.indexed ? 'lance-ivf-pq' : 'lance-flat' },
     }));
@@ -86,7 +92,7 @@ export class LanceDenseRetriever implements Retriever {
 }
 
 async function buildIvfPq(table: Table, o: ResolvedLanceDenseOptions, rows: number): Promise<void> {
-  const lance = await loadLanceDb();
+  const lance = await loadLance();
   const schema = await table.schema();
   const field = schema.fields.find((f) => f.name === o.column);
   const dim = (field?.type as { listSize?: number } | undefined)?.listSize;

@@ -5,7 +5,7 @@ import type { Chunk, Embedder } from '@sift/core';
 import { connect, type Connection } from '@lancedb/lancedb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactTopK, randomVectors } from './__fixtures__/random-vectors.js';
-import { createChunkTable } from './lance-chunk-table.js';
+import { createChunkTable } from '../lance/tables.js';
 import { LanceDenseRetriever } from './lance-dense-retriever.js';
 import { LanceFtsRetriever } from './lance-fts-retriever.js';
 

@@ -25,5 +25,5 @@ export { memoryChunkSource, type ChunkSource } from './chunk-source.js';
 export { encodeGraph, decodeGraph, GRAPH_FILE, GRAPH_FORMAT_VERSION, type DecodedGraph } from './graph-format.js';
 export { readGraphFile, writeGraphFile } from './graph-file.js';
 export { GraphSpecSchema, FirstStageSpecSchema, walkOptionsOf, firstSpecOf, type GraphSpec } from './graph-spec.js';
-export { graphIndexExtension, GRAPH_EXTENSION, GRAPH_PREVIOUS_FILE, type GraphExtensionDeps } from './graph-index-extension.js';
+export { graphSideIndex, GRAPH_SIDE_INDEX, graphFileName } from './graph-side-index.js';
 export { loadIndexGraph, indexGraphRetriever } from './index-graph.js';

@@ -2,10 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { SiftError } from '@sift/core';
+import type * as ArrowModule from 'apache-arrow';
 
 export type LanceModule = typeof import('@lancedb/lancedb');
 export type { Connection, Table } from '@lancedb/lancedb';
 
+const require = createRequire(import.meta.url);
 let loaded: Promise<LanceModule> | undefined;
 
 /** LanceDB is a native module; load it on first use so BM25-only users of this package never pay for it. */
@@ -15,11 +17,28 @@ export function loadLance(): Promise<LanceModule> {
   process.env.LANCEDB_LOG ??= 'error';
   loaded ??= import('@lancedb/lancedb').catch((err: unknown) => {
     loaded = undefined;
-    throw new SiftError('E_DEPENDENCY_MISSING', `Cannot load @lancedb/lancedb (needed for on-disk indexes): ${(err as Error).message}`, {
+    throw new SiftError('E_DEPENDENCY_MISSING', `Cannot load @lancedb/lancedb (needed for LanceDB tables and on-disk indexes): ${(err as Error).message}`, {
       cause: err,
     });
   });
   return loaded;
+}
+
+let arrowModule: typeof ArrowModule | undefined;
+
+/**
+ * apache-arrow as LanceDB sees it: LanceDB is CommonJS and checks `instanceof` against arrow's CommonJS build, so an
+ * ESM import (a second copy of the classes) would be rejected (LanceDB #984/#1458). Loaded on first use.
+ */
+export function arrow(): typeof ArrowModule {
+  arrowModule ??= require('apache-arrow') as typeof ArrowModule;
+  return arrowModule;
+}
+
+/** Connects to a LanceDB database (a folder path, `memory://`, or a cloud URI), loading LanceDB on first use. */
+export async function openLanceDb(uri: string): Promise<import('@lancedb/lancedb').Connection> {
+  const lance = await loadLance();
+  return lance.connect(uri);
 }
 
 let version: string | undefined;
@@ -28,7 +47,7 @@ let version: string | undefined;
 export function lanceVersion(): string {
   if (version === undefined) {
     try {
-      const entry = createRequire(import.meta.url).resolve('@lancedb/lancedb');
+      const entry = require.resolve('@lancedb/lancedb');
       const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version?: string };
       version = pkg.version ?? 'unknown';
     } catch {

@@ -1,12 +1,11 @@
-import type { Chunk } from '@sift/core';
+import { SiftError, type Chunk } from '@sift/core';
 import type * as A from 'apache-arrow';
-import { arrow } from './_arrow.js';
+import { arrow, type Connection, type Table } from './_lance.js';
+import { chunkTextHash, TEXT_HASH_COLUMN } from './chunk-rows.js';
 
 export const DOCUMENTS_TABLE = 'documents';
 export const CHUNKS_TABLE = 'chunks';
 export const VECTOR_COLUMN = 'vector';
-/** Chunk columns returned to callers (everything but the vector). */
-export const CHUNK_COLUMNS = ['id', 'docId', 'text', 'start', 'end', 'tokenCount', 'metadata'] as const;
 
 /** A row of the `documents` table. `metadata` is JSON text so any shape survives without schema changes. */
 export interface DocumentRow {
@@ -19,7 +18,7 @@ export interface DocumentRow {
 }
 
 export function documentsSchema(): A.Schema {
-  const { Field, Schema, Utf8, Int32 } = arrow;
+  const { Field, Schema, Utf8, Int32 } = arrow();
   return new Schema([
     new Field('id', new Utf8(), false),
     new Field('source', new Utf8(), true),
@@ -31,12 +30,16 @@ export function documentsSchema(): A.Schema {
 }
 
 export function vectorField(dim: number): A.Field {
-  const { Field, FixedSizeList, Float32 } = arrow;
+  const { Field, FixedSizeList, Float32 } = arrow();
   return new Field(VECTOR_COLUMN, new FixedSizeList(dim, new Field('item', new Float32(), true)), true);
 }
 
-export function chunksSchema(dim?: number): A.Schema {
-  const { Field, Schema, Utf8, Int32 } = arrow;
+/**
+ * The one Arrow schema of a chunks table (an index's `chunks`, and in-memory LanceDB retrieval): chunk fields,
+ * `metadata` as JSON text, the text checksum, and a FixedSizeList<Float32>[dim] `vector` column when `dim` is given.
+ */
+export function chunkTableSchema(dim?: number): A.Schema {
+  const { Field, Schema, Utf8, Int32 } = arrow();
   const fields = [
     new Field('id', new Utf8(), false),
     new Field('docId', new Utf8(), false),
@@ -45,16 +48,17 @@ export function chunksSchema(dim?: number): A.Schema {
     new Field('end', new Int32(), false),
     new Field('tokenCount', new Int32(), false),
     new Field('metadata', new Utf8(), false),
+    new Field(TEXT_HASH_COLUMN, new Utf8(), true),
   ];
   if (dim !== undefined) fields.push(vectorField(dim));
   return new Schema(fields);
 }
 
-const utf8 = (values: (string | null)[]): A.Vector => arrow.vectorFromArray(values, new arrow.Utf8());
-const int32 = (values: number[]): A.Vector => arrow.makeVector(Int32Array.from(values));
+const utf8 = (values: (string | null)[]): A.Vector => arrow().vectorFromArray(values, new (arrow().Utf8)());
+const int32 = (values: number[]): A.Vector => arrow().makeVector(Int32Array.from(values));
 
-export function documentsTable(schema: A.Schema, rows: readonly DocumentRow[]): A.Table {
-  return new arrow.Table(schema, {
+export function documentsArrow(schema: A.Schema, rows: readonly DocumentRow[]): A.Table {
+  return new (arrow().Table)(schema, {
     id: utf8(rows.map((r) => r.id)),
     source: utf8(rows.map((r) => r.source)),
     text: utf8(rows.map((r) => r.text)),
@@ -64,8 +68,13 @@ export function documentsTable(schema: A.Schema, rows: readonly DocumentRow[]): 
   } as never);
 }
 
-/** Arrow rows for `chunks`; `vectors` must be given exactly when the schema has a vector column. */
-export function chunksTable(schema: A.Schema, chunks: readonly Chunk[], metadata: readonly string[], vectors?: readonly Float32Array[]): A.Table {
+/**
+ * Arrow rows for a chunks table of `schema` (columns the schema lacks, such as the checksum of an older index, are
+ * left out); `vectors` must be given exactly when the schema has a vector column. `metadata` defaults to the chunks'.
+ */
+export function chunksArrow(schema: A.Schema, chunks: readonly Chunk[], vectors?: readonly Float32Array[], metadata?: readonly string[]): A.Table {
+  const ar = arrow();
+  const has = (name: string): boolean => schema.fields.some((f) => f.name === name);
   const cols: Record<string, A.Vector> = {
     id: utf8(chunks.map((c) => c.id)),
     docId: utf8(chunks.map((c) => c.docId)),
@@ -73,29 +82,43 @@ export function chunksTable(schema: A.Schema, chunks: readonly Chunk[], metadata
     start: int32(chunks.map((c) => c.start)),
     end: int32(chunks.map((c) => c.end)),
     tokenCount: int32(chunks.map((c) => c.tokenCount)),
-    metadata: utf8([...metadata]),
+    metadata: utf8(metadata ? [...metadata] : chunks.map((c) => JSON.stringify(c.metadata ?? {}))),
   };
+  if (has(TEXT_HASH_COLUMN)) cols[TEXT_HASH_COLUMN] = utf8(chunks.map((c) => chunkTextHash(c.text)));
   const field = schema.fields.find((f) => f.name === VECTOR_COLUMN);
   if (field) {
     const type = field.type as A.FixedSizeList<A.Float32>;
     const dim = type.listSize;
+    if (!vectors || vectors.length !== chunks.length) {
+      throw new SiftError('E_BAD_INPUT', `${chunks.length} chunks but ${vectors?.length ?? 0} vectors for a table with a vector column`);
+    }
     const flat = new Float32Array(chunks.length * dim);
-    vectors!.forEach((v, i) => flat.set(v, i * dim));
-    const child = arrow.makeData({ type: new arrow.Float32(), length: flat.length, data: flat });
-    cols[VECTOR_COLUMN] = arrow.makeVector(arrow.makeData({ type, length: chunks.length, nullCount: 0, child }));
+    vectors.forEach((v, i) => flat.set(v, i * dim));
+    const child = ar.makeData({ type: new ar.Float32(), length: flat.length, data: flat });
+    cols[VECTOR_COLUMN] = ar.makeVector(ar.makeData({ type, length: chunks.length, nullCount: 0, child }));
   }
-  return new arrow.Table(schema, cols as never);
+  return new ar.Table(schema, cols as never);
 }
 
-/** A `chunks` row as LanceDB returns it, back to a Chunk. */
-export function chunkFromRow(row: Record<string, unknown>): Chunk {
-  return {
-    id: String(row.id),
-    docId: String(row.docId),
-    text: String(row.text),
-    start: Number(row.start),
-    end: Number(row.end),
-    tokenCount: Number(row.tokenCount),
-    metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
-  };
+/**
+ * Writes chunks (and their vectors) to a new LanceDB table, in slices so memory stays flat. Used for in-memory
+ * "lance" retrieval, tests and benchmarks; an on-disk index writes its `chunks` table through the same schema.
+ */
+export async function createChunkTable(
+  db: Connection,
+  name: string,
+  chunks: readonly Chunk[],
+  vectors?: readonly Float32Array[],
+  opts: { sliceRows?: number } = {},
+): Promise<Table> {
+  if (vectors && vectors.length !== chunks.length) {
+    throw new SiftError('E_BAD_INPUT', `${name}: ${chunks.length} chunks but ${vectors.length} vectors`);
+  }
+  const schema = chunkTableSchema(vectors?.[0]?.length);
+  const table = await db.createEmptyTable(name, schema, { mode: 'create' });
+  const slice = opts.sliceRows ?? 10_000;
+  for (let i = 0; i < chunks.length; i += slice) {
+    await table.add(chunksArrow(schema, chunks.slice(i, i + slice), vectors?.slice(i, i + slice)));
+  }
+  return table;
 }

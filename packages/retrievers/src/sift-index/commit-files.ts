@@ -1,8 +1,10 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SiftError } from '@sift/core';
 import { fsyncDir, writeDurable } from '../atomic-write.js';
 import { bm25HeaderLength, decodeBm25Header } from '../bm25/bm25-format.js';
+import { crashPoint } from './_crash-point.js';
+import { isSideIndexFile } from './index-dir.js';
 import { BM25_FILE, MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
 
 const NEXT = '.next';
@@ -11,22 +13,45 @@ const NEXT = '.next';
  * Commits `bm25.bin` and `manifest.json` together. Both new versions are first written in full and fsynced
  * as `*.next`; then bm25.bin is renamed into place and the manifest last. A crash between the two renames
  * leaves a new bm25.bin beside the old manifest and a complete `manifest.json.next`, which `recoverCommit`
- * rolls forward (its LanceDB versions were written before either file). A crash earlier leaves the old pair.
+ * rolls forward (its LanceDB versions and side-index files were written before either file). A crash earlier
+ * leaves the old pair. Side-index files are new names the manifest switches to, so they need no rename.
  */
 export async function commitIndexFiles(dir: string, bm25Bytes: Uint8Array, manifest: Manifest): Promise<void> {
   const bm25Path = join(dir, BM25_FILE);
   const manifestPath = join(dir, MANIFEST_FILE);
+  crashPoint(`write ${BM25_FILE}${NEXT}`);
   await writeDurable(bm25Path + NEXT, bm25Bytes);
+  crashPoint(`write ${MANIFEST_FILE}${NEXT}`);
   await writeDurable(manifestPath + NEXT, `${JSON.stringify(manifest, null, 2)}\n`);
+  crashPoint(`rename ${BM25_FILE}`);
   await rename(bm25Path + NEXT, bm25Path);
-  await rename(manifestPath + NEXT, manifestPath);
+  crashPoint(`rename ${MANIFEST_FILE}`);
+  try {
+    await rename(manifestPath + NEXT, manifestPath);
+  } catch (err) {
+    // A reader opening the index between our two renames finishes the commit for us (recoverCommit): fine if so.
+    const done = (err as NodeJS.ErrnoException).code === 'ENOENT' && (await readFile(manifestPath, 'utf8').catch(() => '')).includes(`"generation": ${manifest.generation},`);
+    if (!done) throw err;
+  }
   await fsyncDir(dir);
 }
 
-/** Removes `*.next` files left by a commit that died before its first rename (call under the writer lock). */
-export async function removeStaleCommitFiles(dir: string): Promise<void> {
-  await rm(join(dir, BM25_FILE + NEXT), { force: true });
-  await rm(join(dir, MANIFEST_FILE + NEXT), { force: true });
+/**
+ * Removes what no commit needs (call under the writer lock): `*.next` files of a commit that died before its first
+ * rename, and side-index files that `manifest` does not name (older generations, and those of adds that never
+ * committed).
+ */
+export async function removeUncommittedFiles(dir: string, manifest: Manifest): Promise<void> {
+  const keep = new Set(Object.values(manifest.sideIndexes).flatMap((r) => Object.keys(r.files)));
+  for (const name of [BM25_FILE + NEXT, MANIFEST_FILE + NEXT]) {
+    crashPoint(`unlink ${name}`);
+    await rm(join(dir, name), { force: true });
+  }
+  for (const name of await readdir(dir)) {
+    if (!isSideIndexFile(name) || keep.has(name)) continue;
+    crashPoint(`unlink ${name}`);
+    await rm(join(dir, name), { force: true });
+  }
 }
 
 /** The generation stamped in a bm25.bin, reading only its header. */

@@ -1,28 +1,31 @@
 import { join } from 'node:path';
-import { SiftError } from '@sift/core';
+import { embedderConfigOf, SiftError, type Embedder } from '@sift/core';
 import { Bm25Index } from '../bm25/bm25-index.js';
-import type { Connection, Table } from './_lance.js';
-import { BM25_FILE, type EmbedderInfo, type Manifest } from './manifest.js';
+import type { Connection, Table } from '../lance/_lance.js';
+import { BM25_FILE, type ChunkerInfo, type EmbedderInfo, type Manifest } from './manifest.js';
 
 /** Opens a LanceDB table checked out at the manifest's version; anything missing is E_INDEX_CORRUPT. */
 export async function openPinned(db: Connection, name: string, version: number, lanceDir: string): Promise<Table> {
+  const path = join(lanceDir, `${name}.lance`);
   let table: Table;
   try {
     table = await db.openTable(name);
   } catch (err) {
-    throw new SiftError('E_INDEX_CORRUPT', `LanceDB table "${name}" is missing from ${lanceDir}`, { cause: err, details: { path: lanceDir } });
+    throw new SiftError('E_INDEX_CORRUPT', `LanceDB table "${name}" (${path}) is missing or unreadable: ${firstLine(err)}`, { cause: err, details: { path, table: name } });
   }
   try {
     await table.checkout(version);
   } catch (err) {
     table.close();
-    throw new SiftError('E_INDEX_CORRUPT', `LanceDB table "${name}" in ${lanceDir} has no version ${version} (named by the manifest)`, {
+    throw new SiftError('E_INDEX_CORRUPT', `LanceDB table "${name}" (${path}) has no version ${version} (named by the manifest): ${firstLine(err)}`, {
       cause: err,
-      details: { path: lanceDir, version },
+      details: { path, table: name, version },
     });
   }
   return table;
 }
+
+const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 300);
 
 /** Loads bm25.bin and checks it belongs to `manifest` (generation and row count). */
 export async function loadBm25(dir: string, manifest: Manifest): Promise<Bm25Index> {
@@ -38,18 +41,48 @@ export async function loadBm25(dir: string, manifest: Manifest): Promise<Bm25Ind
   return bm25;
 }
 
-/** An add must use the index's chunker (by name); the first add records it. */
-export function checkChunker(dir: string, base: Manifest, name: string): Manifest['chunker'] {
-  if (base.chunker && base.chunker.name !== name) {
-    throw new SiftError('E_BAD_CONFIG', `Index ${dir} was built with chunker "${base.chunker.name}", not "${name}"; rebuild it to change chunkers`, {
-      details: { key: 'chunker', expected: base.chunker.name, got: name },
-    });
+/** `chunker recursive size 512 overlap 0`: the keys given, in a stable order, name first. */
+function describe(name: string, config: Record<string, unknown> | null, keys: readonly string[]): string {
+  const parts = keys.filter((k) => k !== 'chunker').map((k) => `${k} ${config && k in config ? JSON.stringify(config[k]) : '(unset)'}`);
+  return [`chunker ${JSON.stringify(name)}`, ...parts].join(' ');
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * An add must use the index's chunker: the same name and, when the index recorded its configuration, the same
+ * value for every key (mixed chunk sizes would make scores meaningless). A mismatch names the differing keys, e.g.
+ * `was built with chunker "recursive" size 512; got chunker "token" size 256`. The first add records the chunker.
+ */
+export function checkChunker(dir: string, base: Manifest, name: string, config: Record<string, unknown> | undefined): ChunkerInfo {
+  const had = base.chunker;
+  const given = config === undefined ? null : (JSON.parse(JSON.stringify(config)) as Record<string, unknown>);
+  if (!had) return { name, config: given };
+  if (had.config !== null && given === null && had.name === name) {
+    throw new SiftError(
+      'E_BAD_CONFIG',
+      `Index ${dir} was built with ${describe(had.name, had.config, Object.keys(had.config).sort())}; pass chunkerConfig to add() so the whole configuration can be checked`,
+      { details: { key: 'chunkerConfig', expected: had } },
+    );
   }
-  return base.chunker ?? { name };
+  const keys = had.config && given ? [...new Set([...Object.keys(had.config), ...Object.keys(given)])].sort().filter((k) => !same(had.config![k], given[k])) : [];
+  if (had.name !== name || keys.length > 0) {
+    throw new SiftError(
+      'E_BAD_CONFIG',
+      `Index ${dir} was built with ${describe(had.name, had.config, keys)}; got ${describe(name, given, keys)}. Rebuild the index to change its chunker`,
+      { details: { key: 'chunker', expected: had, got: { name, config: given }, differing: keys } },
+    );
+  }
+  return had;
+}
+
+/** The manifest record of an embedder: id, dimension, and the config that re-creates it (when it came from core). */
+export function embedderInfoOf(embedder: Embedder): EmbedderInfo {
+  return { id: embedder.id, dim: embedder.dim, config: embedderConfigOf(embedder) ?? null };
 }
 
 /** An index keeps one embedder for life; one can be adopted only while the index has no chunks. */
-export function checkEmbedder(dir: string, base: Manifest, embedder: { id: string; dim: number } | undefined): EmbedderInfo | null {
+export function checkEmbedder(dir: string, base: Manifest, embedder: Embedder | undefined): EmbedderInfo | null {
   const had = base.embedder;
   if (had) {
     if (!embedder) {
@@ -64,7 +97,7 @@ export function checkEmbedder(dir: string, base: Manifest, embedder: { id: strin
         { details: { key: 'embedder', expected: had, got: { id: embedder.id, dim: embedder.dim } } },
       );
     }
-    return had;
+    return had.config === null ? embedderInfoOf(embedder) : had;
   }
   if (!embedder) return null;
   if (base.counts.chunks > 0) {
@@ -74,5 +107,5 @@ export function checkEmbedder(dir: string, base: Manifest, embedder: { id: strin
       { details: { key: 'embedder' } },
     );
   }
-  return { id: embedder.id, dim: embedder.dim };
+  return embedderInfoOf(embedder);
 }

@@ -13,6 +13,7 @@ export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec
   const s = parseRetrieverSpec(spec);
   switch (s.retriever) {
     case 'bm25': {
+      if (typeof spec === 'string') spec = { retriever: 'bm25' };
       // The analyzer is baked into bm25.bin; only k1 and b can change at query time.
       const built = index.bm25Index().options;
       for (const key of ['stopwords', 'stem'] as const) {
@@ -36,7 +37,7 @@ export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec
       return indexHybridRetriever(index, s, _deps, () => createIndexRetriever(index, bm25, _deps));
     }
     case 'graph':
-      return indexGraphRetriever(index, await createIndexRetriever(index, firstSpecOf(spec) as RetrieverSpec, _deps), walkOptionsOf(s));
+      return indexGraphRetriever(index, await createIndexRetriever(index, firstSpecOf(spec) as RetrieverSpec, _deps), walkOptionsOf(s as unknown as Record<string, unknown>));
     default:
       throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${(s as { retriever: string }).retriever}" cannot run over an on-disk index yet (index ${index.dir})`, {
         details: { key: 'retriever', value: (s as { retriever: string }).retriever },

@@ -13,18 +13,10 @@ import {
 } from '@sift/core';
 import { z } from 'zod';
 import type { Bm25Index } from '../bm25/bm25-index.js';
-import { loadLance, sqlIn, type Connection, type Table } from './_lance.js';
-import type { IndexExtension } from './index-extension.js';
-import {
-  CHUNKS_TABLE,
-  chunksTable,
-  DOCUMENTS_TABLE,
-  documentsTable,
-  vectorField,
-  VECTOR_COLUMN,
-  type DocumentRow,
-} from './lance-tables.js';
+import { loadLance, sqlIn, type Connection, type Table } from '../lance/_lance.js';
+import { CHUNKS_TABLE, chunksArrow, DOCUMENTS_TABLE, documentsArrow, vectorField, VECTOR_COLUMN, type DocumentRow } from '../lance/tables.js';
 import type { EmbedderInfo, Manifest } from './manifest.js';
+import type { SideIndexBuilder } from './side-index.js';
 
 const DOC_BATCH_ROWS = 1024;
 const DOC_BATCH_BYTES = 16 * 1024 * 1024;
@@ -33,12 +25,11 @@ const IN_LIST = 512;
 const YIELD_EVERY_DOCS = 64;
 
 export interface WriterOptions {
-  dir: string;
-  generation: number;
   chunker: Chunker;
   embedder?: Embedder;
   embedderInfo: EmbedderInfo | null;
-  extensions: readonly IndexExtension[];
+  /** Side indexes fed with every batch. */
+  sideIndexes: readonly SideIndexBuilder[];
   batchSize: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -50,6 +41,8 @@ export interface WriterCounts {
   skipped: number;
   chunks: number;
   removedChunks: number;
+  /** Documents removed by id (`SiftIndex.remove`), not counting replaced ones. */
+  removed: number;
 }
 
 /**
@@ -58,7 +51,7 @@ export interface WriterCounts {
  * `SiftIndex` commits the manifest naming the new versions; `rollback` returns the tables to `base`.
  */
 export class IndexWriter {
-  readonly counts: WriterCounts = { added: 0, replaced: 0, skipped: 0, chunks: 0, removedChunks: 0 };
+  readonly counts: WriterCounts = { added: 0, replaced: 0, skipped: 0, chunks: 0, removedChunks: 0, removed: 0 };
   private known = new Map<string, string>();
   private seen = new Set<string>();
   private replaceIds: string[] = [];
@@ -116,8 +109,28 @@ export class IndexWriter {
     notifyProgress(this.opts.onProgress, { status: 'done', done: this.docsSeen, unit: 'documents' });
   }
 
+  /** Whether any row changed (documents added, replaced or removed, or the vector column added). */
   get changed(): boolean {
-    return this.counts.added + this.counts.replaced > 0 || this.addedColumn;
+    return this.chunksChanged || this.addedColumn;
+  }
+
+  /** Whether the chunks changed (side indexes written before this add are then stale). */
+  get chunksChanged(): boolean {
+    return this.counts.added + this.counts.replaced + this.counts.removed > 0;
+  }
+
+  /** Removes these documents (ids not in the index are ignored) with their chunks; returns how many were there. */
+  async removeDocuments(ids: readonly string[]): Promise<number> {
+    let n = 0;
+    for (const id of new Set(ids)) {
+      if (!this.known.has(id)) continue;
+      this.known.delete(id);
+      this.replaceIds.push(id);
+      n++;
+    }
+    this.counts.removed += n;
+    await this.flush();
+    return n;
   }
 
   private get addedColumn(): boolean {
@@ -191,7 +204,7 @@ export class IndexWriter {
     throwIfAborted(this.opts.signal);
     const removed = await this.removeReplaced();
     if (this.docRows.length > 0) {
-      await this.documents.add(documentsTable(await this.documents.schema(), this.docRows));
+      await this.documents.add(documentsArrow(await this.documents.schema(), this.docRows));
       this.docRows = [];
       this.docBytes = 0;
     }
@@ -210,18 +223,12 @@ export class IndexWriter {
     }
     const vectors = this.opts.embedder && batch.length > 0 ? await this.embed(batch) : undefined;
     if (batch.length > 0) {
-      await this.chunks.add(chunksTable(await this.chunks.schema(), batch, meta, vectors));
+      await this.chunks.add(chunksArrow(await this.chunks.schema(), batch, vectors, meta));
       this.counts.chunks += batch.length;
     }
-    for (const ext of this.opts.extensions) {
+    for (const side of this.opts.sideIndexes) {
       throwIfAborted(this.opts.signal);
-      await ext.onBatch(batch, vectors, {
-        dir: this.opts.dir,
-        generation: this.opts.generation,
-        removedChunkIds: removed,
-        embedder: this.opts.embedderInfo,
-        signal: this.opts.signal,
-      });
+      await side.onBatch(batch, vectors, removed);
     }
   }
 

@@ -1,14 +1,24 @@
 export { SiftIndex } from './sift-index.js';
 export {
   CreateIndexOptionsSchema,
+  OpenIndexOptionsSchema,
+  AddOptionsSchema,
+  SideIndexOptionsSchema,
   type CreateIndexOptions,
+  type OpenIndexOptions,
   type AddOptions,
   type AddResult,
   type IndexStats,
+  type RemoveResult,
 } from './sift-index-options.js';
-export type { IndexExtension, IndexBatchContext } from './index-extension.js';
+export type { SideIndexKind, SideIndexBuilder, SideIndexBeginContext, CommittedChunks } from './side-index.js';
+export { registerSideIndex } from './side-index-registry.js';
+export type { VerifyReport } from './verify-index.js';
 export {
   ManifestSchema,
+  EmbedderInfoSchema,
+  ChunkerInfoSchema,
+  SideIndexRecordSchema,
   MANIFEST_FILE,
   BM25_FILE,
   LANCE_DIR,
@@ -16,5 +26,6 @@ export {
   type Manifest,
   type EmbedderInfo,
   type ChunkerInfo,
+  type SideIndexRecord,
 } from './manifest.js';
 export { IndexBm25Retriever } from './index-bm25-retriever.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { SiftError, type Chunk, type Chunker, type Document, type Embedder } from '@sift/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Bm25Index } from '../bm25/bm25-index.js';
-import type { IndexExtension } from './index-extension.js';
+import type { SideIndexKind } from './side-index.js';
+import { registerSideIndex } from './side-index-registry.js';
 import { SiftIndex } from './sift-index.js';
 
 /** Sentence chunker for tests: one chunk per sentence, ids `<docId>#<n>`. */
@@ -88,13 +89,13 @@ describe('SiftIndex.create / add / retriever', () => {
     const index = await track(SiftIndex.create(dir, { tokenizer: 'cl100k' }));
     const res = await index.add(stream(CORPUS), { chunker: sentences });
     expect(res).toMatchObject({ added: 4, replaced: 0, skipped: 0, chunks: 8, committed: true, generation: 2 });
-    expect((await readdir(dir)).sort()).toEqual(['bm25.bin', 'lance', 'manifest.json']);
+    expect((await readdir(dir)).sort()).toEqual(['.lock', '.sift-index', 'bm25.bin', 'lance', 'manifest.json']);
     expect(await index.stats()).toMatchObject({ documents: 4, chunks: 8, version: 2, dir });
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     expect(m).toMatchObject({
       format: 'sift-index',
-      formatVersion: 1,
-      chunker: { name: 'test-sentences' },
+      formatVersion: 2,
+      chunker: { name: 'test-sentences', config: null },
       tokenizer: 'cl100k',
       bm25: { file: 'bm25.bin', generation: 2, options: { k1: 1.2, b: 0.75, stopwords: true, stem: true } },
       embedder: null,
@@ -173,6 +174,19 @@ describe('SiftIndex.create / add / retriever', () => {
     const again = await index.add([changed], { chunker: sentences });
     expect(again).toMatchObject({ skipped: 1, committed: false, generation: 3 });
     expect((await index.stats()).version).toBe(3);
+  });
+
+  it('remove drops documents with their chunks from the tables, BM25 and side indexes in one commit', async () => {
+    const index = await track(SiftIndex.create(dir, { embedder: letterEmbedder() }));
+    await index.add(CORPUS, { chunker: sentences });
+    const res = await index.remove(['dogs', 'nope', "o'hare"]);
+    expect(res).toEqual({ removed: 2, removedChunks: 4, generation: 3, committed: true });
+    expect(await index.stats()).toMatchObject({ documents: 2, chunks: 4 });
+    expect(await (await index.retriever('bm25')).retrieve('dog', 3)).toEqual([]);
+    expect(index.manifest.sideIndexes.hnsw).toMatchObject({ generation: 3, chunks: 4 });
+    const dense = await (await index.retriever('dense')).retrieve('Dogs bark at strangers.', 10);
+    expect(dense.map((h) => h.docId).sort()).toEqual(['birds', 'birds', 'cats', 'cats']);
+    expect(await index.remove(['dogs'])).toMatchObject({ removed: 0, committed: false, generation: 3 });
   });
 
   it('rejects a document id given twice in one add, and duplicate chunk ids across documents', async () => {
@@ -264,14 +278,27 @@ describe('SiftIndex atomicity', () => {
   });
 
   it('refuses to add while another live process holds the writer lock, and takes over a stale lock', async () => {
-    const index = await track(SiftIndex.create(dir));
-    await writeFile(join(dir, '.lock'), JSON.stringify({ pid: process.pid }));
+    const created = await SiftIndex.create(dir);
+    await created.close();
+    const index = await track(SiftIndex.open(dir));
+    await writeFile(join(dir, '.lock'), JSON.stringify({ pid: process.pid, token: 'x' }));
     await expect(index.add(CORPUS, { chunker: sentences })).rejects.toSatisfy(
       (e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_LOCKED' && e.message.includes(`pid ${process.pid}`),
     );
+    // A lock in the version 1 format (no token) of a dead process is stale too.
     await writeFile(join(dir, '.lock'), JSON.stringify({ pid: 2 ** 22 + 12345 }));
     await expect(index.add(CORPUS, { chunker: sentences })).resolves.toMatchObject({ added: 4 });
-    expect((await readdir(dir)).includes('.lock')).toBe(false);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.lock'))).toEqual([]);
+  });
+
+  it('create holds the lock until close: a second writer fails at once, and a writer whose lock was broken never commits', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await expect(SiftIndex.create(dir, { ifExists: 'open' })).rejects.toSatisfy((e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_LOCKED');
+    const reader = await track(SiftIndex.open(dir));
+    await expect(reader.add(CORPUS, { chunker: sentences })).rejects.toSatisfy((e: unknown) => SiftError.isInstance(e) && e.code === 'E_INDEX_LOCKED');
+    await writeFile(join(dir, '.lock'), JSON.stringify({ pid: process.pid, token: 'someone-else' }));
+    await expect(index.add(CORPUS, { chunker: sentences })).rejects.toThrow(/taken from this process; nothing was committed/);
+    expect(await index.stats()).toMatchObject({ documents: 0, version: 1 });
   });
 });
 
@@ -294,7 +321,7 @@ describe('SiftIndex errors', () => {
     await writeFile(path, JSON.stringify({ ...good, counts: { documents: -1, chunks: 0 } }));
     await expect(SiftIndex.open(dir)).rejects.toThrow(/manifest.json is invalid[\s\S]*counts\.documents/);
     await writeFile(path, JSON.stringify({ ...good, formatVersion: 99 }));
-    await expect(SiftIndex.open(dir)).rejects.toThrow(/format version 99; this build of Sift reads version 1/);
+    await expect(SiftIndex.open(dir)).rejects.toThrow(/format version 99; this build of Sift reads versions 1 and 2/);
   });
 
   it('open: a bm25.bin from another generation is E_INDEX_CORRUPT', async () => {
@@ -324,7 +351,7 @@ describe('SiftIndex errors', () => {
     const index = await track(SiftIndex.create(dir));
     await expect(index.add(CORPUS, { chunker: {} as Chunker })).rejects.toThrow(/chunker/);
     await expect(index.add(CORPUS, { chunker: { ...sentences, name: 'other' } })).resolves.toBeTruthy();
-    await expect(index.add(CORPUS, { chunker: sentences })).rejects.toThrow(/built with chunker "other", not "test-sentences"/);
+    await expect(index.add(CORPUS, { chunker: sentences })).rejects.toThrow(/built with chunker "other"; got chunker "test-sentences"/);
     await expect(index.retriever({ retriever: 'bm25', stem: false })).rejects.toThrow(/built with BM25 stem=true/);
   });
 
@@ -357,7 +384,7 @@ describe('SiftIndex with an embedder and extensions', () => {
     await expect(index.add(more(1), { chunker: sentences, embedder: letterEmbedder('other', 8) })).rejects.toThrow(
       /built with embedder "letters-8" \(dim 8\), not "other"/,
     );
-    await expect(index.add(more(1), { chunker: sentences })).rejects.toThrow(/pass that embedder/);
+    await expect(index.add(more(1), { chunker: sentences })).rejects.toThrow(/embedder "letters-8", which it cannot re-create; pass the same embedder/);
   });
 
   it('refuses an embedder on an index that already has chunks without vectors', async () => {
@@ -366,32 +393,44 @@ describe('SiftIndex with an embedder and extensions', () => {
     await expect(index.add(more(1), { chunker: sentences, embedder: letterEmbedder() })).rejects.toThrow(/8 chunks without vectors/);
   });
 
-  it('calls extensions per batch with vectors and removed ids, commits them, and aborts them on failure', async () => {
+  it('keeps every registered side index in step: batches with vectors and removed ids, per-generation files, cleanup', async () => {
     const calls: string[] = [];
-    const ext: IndexExtension = {
+    const recorder: SideIndexKind = {
       name: 'recorder',
-      async onBatch(chunks, vectors, ctx) {
-        calls.push(`batch ${chunks.length} vec=${vectors?.length ?? 'none'} removed=${ctx.removedChunkIds.join('|')} gen=${ctx.generation}`);
-      },
-      async commit(d) {
-        calls.push(`commit ${d === dir}`);
-      },
-      async abort() {
-        calls.push('abort');
+      needsVectors: true,
+      parseOptions: (o) => ({ tag: 'x', ...(o as object) }),
+      async begin(ctx) {
+        calls.push(`begin committed=${ctx.committed?.generation ?? 'none'} tag=${String(ctx.options.tag)}`);
+        return {
+          async onBatch(chunks, vectors, removed) {
+            calls.push(`batch ${chunks.length} vec=${vectors?.length ?? 'none'} removed=${removed.join('|')}`);
+          },
+          async write(d, generation) {
+            await writeFile(join(d, `recorder.${generation}.bin`), `gen ${generation}`);
+            calls.push(`write ${generation}`);
+            return [`recorder.${generation}.bin`];
+          },
+        };
       },
     };
-    const index = await track(SiftIndex.create(dir, { embedder: { id: 'letters-8', dim: 8 } }));
+    registerSideIndex(recorder);
     const embedder = letterEmbedder();
-    await index.add(CORPUS, { chunker: sentences, embedder, extensions: [ext], batchSize: 5 });
-    expect(calls).toEqual(['batch 5 vec=5 removed= gen=2', 'batch 3 vec=3 removed= gen=2', 'commit true']);
-    expect(index.manifest.extensions).toEqual({ recorder: { generation: 2 } });
+    const index = await track(SiftIndex.create(dir, { embedder, sideIndexes: { recorder: { tag: 'y' } } }));
+    await index.add(CORPUS, { chunker: sentences, batchSize: 5 });
+    expect(calls).toEqual(['begin committed=1 tag=y', 'batch 5 vec=5 removed=', 'batch 3 vec=3 removed=', 'write 2']);
+    const m = index.manifest;
+    expect(Object.keys(m.sideIndexes).sort()).toEqual(['hnsw', 'recorder']);
+    expect(m.sideIndexes.recorder).toMatchObject({ generation: 2, chunks: 8, options: { tag: 'y' }, files: { 'recorder.2.bin': expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(Object.keys(m.sideIndexes.hnsw!.files).sort()).toEqual(['hnsw.2.bin', 'hnsw.2.labels.json']);
     calls.length = 0;
-    await index.add([{ id: 'dogs', text: 'Wolves howl.', metadata: {} }], { chunker: sentences, embedder, extensions: [ext] });
-    expect(calls).toEqual(['batch 1 vec=1 removed=dogs#0|dogs#1 gen=3', 'commit true']);
+    await index.add([{ id: 'dogs', text: 'Wolves howl.', metadata: {} }], { chunker: sentences });
+    expect(calls).toEqual(['begin committed=2 tag=y', 'batch 1 vec=1 removed=dogs#0|dogs#1', 'write 3']);
+    // The previous generation's files are gone once the new manifest is committed.
+    expect((await readdir(dir)).filter((n) => /^(hnsw|recorder)\./.test(n)).sort()).toEqual(['hnsw.3.bin', 'hnsw.3.labels.json', 'recorder.3.bin']);
     calls.length = 0;
-    await expect(index.add(more(3), { chunker: failingOn('extra-2'), embedder, extensions: [ext], batchSize: 2 })).rejects.toThrow();
-    expect(calls.at(-1)).toBe('abort');
-    expect(calls).not.toContain('commit true');
+    await expect(index.add(more(3), { chunker: failingOn('extra-2'), batchSize: 2 })).rejects.toThrow();
+    expect(calls).not.toContain('write 4');
+    expect(index.manifest.generation).toBe(3);
   });
 });
 

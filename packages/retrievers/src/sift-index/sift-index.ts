@@ -1,44 +1,37 @@
-import { access, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { SiftError, type Chunk, type Document, type Retriever } from '@sift/core';
+import { rm } from 'node:fs/promises';
+import { createEmbedderFromConfig, SiftError, type Chunk, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
 import { z } from 'zod';
 import { Bm25Index } from '../bm25/bm25-index.js';
 import type { RetrieverDeps } from '../create-retriever.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
-import { lanceVersion, loadLance, sqlIn, type Connection, type Table } from './_lance.js';
-import { commitIndexFiles, recoverCommit, removeStaleCommitFiles } from './commit-files.js';
-import { checkChunker, checkEmbedder, loadBm25, openPinned } from './index-checks.js';
-import { acquireIndexLock } from './index-lock.js';
+import { lanceVersion, loadLance, sqlIn, type Table } from '../lance/_lance.js';
+import { CHUNK_COLUMNS, CHUNK_COLUMNS_CHECKED, readLance, rowToChunk, type RowSource } from '../lance/chunk-rows.js';
+import { chunkTableSchema, CHUNKS_TABLE, documentsSchema, DOCUMENTS_TABLE, VECTOR_COLUMN } from '../lance/tables.js';
+import { runAdd, runOptimize, type AddContext } from './add-run.js';
+import { commitIndexFiles, recoverCommit, removeUncommittedFiles } from './commit-files.js';
+import { fsyncDir, writeDurable } from '../atomic-write.js';
+import { embedderInfoOf } from './index-checks.js';
+import { foreignDirError, inspectIndexDir, makeIndexDir, MARKER_FILE, removeIndexEntries } from './index-dir.js';
+import { acquireIndexLock, type IndexLock } from './index-lock.js';
 import { createIndexRetriever } from './index-retriever.js';
-import { closeTables, ensureIdIndex, IndexWriter, openWriteTables, tablesState, type TablesState } from './index-writer.js';
-import { CHUNK_COLUMNS, chunkFromRow, CHUNKS_TABLE, chunksSchema, DOCUMENTS_TABLE, documentsSchema } from './lance-tables.js';
-import {
-  BM25_FILE,
-  INDEX_FORMAT,
-  INDEX_FORMAT_VERSION,
-  LANCE_DIR,
-  MANIFEST_FILE,
-  readManifest,
-  type EmbedderInfo,
-  type Manifest,
-} from './manifest.js';
+import { closedError, openState, syncWithDisk, type OpenState } from './index-state.js';
+import { closeTables, openWriteTables, tablesState } from './index-writer.js';
+import { BM25_FILE, INDEX_FORMAT, INDEX_FORMAT_VERSION, LANCE_DIR, MANIFEST_FILE, readManifest, type ChunkerInfo, type EmbedderInfo, type Manifest } from './manifest.js';
+import type { CommittedChunks } from './side-index.js';
+import { sideIndexKind } from './side-index-registry.js';
 import {
   AddOptionsSchema,
   CreateIndexOptionsSchema,
+  OpenIndexOptionsSchema,
   type AddOptions,
   type AddResult,
   type CreateIndexOptions,
   type IndexStats,
+  type OpenIndexOptions,
+  type RemoveResult,
 } from './sift-index-options.js';
-
-interface OpenState {
-  db: Connection;
-  /** Read handles, checked out at the manifest's versions: readers never see uncommitted rows. */
-  documents: Table;
-  chunks: Table;
-  manifest: Manifest;
-  bm25: Bm25Index;
-}
+import { verifyIndex, type VerifyReport } from './verify-index.js';
 
 const IN_LIST = 512;
 
@@ -48,104 +41,140 @@ function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: stri
   return parsed.data;
 }
 
-const exists = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
+const defaultWarn = (message: string): void => void process.stderr.write(`sift: warning: ${message}\n`);
 
 /**
- * An index on disk: a folder holding `manifest.json` (the commit record), `lance/` (LanceDB tables
- * `documents` and `chunks`, with an optional `vector` column) and `bm25.bin`. Adds stream documents into
- * new LanceDB versions and commit by atomically replacing bm25.bin and the manifest, so a failed or
- * aborted add leaves the previous commit intact and queryable. Opening never rebuilds anything.
+ * An index on disk, which owns its rules. The folder holds `manifest.json` (the commit record), `lance/` (LanceDB
+ * tables `documents` and `chunks`, with a text checksum per chunk and an optional `vector` column), `bm25.bin`, and
+ * side indexes (HNSW graph, entity graph) as per-generation files the manifest names with their sha256.
+ *
+ * - The manifest records the chunker (name and whole config as JSON), tokenizer and embedder (id, dimension and the
+ *   config that re-creates it): {@link SiftIndex.embedder} rebuilds the embedder, adds check the whole chunker config.
+ * - Every side index the manifest records is kept in step by every add (registry: `registerSideIndex`).
+ * - Adds stream into new LanceDB versions and new side-index files, then commit by replacing bm25.bin and the
+ *   manifest; a crash or failed add leaves the previous commit intact, and a stale side index is rebuilt.
+ * - One writer: {@link SiftIndex.create} holds the folder's lock until `close()`; an add on an index from
+ *   {@link SiftIndex.open} takes it for the add. A second writer fails at once with E_INDEX_LOCKED.
  */
 export class SiftIndex implements AsyncDisposable {
   private state: OpenState | null;
   private writing: Promise<unknown> | null = null;
   private closing: Promise<void> | null = null;
+  private ownEmbedder: Promise<Embedder> | null = null;
+  /** The embedder given to `create` (the caller's to close), used when an add or query gives none. */
+  private givenEmbedder: Embedder | null = null;
 
   private constructor(
     /** The index folder, absolute. */
     readonly dir: string,
     state: OpenState,
+    /** Held from create until close; null for an index opened to read (adds then lock per add). */
+    private readonly lock: IndexLock | null,
+    private readonly onWarn: (message: string) => void,
+    private pendingSideIndexes: Record<string, Record<string, unknown> | false> = {},
   ) {
     this.state = state;
   }
 
-  /** Creates an empty index in `dir` (created if needed). An existing index is an error unless `ifExists` says otherwise. */
+  /**
+   * Creates an index in `dir` (made if needed) and holds its writer lock until `close()`. The lock is taken before the
+   * folder is examined, so two processes never both create. A folder holding anything but a Sift index is refused
+   * (E_INDEX_PATH naming what is there) unless empty; an existing index is an error unless `ifExists` is `open`
+   * (open it, still holding the lock) or `overwrite` (replace it; only index files are removed).
+   */
   static async create(dir: string, options: CreateIndexOptions = {}): Promise<SiftIndex> {
     const opts = parseOptions(CreateIndexOptionsSchema, options, 'SiftIndex.create options');
     const abs = resolve(dir);
-    const manifestPath = join(abs, MANIFEST_FILE);
-    if (await exists(manifestPath)) {
-      if (opts.ifExists === 'error') {
-        throw new SiftError('E_BAD_CONFIG', `An index already exists at ${abs}; open it with SiftIndex.open, or pass ifExists: 'overwrite'`, {
-          details: { path: manifestPath },
-        });
-      }
-      if (opts.ifExists === 'open') return SiftIndex.open(abs);
-    }
-    await mkdir(abs, { recursive: true });
-    const release = await acquireIndexLock(abs);
+    const warn = opts.onWarn ?? defaultWarn;
+    for (const [name, o] of Object.entries(opts.sideIndexes)) if (o !== false) sideIndexKind(name).parseOptions(o);
+    await makeIndexDir(abs);
+    // Refuse a foreign folder before writing anything into it; the decision that counts is re-made under the lock.
+    const before = await inspectIndexDir(abs);
+    if (before.kind === 'foreign') throw foreignDirError(abs, before.entries);
+    const lock = await acquireIndexLock(abs);
     try {
-      // Drop the manifest first: from here until the new one lands, the folder holds no index rather than a mix.
-      await rm(manifestPath, { force: true });
-      await removeStaleCommitFiles(abs);
-      await rm(join(abs, BM25_FILE), { force: true });
-      await rm(join(abs, LANCE_DIR), { recursive: true, force: true });
-      const lance = await loadLance();
-      const db = await lance.connect(join(abs, LANCE_DIR));
-      try {
-        const documents = await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema(), { mode: 'overwrite' });
-        const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunksSchema(opts.embedder?.dim), { mode: 'overwrite' });
-        const now = new Date().toISOString();
-        const manifest: Manifest = {
-          format: INDEX_FORMAT,
-          formatVersion: INDEX_FORMAT_VERSION,
-          generation: 1,
-          createdAt: now,
-          updatedAt: now,
-          chunker: opts.chunker ?? null,
-          tokenizer: opts.tokenizer ?? null,
-          bm25: { file: BM25_FILE, generation: 1, options: opts.bm25 },
-          embedder: opts.embedder ? { id: opts.embedder.id, dim: opts.embedder.dim } : null,
-          counts: { documents: 0, chunks: 0 },
-          lance: { library: lanceVersion(), dir: LANCE_DIR, tables: { documents: await documents.version(), chunks: await chunks.version() } },
-          extensions: {},
-        };
-        const bytes = Bm25Index.create(opts.bm25).toBytes(1);
-        await commitIndexFiles(abs, bytes, manifest);
-        await documents.checkout(manifest.lance.tables.documents);
-        await chunks.checkout(manifest.lance.tables.chunks);
-        return new SiftIndex(abs, { db, documents, chunks, manifest, bm25: Bm25Index.fromBytes(bytes, join(abs, BM25_FILE)) });
-      } catch (err) {
-        db.close();
-        throw err;
+      const now = await inspectIndexDir(abs);
+      if (now.kind === 'foreign') throw foreignDirError(abs, now.entries);
+      if (now.kind === 'index') {
+        if (opts.ifExists === 'error') {
+          throw new SiftError('E_BAD_CONFIG', `An index already exists at ${abs}; open it with SiftIndex.open, or pass ifExists: 'overwrite'`, {
+            details: { path: join(abs, MANIFEST_FILE) },
+          });
+        }
+        if (opts.ifExists === 'open') return await SiftIndex.openAt(abs, lock, warn, opts.sideIndexes);
+        // Drop the manifest first: from here until the new one lands, the folder holds no index rather than a mix.
+        await rm(join(abs, MANIFEST_FILE), { force: true });
       }
-    } finally {
-      await release();
+      if (now.kind !== 'empty') await removeIndexEntries(abs);
+      await writeDurable(join(abs, MARKER_FILE), `${INDEX_FORMAT}\n`);
+      await fsyncDir(abs);
+      return await SiftIndex.createAt(abs, opts, lock, warn);
+    } catch (err) {
+      await lock.release();
+      throw err;
     }
   }
 
-  /** Opens the index in `dir` at its last commit. Missing → E_INDEX_MISSING; damaged → E_INDEX_CORRUPT (naming the path). */
-  static async open(dir: string): Promise<SiftIndex> {
-    const abs = resolve(dir);
+  /** Opens the index in `dir` at its last commit, to read (an add takes the lock for itself). Missing → E_INDEX_MISSING; damaged → E_INDEX_CORRUPT. */
+  static async open(dir: string, options: OpenIndexOptions = {}): Promise<SiftIndex> {
+    const opts = parseOptions(OpenIndexOptionsSchema, options, 'SiftIndex.open options');
+    return SiftIndex.openAt(resolve(dir), null, opts.onWarn ?? defaultWarn, {});
+  }
+
+  private static async openAt(abs: string, lock: IndexLock | null, warn: (m: string) => void, pending: Record<string, Record<string, unknown> | false>): Promise<SiftIndex> {
     const manifest = await recoverCommit(abs, await readManifest(abs));
     const lanceDir = join(abs, LANCE_DIR);
-    if (!(await exists(lanceDir))) {
-      throw new SiftError('E_INDEX_CORRUPT', `Index ${abs} has no LanceDB folder (${lanceDir} is missing)`, { details: { path: lanceDir } });
-    }
     const lance = await loadLance();
-    const db = await lance.connect(lanceDir);
+    const db = await readLance({ table: 'documents', path: lanceDir }, 'open the database', () => lance.connect(lanceDir));
     try {
-      const documents = await openPinned(db, DOCUMENTS_TABLE, manifest.lance.tables.documents, lanceDir);
-      const chunks = await openPinned(db, CHUNKS_TABLE, manifest.lance.tables.chunks, lanceDir);
-      const bm25 = await loadBm25(abs, manifest);
-      return new SiftIndex(abs, { db, documents, chunks, manifest, bm25 });
+      return new SiftIndex(abs, await openState(db, abs, lanceDir, manifest), lock, warn, pending);
     } catch (err) {
       db.close();
       throw err;
+    }
+  }
+
+  private static async createAt(abs: string, opts: z.output<typeof CreateIndexOptionsSchema>, lock: IndexLock, warn: (m: string) => void): Promise<SiftIndex> {
+    const lance = await loadLance();
+    const db = await lance.connect(join(abs, LANCE_DIR));
+    try {
+      const documents = await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema(), { mode: 'overwrite' });
+      const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunkTableSchema(opts.embedder?.dim), { mode: 'overwrite' });
+      const now = new Date().toISOString();
+      const embedder = opts.embedder ? embedderInfoOf(opts.embedder) : null;
+      const manifest: Manifest = {
+        format: INDEX_FORMAT,
+        formatVersion: INDEX_FORMAT_VERSION,
+        generation: 1,
+        contentGeneration: 1,
+        createdAt: now,
+        updatedAt: now,
+        chunker: opts.chunker ?? null,
+        tokenizer: opts.tokenizer ?? null,
+        bm25: { file: BM25_FILE, generation: 1, options: opts.bm25 },
+        embedder,
+        defaultRetriever: opts.defaultRetriever ?? null,
+        counts: { documents: 0, chunks: 0 },
+        lance: { library: lanceVersion(), dir: LANCE_DIR, tables: { documents: await documents.version(), chunks: await chunks.version() } },
+        sideIndexes: {},
+      };
+      // Side indexes asked for are recorded now (covering 0 chunks, no files), so every add keeps them.
+      const sides = { ...(embedder && !('hnsw' in opts.sideIndexes) ? { hnsw: {} } : {}), ...opts.sideIndexes };
+      for (const [name, o] of Object.entries(sides)) {
+        if (o === false) continue;
+        const kind = sideIndexKind(name);
+        if (kind.needsVectors && !embedder) throw new SiftError('E_BAD_CONFIG', `The ${name} side index needs vectors: create the index with an embedder`, { details: { key: name } });
+        manifest.sideIndexes[name] = { generation: 1, chunks: 0, options: kind.parseOptions(o), files: {} };
+      }
+      const bytes = Bm25Index.create(opts.bm25).toBytes(1);
+      await commitIndexFiles(abs, bytes, manifest);
+      documents.close();
+      chunks.close();
+      const index = await SiftIndex.openAt(abs, lock, warn, {});
+      index.givenEmbedder = opts.embedder ?? null;
+      return index;
+    } finally {
+      db.close();
     }
   }
 
@@ -158,6 +187,52 @@ export class SiftIndex implements AsyncDisposable {
     return structuredClone(this.live().manifest);
   }
 
+  /** The chunker the index was built with: name and config (JSON for `@sift/chunkers`' createChunker), or null before the first add. */
+  get chunker(): ChunkerInfo | null {
+    return structuredClone(this.live().manifest.chunker);
+  }
+
+  /** The embedder record (id, dim, config), or null for an index without vectors. */
+  get embedderInfo(): EmbedderInfo | null {
+    return structuredClone(this.live().manifest.embedder);
+  }
+
+  /** The retriever queries use unless told otherwise: the recorded one, else `hybrid` with vectors and `bm25` without. */
+  get defaultRetriever(): string {
+    const m = this.live().manifest;
+    return m.defaultRetriever ?? (m.embedder ? 'hybrid' : 'bm25');
+  }
+
+  /**
+   * The embedder the index was built with: the one given to `create`, else re-created from its manifest record
+   * through core's factory (once; closed with the index). E_BAD_CONFIG for an index without vectors, or one built with an embedder only its caller can make.
+   */
+  embedder(): Promise<Embedder> {
+    const info = this.live().manifest.embedder;
+    if (this.givenEmbedder && info && this.givenEmbedder.id === info.id) return Promise.resolve(this.givenEmbedder);
+    if (!info) return Promise.reject(new SiftError('E_BAD_CONFIG', `Index ${this.dir} has no vectors (built without an embedder)`, { details: { key: 'embedder' } }));
+    if (!info.config) {
+      return Promise.reject(
+        new SiftError('E_BAD_CONFIG', `Index ${this.dir} was built with embedder "${info.id}", which it cannot re-create; pass the same embedder yourself`, {
+          details: { key: 'embedder', id: info.id },
+        }),
+      );
+    }
+    const config = info.config;
+    this.ownEmbedder ??= (async () => {
+      const e = await createEmbedderFromConfig(config);
+      if (e.id !== info.id || e.dim !== info.dim) {
+        await e.close?.();
+        throw new SiftError('E_BAD_CONFIG', `Index ${this.dir} was built with embedder "${info.id}" (dim ${info.dim}); re-creating it gave "${e.id}" (dim ${e.dim})`, {
+          details: { key: 'embedder' },
+        });
+      }
+      return e;
+    })();
+    this.ownEmbedder.catch(() => (this.ownEmbedder = null));
+    return this.ownEmbedder;
+  }
+
   async stats(): Promise<IndexStats> {
     const m = this.live().manifest;
     return {
@@ -166,54 +241,109 @@ export class SiftIndex implements AsyncDisposable {
       chunks: m.counts.chunks,
       version: m.generation,
       formatVersion: m.formatVersion,
-      ...(m.embedder ? { embedder: { ...m.embedder } } : {}),
+      ...(m.embedder ? { embedder: { id: m.embedder.id, dim: m.embedder.dim } } : {}),
+      sideIndexes: Object.keys(m.sideIndexes),
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,
     };
   }
 
   /**
-   * Streams `docs` through `chunker` (and `embedder`) into the index, in batches, then commits. A document
-   * whose id is indexed with the same sha256 is skipped; with other content it is replaced. On any error or
-   * abort nothing is committed and the index stays at its previous state.
+   * Streams `docs` through `chunker` (and the embedder: the given one, else the index's own) into the index, feeds
+   * every side index, then commits. A document whose id is indexed with the same sha256 is skipped; with other
+   * content it is replaced. On any error or abort nothing is committed and the index stays at its previous state.
    */
   async add(docs: AsyncIterable<Document> | Iterable<Document>, options: AddOptions): Promise<AddResult> {
     const st = this.live();
     const opts = parseOptions(AddOptionsSchema, options, 'SiftIndex.add options');
-    if (this.writing) throw new SiftError('E_INDEX_LOCKED', `An add is already running on index ${this.dir}`);
-    const run = this.runAdd(st, docs, opts);
-    this.writing = run.catch(() => undefined);
-    try {
-      return await run;
-    } finally {
-      this.writing = null;
-    }
+    return this.exclusive(async (lock) => {
+      const result = await runAdd(this.addContext(st, lock), docs, opts);
+      if (result.committed) this.pendingSideIndexes = {};
+      return result;
+    });
   }
 
-  /** A retriever over the committed index (`{ retriever: 'bm25', k1?, b? }`); it follows later commits. */
-  async retriever(spec: RetrieverSpec, deps: RetrieverDeps = {}): Promise<Retriever> {
-    this.live();
-    return createIndexRetriever(this, spec, deps);
+  private addContext(st: OpenState, lock: IndexLock): AddContext {
+    return {
+      dir: this.dir,
+      st,
+      lock,
+      ownEmbedder: () => this.embedder(),
+      pendingSideIndexes: this.pendingSideIndexes,
+      committedChunks: this.committedChunks.bind(this),
+      warn: (m) => this.warn(m),
+    };
   }
 
-  /** The committed chunks with these ids, in the order asked; unknown ids are left out. */
+  /**
+   * Removes documents by id, with their chunks, from the tables, BM25 and every side index, in one commit. Ids not in
+   * the index are ignored. Needs the chunker the index was built with only by name (nothing is chunked).
+   */
+  async remove(docIds: readonly string[], options: RunOptions = {}): Promise<RemoveResult> {
+    const st = this.live();
+    const recorded = st.manifest.chunker;
+    if (!recorded) return { removed: 0, removedChunks: 0, generation: st.manifest.generation, committed: false }; // never added to
+    const chunker = { name: recorded.name, ...(recorded.config ? { config: recorded.config } : {}), async *chunk() {} };
+    const opts = parseOptions(AddOptionsSchema, { chunker, ...(options.signal ? { signal: options.signal } : {}) }, 'SiftIndex.remove options');
+    const r = await this.exclusive((lock) => runAdd(this.addContext(st, lock), [], opts, docIds));
+    return { removed: r.removed, removedChunks: r.removedChunks, generation: r.generation, committed: r.committed };
+  }
+
+  /**
+   * A retriever over the committed index for `spec` (`bm25`, `dense`, `hybrid`, `graph:bm25`, `graph:hybrid`, or a
+   * spec object; default {@link SiftIndex.defaultRetriever}). Dense legs use `deps.embedder` or the index's own. It
+   * reads the commit current when it is made (another process's later commits need a new retriever).
+   */
+  async retriever(spec?: RetrieverSpec | string, deps: RetrieverDeps = {}): Promise<Retriever> {
+    const st = this.live();
+    if (!this.lock && !this.writing) await syncWithDisk(this.dir, st);
+    return createIndexRetriever(this, (spec ?? this.defaultRetriever) as RetrieverSpec, deps);
+  }
+
+  /** The committed chunks with these ids, in the order asked; unknown ids are left out. Damaged text is E_INDEX_CORRUPT. */
   async getChunks(ids: readonly string[]): Promise<Chunk[]> {
-    const { chunks } = this.live();
+    const { chunks, checked } = this.live();
+    const src = this.chunkSource();
     const unique = [...new Set(ids)];
     const found = new Map<string, Chunk>();
     for (let i = 0; i < unique.length; i += IN_LIST) {
-      const rows = await chunks
-        .query()
-        .where(sqlIn('id', unique.slice(i, i + IN_LIST)))
-        .select([...CHUNK_COLUMNS])
-        .toArray();
+      const rows = await readLance(src, 'read chunks', () =>
+        chunks
+          .query()
+          .where(sqlIn('id', unique.slice(i, i + IN_LIST)))
+          .select([...(checked ? CHUNK_COLUMNS_CHECKED : CHUNK_COLUMNS)])
+          .toArray(),
+      );
       for (const row of rows as Record<string, unknown>[]) {
-        const c = chunkFromRow(row);
+        const c = rowToChunk(row, src);
         found.set(c.id, c);
       }
     }
     return ids.flatMap((id) => found.get(id) ?? []);
   }
+
+  /** Every committed chunk in table order (checksums checked), in batches, with vectors when asked and stored. */
+  readonly committedChunks: CommittedChunks = async function* (this: SiftIndex, { vectors }) {
+    const { chunks, checked, manifest } = this.live();
+    const src = this.chunkSource();
+    const withVectors = vectors && manifest.embedder !== null;
+    const cols = [...(checked ? CHUNK_COLUMNS_CHECKED : CHUNK_COLUMNS), ...(withVectors ? [VECTOR_COLUMN] : [])];
+    const batches = await readLance(src, 'scan chunks', async () => chunks.query().select(cols));
+    const it = batches[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await readLance(src, 'scan chunks', () => it.next());
+      if (next.done) return;
+      const batch = next.value;
+      const rows = batch.toArray() as Array<Record<string, unknown>>;
+      const out = rows.map((r) => rowToChunk(r, src));
+      if (!withVectors) {
+        yield { chunks: out };
+        continue;
+      }
+      const col = batch.getChild(VECTOR_COLUMN);
+      yield { chunks: out, vectors: out.map((_, i) => Float32Array.from((col?.get(i) as { toArray(): Float32Array }).toArray())) };
+    }
+  };
 
   /** The committed BM25 statistics (read-only: do not add to or remove from it). */
   bm25Index(): Bm25Index {
@@ -226,50 +356,51 @@ export class SiftIndex implements AsyncDisposable {
     return name === 'documents' ? st.documents : st.chunks;
   }
 
+  /** Reads everything and checks every checksum and count; see {@link verifyIndex}. */
+  async verify(): Promise<VerifyReport> {
+    const st = this.live();
+    if (!this.lock && !this.writing) await syncWithDisk(this.dir, st);
+    return verifyIndex(this, st);
+  }
+
   /**
    * Compacts LanceDB fragments and deletes old table versions (each add leaves a few), then commits.
    * Other processes that still hold this index open at an older commit must reopen it afterwards.
    */
   async optimize(): Promise<void> {
     const st = this.live();
-    if (this.writing) throw new SiftError('E_INDEX_LOCKED', `An add is already running on index ${this.dir}`);
-    const run = (async () => {
-      const release = await acquireIndexLock(this.dir);
+    await this.exclusive(async () => {
+      await syncWithDisk(this.dir, st);
+      await removeUncommittedFiles(this.dir, st.manifest);
+      const tables = await openWriteTables(st.db, st.manifest);
       try {
-        await this.syncWithDisk(st);
-        await removeStaleCommitFiles(this.dir);
-        const tables = await openWriteTables(st.db, st.manifest);
-        try {
-          // Drop history older than now (the committed version included; the compacted one replaces it).
-          await tables.documents.optimize({ cleanupOlderThan: new Date() });
-          await tables.chunks.optimize({ cleanupOlderThan: new Date() });
-          await ensureIdIndex(tables.chunks);
-          await this.commit(st, await tablesState(tables), st.bm25, st.manifest.chunker, st.manifest.embedder, []);
-        } finally {
-          closeTables(tables);
-        }
+        await runOptimize(this.dir, st, tables, () => tablesState(tables));
       } finally {
-        await release();
+        closeTables(tables);
       }
-    })();
-    this.writing = run.catch(() => undefined);
-    try {
-      await run;
-    } finally {
-      this.writing = null;
-    }
+    });
   }
 
-  /** Waits for a running add, then releases LanceDB handles. Safe to call more than once. */
+  /** Reports a one-line warning through the index's `onWarn`. */
+  warn(message: string): void {
+    this.onWarn(message);
+  }
+
+  /** Waits for a running add, then releases LanceDB handles, the index's embedder and the writer lock. Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.writing;
       const st = this.state;
       this.state = null;
-      if (!st) return;
-      st.documents.close();
-      st.chunks.close();
-      st.db.close();
+      const embedder = this.ownEmbedder;
+      this.ownEmbedder = null;
+      if (embedder) await (await embedder.catch(() => undefined))?.close?.();
+      if (st) {
+        st.documents.close();
+        st.chunks.close();
+        st.db.close();
+      }
+      await this.lock?.release();
     })();
     return this.closing;
   }
@@ -281,93 +412,30 @@ export class SiftIndex implements AsyncDisposable {
   // ---- internals ----
 
   private live(): OpenState {
-    if (!this.state || this.closing) throw new SiftError('E_CLOSED', `SiftIndex at ${this.dir} is closed`);
+    if (!this.state || this.closing) throw closedError(this.dir);
     return this.state;
   }
 
-  private async runAdd(st: OpenState, docs: AsyncIterable<Document> | Iterable<Document>, opts: z.output<typeof AddOptionsSchema>): Promise<AddResult> {
-    const release = await acquireIndexLock(this.dir);
-    let writer: IndexWriter | undefined;
-    let committed = false;
-    try {
-      await this.syncWithDisk(st);
-      await removeStaleCommitFiles(this.dir);
-      const base = st.manifest;
-      const chunker = checkChunker(this.dir, base, opts.chunker.name);
-      const embedderInfo = checkEmbedder(this.dir, base, opts.embedder);
-      const bm25 = await loadBm25(this.dir, base);
-      writer = await IndexWriter.begin(st.db, base, bm25, {
-        dir: this.dir,
-        generation: base.generation + 1,
-        chunker: opts.chunker,
-        embedder: opts.embedder,
-        embedderInfo,
-        extensions: opts.extensions,
-        batchSize: opts.batchSize,
-        signal: opts.signal,
-        onProgress: opts.onProgress,
-      });
-      await writer.writeAll(docs);
-      const result = { ...writer.counts, generation: base.generation, committed: false };
-      if (!writer.changed) return result;
-      await writer.ensureIdIndex();
-      for (const ext of opts.extensions) await ext.commit(this.dir);
-      await this.commit(st, await writer.state(), bm25, chunker, embedderInfo, opts.extensions.map((e) => e.name));
-      committed = true;
-      return { ...result, generation: st.manifest.generation, committed: true };
-    } catch (err) {
-      if (!committed) {
-        await writer?.rollback().catch(() => undefined);
-        for (const ext of opts.extensions) await ext.abort?.(this.dir).catch(() => undefined);
+  private chunkSource(): RowSource {
+    return { table: CHUNKS_TABLE, path: join(this.dir, LANCE_DIR, `${CHUNKS_TABLE}.lance`) };
+  }
+
+  /** Runs `work` as this index's only write, under the writer lock (the held one, or one taken for it). */
+  private async exclusive<T>(work: (lock: IndexLock) => Promise<T>): Promise<T> {
+    if (this.writing) throw new SiftError('E_INDEX_LOCKED', `An add is already running on index ${this.dir}`);
+    const run = (async () => {
+      const lock = this.lock ?? (await acquireIndexLock(this.dir));
+      try {
+        return await work(lock);
+      } finally {
+        if (lock !== this.lock) await lock.release();
       }
-      throw err;
+    })();
+    this.writing = run.catch(() => undefined);
+    try {
+      return await run;
     } finally {
-      writer?.close();
-      await release();
+      this.writing = null;
     }
-  }
-
-  /** Writes bm25.bin + manifest for the writer's table versions, then moves the read handles to them. */
-  private async commit(
-    st: OpenState,
-    written: TablesState,
-    bm25: Bm25Index,
-    chunker: Manifest['chunker'],
-    embedder: EmbedderInfo | null,
-    extensions: readonly string[],
-  ): Promise<void> {
-    const base = st.manifest;
-    const generation = base.generation + 1;
-    const { versions: tables, counts } = written;
-    if (counts.chunks !== bm25.size) {
-      throw new SiftError('E_RUNTIME', `Index ${this.dir}: ${counts.chunks} chunk rows but ${bm25.size} BM25 rows; not committing`);
-    }
-    const manifest: Manifest = {
-      ...base,
-      generation,
-      updatedAt: new Date().toISOString(),
-      chunker,
-      embedder,
-      counts,
-      bm25: { ...base.bm25, generation },
-      lance: { library: lanceVersion(), dir: LANCE_DIR, tables },
-      extensions: { ...base.extensions, ...Object.fromEntries(extensions.map((name) => [name, { generation }])) },
-    };
-    const bytes = bm25.toBytes(generation);
-    await commitIndexFiles(this.dir, bytes, manifest);
-    st.manifest = manifest;
-    st.bm25 = Bm25Index.fromBytes(bytes, join(this.dir, BM25_FILE));
-    await st.documents.checkout(tables.documents);
-    await st.chunks.checkout(tables.chunks);
-  }
-
-  /** Another process may have committed since this index was opened: move to the latest commit first. */
-  private async syncWithDisk(st: OpenState): Promise<void> {
-    const onDisk = await recoverCommit(this.dir, await readManifest(this.dir));
-    if (onDisk.generation === st.manifest.generation) return;
-    st.bm25 = await loadBm25(this.dir, onDisk);
-    await st.documents.checkout(onDisk.lance.tables.documents);
-    await st.chunks.checkout(onDisk.lance.tables.chunks);
-    st.manifest = onDisk;
   }
 }

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { SiftError } from '../errors.js';
+import type { Embedder } from '../types.js';
+import { createEmbedder, type CreateEmbedderOptions } from './create-embedder.js';
+import { PoolingSchema } from './pooling.js';
+
+/**
+ * What re-creates an embedder that gives the same vectors, as plain JSON (recorded in index manifests). Runtime
+ * settings that do not change the vectors (device, threads, batch size, cache) are not part of it.
+ */
+export const EmbedderConfigSchema = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('use-lite') }).strict(),
+  z
+    .object({
+      name: z.literal('onnx'),
+      /** A hub id (`org/name`) or an absolute local folder. */
+      model: z.string().min(1),
+      pooling: PoolingSchema,
+      normalize: z.boolean(),
+      quantized: z.boolean(),
+      maxTokens: z.number().int().min(2),
+      /** The model output pooled, when not the default one. */
+      output: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+export type EmbedderConfig = z.infer<typeof EmbedderConfigSchema>;
+
+/** The config of an embedder built by `createEmbedder` (through a cache wrapper too); undefined for anyone else's. */
+export function embedderConfigOf(embedder: Embedder): EmbedderConfig | undefined {
+  const config = (embedder as { config?: unknown }).config;
+  const parsed = EmbedderConfigSchema.safeParse(config);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Builds the embedder a config describes, through `createEmbedder`; `options` adds runtime settings (device, threads…). */
+export async function createEmbedderFromConfig(config: EmbedderConfig, options: Omit<CreateEmbedderOptions, 'pooling' | 'normalize' | 'quantized' | 'maxTokens'> = {}): Promise<Embedder> {
+  const parsed = EmbedderConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    throw new SiftError('E_BAD_CONFIG', `Invalid embedder config: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+  }
+  const c = parsed.data;
+  if (c.name === 'use-lite') return createEmbedder('use-lite', options);
+  if (c.output !== undefined) {
+    throw new SiftError('E_BAD_CONFIG', `Embedder config names output "${c.output}", which createEmbedder cannot select; build the OnnxEmbedder directly`, {
+      details: { key: 'output' },
+    });
+  }
+  return createEmbedder(c.model, { ...options, pooling: c.pooling, normalize: c.normalize, quantized: c.quantized, maxTokens: c.maxTokens });
+}

@@ -1,0 +1,50 @@
+import { SiftError } from '@sift/core';
+import type { Bm25Index } from '../bm25/bm25-index.js';
+import type { Connection, Table } from '../lance/_lance.js';
+import { TEXT_HASH_COLUMN } from '../lance/chunk-rows.js';
+import { CHUNKS_TABLE, DOCUMENTS_TABLE } from '../lance/tables.js';
+import { recoverCommit } from './commit-files.js';
+import { loadBm25, openPinned } from './index-checks.js';
+import { readManifest, type Manifest } from './manifest.js';
+
+/** What an open index holds: read handles checked out at the manifest's versions (readers never see uncommitted rows). */
+export interface OpenState {
+  db: Connection;
+  documents: Table;
+  chunks: Table;
+  manifest: Manifest;
+  bm25: Bm25Index;
+  /** Whether the chunks table has the text checksum column (indexes written before it existed do not). */
+  checked: boolean;
+}
+
+/** Opens the tables and bm25.bin of the commit `manifest` names, in an index folder whose LanceDB folder is `lanceDir`. */
+export async function openState(db: Connection, dir: string, lanceDir: string, manifest: Manifest): Promise<OpenState> {
+  const documents = await openPinned(db, DOCUMENTS_TABLE, manifest.lance.tables.documents, lanceDir);
+  let chunks: Table | undefined;
+  try {
+    chunks = await openPinned(db, CHUNKS_TABLE, manifest.lance.tables.chunks, lanceDir);
+    const checked = (await chunks.schema()).fields.some((f) => f.name === TEXT_HASH_COLUMN);
+    const bm25 = await loadBm25(dir, manifest);
+    return { db, documents, chunks, manifest, bm25, checked };
+  } catch (err) {
+    documents.close();
+    chunks?.close();
+    throw err;
+  }
+}
+
+/** Moves `st` to the latest commit on disk when another writer committed since (no-op otherwise). */
+export async function syncWithDisk(dir: string, st: OpenState): Promise<void> {
+  const onDisk = await recoverCommit(dir, await readManifest(dir));
+  if (onDisk.generation === st.manifest.generation) return;
+  st.bm25 = await loadBm25(dir, onDisk);
+  await st.documents.checkout(onDisk.lance.tables.documents);
+  await st.chunks.checkout(onDisk.lance.tables.chunks);
+  st.manifest = onDisk;
+}
+
+/** E_CLOSED for use after close. */
+export function closedError(dir: string): SiftError {
+  return new SiftError('E_CLOSED', `SiftIndex at ${dir} is closed`);
+}
