@@ -132,8 +132,10 @@ class Layer(nn.Module):
         k = torch.cat((past_k, k), dim=2)
         v = torch.cat((past_v, v), dim=2)
         rep = self.h // self.kvh
-        kk = k.repeat_interleave(rep, dim=1) if rep > 1 else k
-        vv = v.repeat_interleave(rep, dim=1) if rep > 1 else v
+        # Grouped-query attention: expand + reshape (torch 1.13 exports repeat_interleave with the traced past
+        # length baked in, which breaks every later call with a different cache length).
+        kk = k[:, :, None].expand(-1, -1, rep, -1, -1).reshape(b, self.h, -1, self.hd) if rep > 1 else k
+        vv = v[:, :, None].expand(-1, -1, rep, -1, -1).reshape(b, self.h, -1, self.hd) if rep > 1 else v
         probs = torch.softmax(q @ kk.transpose(-1, -2) * (self.hd ** -0.5) + bias, dim=-1)
         x = x + self.o_proj((probs @ vv).transpose(1, 2).reshape(b, s, self.h * self.hd))
         hx = self.post_attention_layernorm(x)

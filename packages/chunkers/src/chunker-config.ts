@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MarginChunkerConfigSchema } from './meta/margin-chunker.js';
+import { PplChunkerConfigSchema } from './meta/ppl-chunker.js';
 import { RecursiveChunkerConfigSchema } from './recursive-chunker.js';
 import { SegmentChunkerConfigSchema } from './segment/segment-chunker-config.js';
 import { SentenceChunkerConfigSchema } from './sentence-chunker.js';
@@ -10,6 +12,8 @@ export const ChunkerConfigSchema = z.discriminatedUnion('chunker', [
   SentenceChunkerConfigSchema,
   RecursiveChunkerConfigSchema,
   SegmentChunkerConfigSchema,
+  PplChunkerConfigSchema,
+  MarginChunkerConfigSchema,
 ]);
 export type ChunkerConfig = z.input<typeof ChunkerConfigSchema>;
 export type ParsedChunkerConfig = z.output<typeof ChunkerConfigSchema>;

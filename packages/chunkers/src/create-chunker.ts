@@ -5,12 +5,14 @@ import { RecursiveChunker } from './recursive-chunker.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { TokenChunker } from './token-chunker.js';
 import { createSegmentChunker, type SegmenterDeps } from './segment/index.js';
+import { createMetaChunker, type MetaChunkerDeps } from './meta/create-meta-chunker.js';
 
 /**
  * Build a chunker from a validated config (`{ chunker: 'recursive', size: 512, … }`). The embedding segment chunkers
- * ('semantic', 'embedding-depth', 'pair-classifier') take their embedder from `deps`.
+ * ('semantic', 'embedding-depth', 'pair-classifier') take their embedder from `deps`; the meta chunkers ('ppl',
+ * 'margin') take `deps.lm`, else load the LM their config names.
  */
-export async function createChunker(config: ChunkerConfig, deps: SegmenterDeps = {}): Promise<Chunker> {
+export async function createChunker(config: ChunkerConfig, deps: SegmenterDeps & MetaChunkerDeps = {}): Promise<Chunker> {
   const c = parseConfig(ChunkerConfigSchema, config, 'chunker config');
   switch (c.chunker) {
     case 'token': {
@@ -25,6 +27,9 @@ export async function createChunker(config: ChunkerConfig, deps: SegmenterDeps =
       const { chunker: _, ...options } = c;
       return RecursiveChunker.create(options);
     }
+    case 'ppl':
+    case 'margin':
+      return createMetaChunker(c, deps);
     default: {
       const { chunker, ...options } = c;
       return createSegmentChunker(chunker, options, deps);

@@ -10,3 +10,4 @@ export {
 export { ChunkerConfigSchema, type ChunkerConfig, type ParsedChunkerConfig } from './chunker-config.js';
 export { createChunker, chunkText } from './create-chunker.js';
 export * from './segment/index.js';
+export * from './meta/index.js';

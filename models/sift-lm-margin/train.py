@@ -1,0 +1,445 @@
+#!/usr/bin/python3
+"""Fine-tune sift-lm-mini into sift-lm-margin: a model that answers Meta-Chunking's margin-sampling prompt.
+
+Margin sampling (IAAR-Shanghai/Meta-Chunking, tools/margin_sampling_chunking.py) asks an instruction-tuned LM
+whether to split "A B" (1) or keep it (2) and uses p("2") - p("1") of the next token. sift-lm-mini has never seen
+an instruction, so this script teaches it that one prompt, with labels from the paragraph structure of allowed text:
+
+  keep  ("2")  B is the next sentence of the same paragraph (Moby-Dick), passage (2WikiMultihopQA) or speech (SOTU)
+  split ("1")  B starts the next paragraph or chapter section (Moby-Dick), or the next passage (2Wiki, file order),
+               or B is a sentence of another State of the Union address
+
+A is the current chunk (the sentences since the last split, sometimes reaching back into the previous paragraph,
+as it does at inference when a boundary was missed). The prompt is long and repeats A and B, so A keeps only its
+last A_TOKENS tokens and B its first B_TOKENS tokens; packages/chunkers/src/meta/margin-prompt.ts truncates the
+same way at inference (the numbers are written to config.json under sift.margin).
+
+Never the evaluation sets (HotpotQA, SQuAD, NQ, Choi/Brown, the Paul Graham essays). Held out: the 10 most recent
+SOTU addresses (never seen by sift-lm-mini either), the last 10 Moby-Dick chapters and the last 500 2Wiki passages.
+
+  nice -n 10 /usr/bin/python3 models/sift-lm-margin/train.py all --minutes 75     # from the repository root
+Stages: `train` (time-boxed, resumable with --resume, checkpoints in .work/), `export` (ONNX + training.json).
+Needs python3-torch, python3-onnx, python3-regex and libopenblas0-pthread (apt). Never run in CI or tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import regex
+import torch
+import torch.nn.functional as F
+
+HERE = Path(__file__).resolve().parent
+MINI = HERE.parent / "sift-lm-mini"
+WORK = HERE / ".work"
+A_TOKENS = 48
+B_TOKENS = 40
+
+_spec = importlib.util.spec_from_file_location("sift_lm_mini_train", MINI / "train.py")
+mini = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mini)
+
+# The reference prompt, byte for byte (the 8-space indents come from the reference's triple-quoted string).
+PROMPT_EN = ('This is a text chunking task. You are a text analysis expert. Please choose one of the following two options '
+             'based on the logical structure and semantic content of the provided sentence:\n'
+             '        1. Split "{ab}" into "{a}" and "{b}" two parts;\n'
+             '        2. Keep "{ab}" unsplit in its original form;\n'
+             '        Please answer 1 or 2.')
+CHATML = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n{q}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def margin_prompt(a: str, b: str) -> str:
+    return CHATML.format(q=PROMPT_EN.format(ab=a + " " + b, a=a, b=b))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sentences and paragraphs (a close approximation of core's splitter: terminal punctuation, optional closers, space)
+
+SENT_END = regex.compile(r"""(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])""")
+ABBREV = {"mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "vs.", "no.", "gen.", "col.", "capt.", "lt.", "gov.", "sen.",
+          "rep.", "u.s.", "e.g.", "i.e.", "etc.", "inc.", "co.", "mt.", "ft.", "prof.", "rev.", "hon."}
+
+
+def sentences(text: str) -> list[str]:
+    out: list[str] = []
+    pos = 0
+    for m in SENT_END.finditer(text):
+        piece = text[pos:m.start()].strip()
+        last = piece.rsplit(None, 1)[-1].lower() if piece else ""
+        if not piece or last in ABBREV or regex.fullmatch(r"\p{Lu}\.", last, flags=regex.I):
+            continue
+        out.append(piece)
+        pos = m.end()
+    tail = text[pos:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def load_units(src: dict) -> dict:
+    """Per source, train and held-out lists of documents; a document is a list of paragraphs of sentences."""
+    def moby_doc(p: Path) -> list[list[str]]:
+        paras = [q.strip() for q in regex.split(r"\n\s*\n", p.read_text("utf-8")) if q.strip()]
+        return [s for s in (sentences(q.replace("\n", " ")) for q in paras) if s]
+
+    def sotu_doc(p: Path) -> list[list[str]]:
+        return [sentences(p.read_text("utf-8").strip())]
+
+    wiki = [[sentences(f"{r['title']}\n{r['text']}")] for r in json.loads(src["wiki"].read_text("utf-8"))]
+    moby = [moby_doc(p) for p in src["moby"]]
+    return {
+        "sotu": ([sotu_doc(p) for p in src["sotu"]], [sotu_doc(p) for p in src["heldout"]]),
+        "moby-dick": (moby[:-10], moby[-10:]),
+        # Passages in file order: neighbours were gathered for the same question, so a passage change is often a
+        # change between related topics (the hard case).
+        "2wiki": (wiki[:-500], wiki[-500:]),
+    }
+
+
+def make_example(rng: random.Random, source: str, docs: list, want_split: bool):
+    """Returns (A, B, label) with label '1' (split) or '2' (keep), or None when this draw has no such position."""
+    if source == "2wiki":
+        # Each doc is one passage; a split pairs passage i's text with passage i+1's first sentence.
+        i = rng.randrange(len(docs) - 1)
+        sents = docs[i][0]
+        if want_split:
+            start = rng.randrange(len(sents)) if rng.random() < 0.3 else 0
+            return " ".join(sents[start:]), docs[i + 1][0][0], "1"
+        if len(sents) < 2:
+            return None
+        k = rng.randrange(1, len(sents))
+        return " ".join(sents[rng.randrange(k) if rng.random() < 0.3 else 0:k]), sents[k], "2"
+    doc = docs[rng.randrange(len(docs))]
+    flat = [(pi, s) for pi, para in enumerate(doc) for s in para]
+    if source == "sotu":
+        sents = [s for _, s in flat]
+        if len(sents) < 3:
+            return None
+        k = rng.randrange(1, len(sents))
+        a = " ".join(sents[max(0, k - rng.randint(1, 8)):k])
+        if not want_split:
+            return a, sents[k], "2"
+        other = docs[rng.randrange(len(docs))]
+        if other is doc:
+            return None
+        osents = [s for para in other for s in para]
+        return a, osents[rng.randrange(len(osents))], "1"
+    # Moby-Dick: paragraph boundaries (chapter headings are paragraphs of their own).
+    starts = [i for i in range(1, len(flat)) if flat[i][0] != flat[i - 1][0]]
+    if want_split:
+        if not starts:
+            return None
+        k = rng.choice(starts)
+    else:
+        inner = [i for i in range(1, len(flat)) if flat[i][0] == flat[i - 1][0]]
+        if not inner:
+            return None
+        k = rng.choice(inner)
+    para_start = k
+    while para_start > 0 and flat[para_start - 1][0] == flat[k - 1][0]:
+        para_start -= 1
+    a0 = rng.randrange(max(0, para_start - 3), para_start + 1) if rng.random() < 0.3 else para_start
+    return " ".join(s for _, s in flat[a0:k]), flat[k][1], "1" if want_split else "2"
+
+
+def encode_example(bpe, a: str, b: str) -> list[int]:
+    """Prompt ids with A cut to its last A_TOKENS tokens and B to its first B_TOKENS (same rule as inference)."""
+    ai, bi = bpe.encode(a), bpe.encode(b)
+    a = bpe.decode(ai[-A_TOKENS:]) if len(ai) > A_TOKENS else a
+    b = bpe.decode(bi[:B_TOKENS]) if len(bi) > B_TOKENS else b
+    return bpe.encode(margin_prompt(a.strip(), b.strip()))
+
+
+SOURCES = (("2wiki", 0.4), ("moby-dick", 0.35), ("sotu", 0.25))
+
+
+def draw(rng: random.Random, units: dict, split_index: int, bpe) -> tuple[list[int], int, str]:
+    while True:
+        r, acc = rng.random(), 0.0
+        for source, w in SOURCES:
+            acc += w
+            if r < acc:
+                break
+        want_split = rng.random() < 0.5
+        ex = make_example(rng, source, units[source][split_index], want_split)
+        if ex is None or not ex[0].strip() or not ex[1].strip():
+            continue
+        a, b, label = ex
+        return encode_example(bpe, a, b), bpe.encode(label)[0], source
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Model: sift-lm-mini's weights, read back from its ONNX export (its training checkpoint is not in the repository).
+
+
+def load_mini_from_onnx(cfg: dict):
+    import onnx
+    from onnx import numpy_helper
+
+    model = mini.SiftLM(cfg)
+    m = onnx.load(str(MINI / "onnx/model.onnx"))
+    named = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    sd = model.state_dict()
+    sd["embed.weight"] = torch.from_numpy(named["model.embed.weight"].copy())
+    sd["norm.weight"] = torch.from_numpy(named["model.norm.weight"].copy())
+    # Linear weights were constant-folded into transposed MatMul initializers, four per block in module order.
+    mats = [n for n in named if n.startswith("onnx::MatMul_")]
+    mats.sort(key=lambda n: int(n.split("_")[-1]))
+    per_block = ("qkv", "o", "gate_up", "down")
+    assert len(mats) == 4 * cfg["num_hidden_layers"], f"expected {4 * cfg['num_hidden_layers']} MatMul weights, got {len(mats)}"
+    for i in range(cfg["num_hidden_layers"]):
+        sd[f"blocks.{i}.attn_norm.weight"] = torch.from_numpy(named[f"model.blocks.{i}.attn_norm.weight"].copy())
+        sd[f"blocks.{i}.mlp_norm.weight"] = torch.from_numpy(named[f"model.blocks.{i}.mlp_norm.weight"].copy())
+        for j, name in enumerate(per_block):
+            w = torch.from_numpy(named[mats[4 * i + j]].T.copy())
+            assert w.shape == sd[f"blocks.{i}.{name}.weight"].shape, (name, w.shape)
+            sd[f"blocks.{i}.{name}.weight"] = w
+    model.load_state_dict(sd)
+    # Check against the PyTorch reference values saved when sift-lm-mini was exported.
+    ref = json.loads((MINI / "reference.json").read_text("utf-8"))
+    worst = 0.0
+    model.eval()
+    with torch.no_grad():
+        for t in ref["texts"]:
+            ids = t["ids"]
+            n = len(ids)
+            logits, _, _ = model(torch.tensor([ids]), torch.arange(n).unsqueeze(0),
+                                 mini.causal_bias(torch.ones(1, n, dtype=torch.long), n, 0))
+            lp = torch.log_softmax(logits[0], dim=-1)
+            for i in range(1, n):
+                worst = max(worst, abs(float(lp[i - 1, ids[i]]) - t["token_logprobs"][i]))
+    if worst > 1e-3:
+        raise SystemExit(f"train.py: weights read from ONNX do not reproduce reference.json (max |Δ| {worst})")
+    log(f"init: sift-lm-mini weights from ONNX, reference.json max |Δ log-prob| {worst:.2e}")
+    return model
+
+
+def batch_logits(model, seqs: list[list[int]]):
+    """Logits at each sequence's last token. Right padding: causal attention never looks at the pads."""
+    n = max(len(s) for s in seqs)
+    x = torch.full((len(seqs), n), seqs[0][0], dtype=torch.long)
+    for i, s in enumerate(seqs):
+        x[i, : len(s)] = torch.tensor(s)
+    logits, _, _ = model(x, torch.arange(n).unsqueeze(0).expand(len(seqs), n),
+                         mini.causal_bias(torch.ones(len(seqs), n, dtype=torch.long), n, 0))
+    last = torch.tensor([len(s) - 1 for s in seqs])
+    return logits[torch.arange(len(seqs)), last]
+
+
+@torch.no_grad()
+def evaluate(model, heldout, id1: int, id2: int, bs: int = 16) -> dict:
+    model.eval()
+    correct, total, by_source = 0, 0, {}
+    margins = {"1": [], "2": []}
+    for k in range(0, len(heldout), bs):
+        part = heldout[k:k + bs]
+        p = torch.softmax(batch_logits(model, [s for s, _, _ in part]).double(), dim=-1)
+        for (s, y, src), row in zip(part, p):
+            m = float(row[id2] - row[id1])
+            ok = (m > 0) == (y == id2)
+            margins["2" if y == id2 else "1"].append(m)
+            correct += ok
+            total += 1
+            c = by_source.setdefault(src, [0, 0])
+            c[0] += ok
+            c[1] += 1
+    return {"accuracy": correct / total, "n": total,
+            "by_source": {k: {"accuracy": v[0] / v[1], "n": v[1]} for k, v in by_source.items()},
+            "mean_margin_keep": float(np.mean(margins["2"])), "mean_margin_split": float(np.mean(margins["1"]))}
+
+
+def stage_train(args, src) -> None:
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    bpe = mini.ByteBPE.load(MINI)
+    cfg = json.loads((MINI / "config.json").read_text())
+    cfg.pop("sift", None)
+    id1, id2 = bpe.encode("1")[0], bpe.encode("2")[0]
+    units = load_units(src)
+    hrng = random.Random(args.seed + 1)
+    heldout = [draw(hrng, units, 1, bpe) for _ in range(args.heldout)]
+    log(f"data: {', '.join(f'{k} {len(v[0])}+{len(v[1])} docs' for k, v in units.items())}; "
+        f"held-out {len(heldout)} examples, mean {np.mean([len(s) for s, _, _ in heldout]):.0f} tokens")
+    model = load_mini_from_onnx(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.01)
+    state = {"step": 0, "examples": 0, "tokens": 0, "elapsed": 0.0, "history": []}
+    ckpt = WORK / "ckpt.pt"
+    if args.resume and ckpt.exists():
+        saved = torch.load(ckpt)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["opt"])
+        state = saved["state"]
+        log(f"train: resumed at step {state['step']}")
+    else:
+        base = evaluate(model, heldout, id1, id2)
+        state["history"].append({"step": 0, "examples": 0, **base, "elapsed": 0.0})
+        log(f"eval step 0 (sift-lm-mini as is): accuracy {base['accuracy']:.3f} {base['by_source']}")
+    rng = random.Random(args.seed + 1000 + state["step"])
+    budget = args.minutes * 60.0
+    t_start = time.time() - state["elapsed"]
+    last_ckpt = time.time()
+
+    def progress() -> float:
+        return max(state["step"] / args.max_steps, (time.time() - t_start) / budget)
+
+    while progress() < 1.0:
+        model.train()
+        frac = progress()
+        lr = args.lr * min(1.0, (state["step"] + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        batch = [draw(rng, units, 0, bpe) for _ in range(args.batch)]
+        logits = batch_logits(model, [s for s, _, _ in batch])
+        loss = F.cross_entropy(logits, torch.tensor([y for _, y, _ in batch]))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        state["step"] += 1
+        state["examples"] += len(batch)
+        state["tokens"] += sum(len(s) for s, _, _ in batch)
+        state["elapsed"] = time.time() - t_start
+        if state["step"] % 10 == 0:
+            log(f"step {state['step']} loss {loss.item():.4f} lr {lr:.2e} examples {state['examples']} "
+                f"elapsed {state['elapsed']:.0f}s ({state['examples'] / state['elapsed']:.2f} ex/s)")
+        if state["step"] % args.eval_every == 0:
+            ev = evaluate(model, heldout[: args.eval_n], id1, id2)
+            state["history"].append({"step": state["step"], "examples": state["examples"], "train_loss": loss.item(),
+                                     "heldout_accuracy_subset": ev["accuracy"], "elapsed": state["elapsed"]})
+            log(f"eval step {state['step']}: accuracy {ev['accuracy']:.3f} on {ev['n']} {ev['by_source']}")
+        if time.time() - last_ckpt > args.ckpt_minutes * 60:
+            save_ckpt(ckpt, model, opt, state, cfg, args)
+            last_ckpt = time.time()
+    save_ckpt(ckpt, model, opt, state, cfg, args)
+    log(f"train: done, {state['step']} steps, {state['examples']} examples, {state['elapsed']:.0f}s")
+
+
+def save_ckpt(path, model, opt, state, cfg, args) -> None:
+    WORK.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state, "config": cfg, "args": vars(args)}, tmp)
+    os.replace(tmp, path)
+    log(f"checkpoint: step {state['step']} -> {path}")
+
+
+def stage_export(args, src) -> None:
+    torch.set_num_threads(args.threads)
+    saved = torch.load(WORK / "ckpt.pt")
+    cfg = saved["config"]
+    model = mini.SiftLM(cfg)
+    model.load_state_dict(saved["model"])
+    model.eval()
+    bpe = mini.ByteBPE.load(MINI)
+    id1, id2 = bpe.encode("1")[0], bpe.encode("2")[0]
+    units = load_units(src)
+    hrng = random.Random(args.seed + 1)
+    heldout = [draw(hrng, units, 1, bpe) for _ in range(args.heldout)]
+    t0 = time.time()
+    final = evaluate(model, heldout, id1, id2)
+    log(f"held-out: accuracy {final['accuracy']:.4f} on {final['n']} ({time.time() - t0:.0f}s) {final['by_source']}")
+    base = saved["state"]["history"][0]
+
+    onnx_dir = HERE / "onnx"
+    onnx_dir.mkdir(exist_ok=True)
+    nl, h, hd = cfg["num_hidden_layers"], cfg["num_attention_heads"], cfg["head_dim"]
+    b, s, p = 1, 5, 3
+    ids = torch.randint(0, cfg["vocab_size"], (b, s))
+    mask = torch.ones(b, p + s, dtype=torch.long)
+    pos = torch.arange(p, p + s).unsqueeze(0)
+    past = [torch.randn(b, h, p, hd) for _ in range(2 * nl)]
+    in_names = ["input_ids", "attention_mask", "position_ids"]
+    out_names = ["logits"]
+    axes = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total_sequence"},
+            "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"},
+            "last_attention": {0: "batch", 2: "sequence", 3: "total_sequence"}}
+    for i in range(nl):
+        for kv in ("key", "value"):
+            in_names.append(f"past_key_values.{i}.{kv}")
+            out_names.append(f"present.{i}.{kv}")
+            axes[f"past_key_values.{i}.{kv}"] = {0: "batch", 2: "past_sequence"}
+            axes[f"present.{i}.{kv}"] = {0: "batch", 2: "total_sequence"}
+    out_names.append("last_attention")
+    onnx_file = onnx_dir / "model.onnx"
+    torch.onnx.export(mini.ExportWrapper(model), (ids, mask, pos, *past), str(onnx_file), input_names=in_names,
+                      output_names=out_names, dynamic_axes=axes, opset_version=17, do_constant_folding=True)
+    mini.dedupe_tied_embedding(onnx_file)
+    log(f"export: {onnx_file} ({onnx_file.stat().st_size / 1e6:.1f} MB)")
+    margin = {"prompt": "meta-chunking-ms", "a_tokens": A_TOKENS, "b_tokens": B_TOKENS}
+    (HERE / "config.json").write_text(json.dumps({**cfg, "sift": {"last_attention_output": "last_attention",
+                                                                   "margin": margin}}, indent=2) + "\n")
+    for f in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(MINI / f, HERE / f)
+
+    # Reference margins for the TypeScript test (PyTorch, full prompt, no cache).
+    refs = []
+    for a, bb in [("The committee met on Tuesday to discuss the budget.", "It approved the plan by a wide margin."),
+                  ("Call me Ishmael. Some years ago I went to sea.", "The Eiffel Tower is a wrought-iron lattice tower in Paris.")]:
+        pid = bpe.encode(margin_prompt(a, bb))
+        with torch.no_grad():
+            pr = torch.softmax(batch_logits(model, [pid])[0].double(), dim=-1)
+        refs.append({"a": a, "b": bb, "ids_len": len(pid), "margin": float(pr[id2] - pr[id1])})
+    (HERE / "reference.json").write_text(json.dumps({"model": "sift-lm-margin", "margins": refs}, indent=2) + "\n")
+    st = saved["state"]
+    info = {
+        "base_model": "sift-lm-mini (weights read from models/sift-lm-mini/onnx/model.onnx)",
+        "config": cfg, "margin": margin,
+        "steps": st["step"], "examples_seen": st["examples"], "tokens_seen": st["tokens"],
+        "train_wall_seconds": round(st["elapsed"]),
+        "hardware": f"{platform.processor() or platform.machine()}, {saved['args']['threads']} CPU threads, torch {torch.__version__}",
+        "heldout": {"examples": final["n"], "seed": args.seed + 1, "accuracy": round(final["accuracy"], 4),
+                    "by_source": final["by_source"], "mean_margin_keep": final["mean_margin_keep"],
+                    "mean_margin_split": final["mean_margin_split"],
+                    "accuracy_before_finetuning": round(base["accuracy"], 4)},
+        "history": st["history"], "args": saved["args"],
+    }
+    (HERE / "training.json").write_text(json.dumps(info, indent=2) + "\n")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("stage", choices=["train", "export", "all", "sample"])
+    ap.add_argument("--minutes", type=float, default=75.0)
+    ap.add_argument("--max-steps", type=int, default=100000)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--heldout", type=int, default=1200)
+    ap.add_argument("--eval-every", type=int, default=100)
+    ap.add_argument("--eval-n", type=int, default=300)
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=4321)
+    ap.add_argument("--resume", action="store_true")
+    args = ap.parse_args()
+    src = mini.sources(mini.repo_root())
+    if args.stage == "sample":
+        bpe = mini.ByteBPE.load(MINI)
+        units = load_units(src)
+        rng = random.Random(0)
+        for _ in range(6):
+            ids, y, source = draw(rng, units, 0, bpe)
+            print(source, bpe.decode([y]), len(ids), repr(bpe.decode(ids)[-420:]))
+        return
+    if args.stage in ("train", "all"):
+        stage_train(args, src)
+    if args.stage in ("export", "all"):
+        stage_export(args, src)
+
+
+if __name__ == "__main__":
+    main()

