@@ -124,14 +124,69 @@ describe('readDocuments: bad files', () => {
     expect(issues.find((i) => i.code === 'E_INPUT_ENCODING')?.message).toMatch(/near offset 3/);
   });
 
-  it('flags a file full of control bytes as binary and a UTF-16 file as an encoding problem', async () => {
+  it('flags a file full of control bytes as binary, and reads UTF-16 with or without a BOM', async () => {
+    const text = 'Hello, wörld — UTF-16 text.\nSecond line.';
     await writeFile(path.join(dir, 'ctl.txt'), Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 1 : 65))));
-    await writeFile(path.join(dir, 'u16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hi', 'utf16le')]));
-    const { issues } = await read([dir]);
+    await writeFile(path.join(dir, 'u16bom.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await writeFile(path.join(dir, 'u16le.txt'), Buffer.from(text, 'utf16le'));
+    await writeFile(path.join(dir, 'u16be.txt'), Buffer.from(text, 'utf16le').swap16());
+    // Binary that happens to have NULs on every other byte is still binary once read as UTF-16.
+    await writeFile(path.join(dir, 'words.txt'), Buffer.from(Uint16Array.from({ length: 64 }, (_, i) => i % 7).buffer));
+    const { docs, issues } = await read([dir]);
     expect(issues.map((i) => [path.basename(i.file), i.code])).toEqual([
       ['ctl.txt', 'E_INPUT_BINARY'],
-      ['u16.txt', 'E_INPUT_ENCODING'],
+      ['words.txt', 'E_INPUT_BINARY'],
     ]);
+    expect(docs.map((d) => [d.id, d.text])).toEqual([
+      ['u16be.txt', text],
+      ['u16bom.txt', text],
+      ['u16le.txt', text],
+    ]);
+  });
+
+  it('refuses a FIFO by its type at once, as a root and inside a folder', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = path.join(dir, 'pipe.txt');
+    execFileSync('mkfifo', [fifo]);
+    await writeFile(path.join(dir, 'a.txt'), 'alpha');
+    // No writer ever opens the FIFO: a read of it would wait forever.
+    await expect(read([fifo])).rejects.toMatchObject({ code: 'E_INPUT_UNREADABLE', message: `${fifo}: is a FIFO (named pipe), not a regular file; only regular files are read` });
+    const { docs, issues } = await read([dir]);
+    expect(docs.map((d) => d.id)).toEqual(['a.txt']);
+    expect(issues.map((i) => [path.basename(i.file), i.code])).toEqual([['pipe.txt', 'E_INPUT_UNREADABLE']]);
+  });
+
+  it('refuses a character device such as /dev/zero without reading it', async () => {
+    await expect(read(['/dev/zero'])).rejects.toMatchObject({ code: 'E_INPUT_UNREADABLE', message: '/dev/zero: is a character device, not a regular file; only regular files are read' });
+  });
+
+  it('reports a file over maxFileBytes, and a JSONL line over it, as E_INPUT_TOO_LARGE', async () => {
+    await writeFile(path.join(dir, 'big.txt'), 'x'.repeat(2000));
+    await writeFile(path.join(dir, 'small.txt'), 'y'.repeat(100));
+    await writeFile(path.join(dir, 'rows.jsonl'), `${JSON.stringify({ text: 'short' })}\n${JSON.stringify({ text: 'z'.repeat(3000) })}\n`);
+    const { docs, issues } = await read([dir], { maxFileBytes: 1000 });
+    expect(docs.map((d) => d.id)).toEqual(['rows.jsonl#1', 'small.txt']);
+    expect(issues.map((i) => [path.basename(i.file), i.code])).toEqual([
+      ['big.txt', 'E_INPUT_TOO_LARGE'],
+      ['rows.jsonl#2', 'E_INPUT_TOO_LARGE'],
+    ]);
+    expect(issues[0]!.message).toBe(`${path.join(dir, 'big.txt')}: 2000 bytes is over the 1000 bytes limit (maxFileBytes, sift --max-file-size)`);
+  });
+
+  it('skips a JSONL line that outgrows maxFileBytes across reads and goes on with the next line', async () => {
+    const long = JSON.stringify({ text: 'z'.repeat(3 << 20) });
+    await writeFile(path.join(dir, 'rows.jsonl'), `${long}\n${JSON.stringify({ text: 'after' })}\n`);
+    const { docs, issues } = await read([dir], { maxFileBytes: 1 << 20 });
+    expect(docs.map((d) => [d.id, d.text])).toEqual([['rows.jsonl#2', 'after']]);
+    expect(issues.map((i) => [path.basename(i.file), i.code])).toEqual([['rows.jsonl#1', 'E_INPUT_TOO_LARGE']]);
+  });
+
+  it('keeps a message on one line when a file name holds a newline', async () => {
+    await writeFile(path.join(dir, 'two\nlines.txt'), '');
+    const { issues } = await read([dir]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toBe(`${JSON.stringify(path.join(dir, 'two\nlines.txt'))}: empty`);
+    expect(issues[0]!.message).not.toContain('\n');
   });
 
   it('keeps tabs, form feeds, a BOM and non-ASCII text', async () => {

@@ -1,10 +1,12 @@
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { throwIfAborted } from '../abort.js';
 import { SiftError } from '../errors.js';
 import { fsReason } from './fs-reason.js';
 import type { InputIssueCallback } from './input-issue.js';
+import { notRegularFile, specialFileKind } from './read-input.js';
+import { showPath } from './show-path.js';
 
 /** One input file found by the walk. */
 export interface InputFile {
@@ -29,20 +31,25 @@ export interface WalkOptions {
  * List the files under `roots` in a deterministic order: roots in the order given, entries sorted by code point.
  * Hidden entries and `node_modules` are skipped below a root (a root itself is always used), symlinked
  * directories are followed once (cycles are cut), and a directory or link that cannot be read becomes an issue.
- * Only paths are held, never contents. A root that does not exist is a fatal E_INPUT_UNREADABLE.
+ * Only paths are held, never contents. A root that does not exist, or that is neither a folder nor a regular file
+ * (a FIFO, a device, a socket: reading one can block or never end), is a fatal E_INPUT_UNREADABLE; such an entry
+ * inside a folder, when its name has a listed extension, is an issue.
  */
 export async function walkInputFiles(roots: readonly string[], opts: WalkOptions): Promise<InputFile[]> {
   const resolved = await Promise.all(
     roots.map(async (root) => {
+      let st: Stats;
       try {
-        const st = await stat(root);
-        return { root, absolute: path.resolve(root), isDir: st.isDirectory() };
+        st = await stat(root);
       } catch (cause) {
-        throw new SiftError('E_INPUT_UNREADABLE', `${root}: cannot read (${fsReason(cause)})`, {
+        throw new SiftError('E_INPUT_UNREADABLE', `${showPath(root)}: cannot read (${fsReason(cause)})`, {
           cause,
           details: { file: root },
         });
       }
+      const kind = st.isDirectory() ? undefined : specialFileKind(st);
+      if (kind !== undefined) throw notRegularFile(showPath(root), kind);
+      return { root, absolute: path.resolve(root), isDir: st.isDirectory() };
     }),
   );
   const base = commonBase(resolved.map((r) => (r.isDir ? r.absolute : path.dirname(r.absolute))));
@@ -65,7 +72,7 @@ export async function walkInputFiles(roots: readonly string[], opts: WalkOptions
       seenDirs.add(real);
       entries = await readdir(absolute, { withFileTypes: true });
     } catch (cause) {
-      opts.onIssue({ file: display, code: 'E_INPUT_UNREADABLE', message: `${display}: cannot read directory (${fsReason(cause)})` });
+      opts.onIssue({ file: display, code: 'E_INPUT_UNREADABLE', message: `${showPath(display)}: cannot read directory (${fsReason(cause)})` });
       return;
     }
     // Code-point order, not locale order, so that every machine walks the same way.
@@ -76,11 +83,13 @@ export async function walkInputFiles(roots: readonly string[], opts: WalkOptions
       const childDisplay = path.join(display, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      let special = isDir || isFile || entry.isSymbolicLink() ? undefined : specialFileKind(entry);
       if (entry.isSymbolicLink()) {
         try {
           const st = await stat(childAbs);
           isDir = st.isDirectory();
           isFile = st.isFile();
+          special = isDir ? undefined : specialFileKind(st);
         } catch {
           // A dangling or looping link: keep it in the list, so that reading it reports the problem in walk order.
           if (matches(entry.name, opts.extensions)) add(childAbs, childDisplay, false);
@@ -89,6 +98,10 @@ export async function walkInputFiles(roots: readonly string[], opts: WalkOptions
       }
       if (isDir) await walkDir(childAbs, childDisplay);
       else if (isFile && matches(entry.name, opts.extensions)) add(childAbs, childDisplay, false);
+      else if (special !== undefined && matches(entry.name, opts.extensions)) {
+        const err = notRegularFile(showPath(childDisplay), special);
+        opts.onIssue({ file: childDisplay, code: err.code, message: err.message });
+      }
     }
   };
 
