@@ -9,6 +9,8 @@ import {
   type Chunker,
   type Document,
   type Embedder,
+  type LLM,
+  type Reranker,
   type Retriever,
   type RunOptions,
   type ScoredChunk,
@@ -16,6 +18,7 @@ import {
   type TokenizerName,
 } from '@sift/core';
 import type { ResolvedRetrieverSpec } from '@sift/retrievers';
+import { createReranker } from '@sift/selectors';
 import { DiskStore } from './disk-store.js';
 import { checkSameEmbedder, embedderForIndex } from './index-embedder.js';
 import { MemoryStore } from './memory-store.js';
@@ -33,7 +36,7 @@ import {
   retrieverNeedsVectors,
   retrieverSpecOf,
 } from './resolve-components.js';
-import { resolveSelector, selectorNameOf } from './resolve-selector.js';
+import { resolveSelector } from './resolve-selector.js';
 import { wholeDocumentChunker } from './whole-document-chunker.js';
 
 const COMPONENT_KEYS = ['chunker', 'embedder', 'retriever', 'selector', 'reranker'] as const;
@@ -58,11 +61,10 @@ export async function createPipeline(options: PipelineOptions = {}, how: { sourc
     retriever: isRetriever(options.retriever) ? options.retriever : undefined,
     selector: isSelector(options.selector) ? options.selector : undefined,
     reranker: isReranker(options.reranker) ? options.reranker : undefined,
+    llm: options.llm,
   };
-  for (const key of COMPONENT_KEYS) if (parts[key] !== undefined || key === 'reranker') delete plain[key];
-  if (options.reranker !== undefined && !parts.reranker) {
-    throw new SiftError('E_BAD_CONFIG', 'createPipeline: "reranker" must be a Reranker object ({ id, score(query, texts) })', { details: { key: 'reranker' } });
-  }
+  for (const key of COMPONENT_KEYS) if (parts[key] !== undefined) delete plain[key];
+  delete plain.llm;
   const config = parsePipelineConfig(plain, how.source ?? 'createPipeline config');
   const indexDir = config.index ?? PIPELINE_DEFAULTS.index;
   const store: PipelineStore = indexDir === MEMORY_INDEX ? new MemoryStore() : new DiskStore(indexDir);
@@ -74,7 +76,8 @@ interface Parts {
   embedder: Embedder | undefined;
   retriever: Retriever | undefined;
   selector: Selector | undefined;
-  reranker: PipelineOptions['reranker'];
+  reranker: Reranker | undefined;
+  llm: LLM | undefined;
 }
 
 class SiftPipeline implements Pipeline {
@@ -83,6 +86,7 @@ class SiftPipeline implements Pipeline {
   private embedderPromise: Promise<Embedder> | undefined;
   private retrievers = new Map<string, Promise<Retriever>>();
   private selectors = new Map<string, Promise<Selector>>();
+  private rerankerPromise: Promise<Reranker | undefined> | undefined;
   private closed = false;
 
   constructor(
@@ -142,7 +146,8 @@ class SiftPipeline implements Pipeline {
     const retriever = await this.retriever();
     const hits = await retriever.retrieve(query, k, run);
     const t1 = performance.now();
-    const candidates = this.parts.reranker ? await rerank(this.parts.reranker, query, hits, run) : hits;
+    const reranker = await this.reranker();
+    const candidates = reranker ? await rerank(reranker, query, hits, run) : hits;
     const t2 = performance.now();
     const { chunks, selection } = await this.select(query, candidates, opts);
     const t3 = performance.now();
@@ -159,7 +164,8 @@ class SiftPipeline implements Pipeline {
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
     this.live();
     const hits = await (await this.retriever()).retrieve(query, k, opts);
-    return this.parts.reranker ? rerank(this.parts.reranker, query, hits, opts) : hits;
+    const reranker = await this.reranker();
+    return reranker ? rerank(reranker, query, hits, opts) : hits;
   }
 
   async select(query: string, candidates: ScoredChunk[], opts: Omit<QueryOptions, 'k'> = {}): Promise<{ chunks: ScoredChunk[]; selection: SelectionSummary }> {
@@ -204,6 +210,7 @@ class SiftPipeline implements Pipeline {
     if (this.config.budget !== undefined) out.budget = this.config.budget;
     if (this.config.budgets !== undefined) out.budgets = this.config.budgets;
     if (this.parts.reranker) out.reranker = this.parts.reranker.id;
+    else if (this.config.reranker !== undefined) out.reranker = this.config.reranker;
     if (this.config.graph !== undefined) out.graph = this.config.graph;
     return out;
   }
@@ -271,16 +278,37 @@ class SiftPipeline implements Pipeline {
     return r;
   }
 
+  /** The reranker object given, or the one the config names (built on first use). */
+  private reranker(): Promise<Reranker | undefined> {
+    if (this.parts.reranker) return Promise.resolve(this.parts.reranker);
+    const spec = this.config.reranker;
+    if (spec === undefined) return Promise.resolve(undefined);
+    this.rerankerPromise ??= (async () => {
+      const name = typeof spec === 'string' ? spec : spec.name;
+      return createReranker(spec, name === 'embedding' ? { embedder: await this.embedder() } : {});
+    })();
+    this.rerankerPromise.catch(() => (this.rerankerPromise = undefined));
+    return this.rerankerPromise;
+  }
+
   private selector(spec: unknown): Promise<Selector> {
     if (isSelector(spec)) return Promise.resolve(spec);
     const key = JSON.stringify(spec);
     let s = this.selectors.get(key);
     if (!s) {
-      s = resolveSelector(spec, { ...(this.parts.reranker ? { reranker: this.parts.reranker } : {}) });
+      s = (async () => {
+        const reranker = await this.reranker();
+        // An embedding reranker inside a selector spec needs the pipeline's embedder; load it only then.
+        const wantsEmbedder = JSON.stringify(spec).includes('"embedding"');
+        return resolveSelector(spec, {
+          ...(reranker ? { reranker } : {}),
+          ...(this.parts.llm ? { llm: this.parts.llm } : {}),
+          ...(wantsEmbedder ? { embedder: await this.embedder() } : {}),
+        });
+      })();
       s.catch(() => this.selectors.delete(key));
       this.selectors.set(key, s);
     }
-    void selectorNameOf;
     return s;
   }
 

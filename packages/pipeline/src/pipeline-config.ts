@@ -1,7 +1,7 @@
 import { ChunkerConfigSchema } from '@sift/chunkers';
 import { SiftError, TokenizerNameSchema } from '@sift/core';
 import { RETRIEVER_NAMES, RetrieverSpecSchema } from '@sift/retrievers';
-import { SELECTOR_NAMES, SelectorSpecSchema } from '@sift/selectors';
+import { ALL_SELECTOR_NAMES, AnySelectorSpecSchema, RerankerSpecSchema } from '@sift/selectors';
 import { z } from 'zod';
 import { didYouMean } from './_did-you-mean.js';
 
@@ -47,8 +47,10 @@ export const PipelineConfigSchema = z
     embedder: named.optional(),
     /** `bm25`, `dense`, `hybrid`, `graph:bm25`, … or a full `RetrieverSpecSchema` object. */
     retriever: z.union([named, RetrieverSpecSchema]).optional(),
-    /** `topk`, `threshold`, `budget`, … or a full `SelectorSpecSchema` object; default: the top k chunks. */
-    selector: z.union([named, SelectorSpecSchema]).optional(),
+    /** `topk`, `threshold`, `budget`, `sage`, `corag`, … or a full selector spec object; default: the top k chunks. */
+    selector: z.union([named, AnySelectorSpecSchema]).optional(),
+    /** Re-scores the retrieved candidates before selection: `bm25`, `embedding`, `cross-encoder:<folder>`, … or a spec. */
+    reranker: z.union([named, RerankerSpecSchema]).optional(),
     /** Token budget passed to the selector. */
     budget: z.number().int().positive().optional(),
     /** Several budgets (evaluation: one selection per budget). */
@@ -78,8 +80,8 @@ export const PipelineConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['retriever'], message: `unknown retriever "${cfg.retriever}"; expected one of ${[...known.filter((n) => n !== 'graph'), ...known.filter((n) => n !== 'graph').map((n) => `graph:${n}`)].map((n) => `"${n}"`).join(', ')}` });
       }
     }
-    if (typeof cfg.selector === 'string' && !(SELECTOR_NAMES as readonly string[]).includes(cfg.selector)) {
-      ctx.addIssue({ code: 'custom', path: ['selector'], message: `unknown selector "${cfg.selector}"; expected one of ${SELECTOR_NAMES.map((n) => `"${n}"`).join(', ')}` });
+    if (typeof cfg.selector === 'string' && !(ALL_SELECTOR_NAMES as readonly string[]).includes(cfg.selector)) {
+      ctx.addIssue({ code: 'custom', path: ['selector'], message: `unknown selector "${cfg.selector}"; expected one of ${ALL_SELECTOR_NAMES.map((n) => `"${n}"`).join(', ')}` });
     }
   });
 

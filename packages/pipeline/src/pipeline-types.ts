@@ -1,18 +1,20 @@
-import type { Chunker, Document, Embedder, InputIssue, Reranker, Retriever, RunOptions, ScoredChunk, Selector } from '@sift/core';
+import type { Chunker, Document, Embedder, InputIssue, LLM, Reranker, Retriever, RunOptions, ScoredChunk, Selector } from '@sift/core';
 import type { ParsedPipelineConfig, PipelineConfig } from './pipeline-config.js';
 import type { IndexResult } from './pipeline-store.js';
 
 /**
  * `createPipeline`'s argument: a pipeline config (the `sift.config.json` keys), in which any component may be
- * replaced by a ready object: a `Chunker`, `Embedder`, `Retriever` or `Selector` in place of its spec, and a
- * `Reranker` that re-scores the retrieved candidates before selection.
+ * replaced by a ready object: a `Chunker`, `Embedder`, `Retriever`, `Selector` or `Reranker` (which re-scores
+ * the retrieved candidates before selection) in place of its spec.
  */
-export type PipelineOptions = Omit<PipelineConfig, 'chunker' | 'embedder' | 'retriever' | 'selector'> & {
+export type PipelineOptions = Omit<PipelineConfig, 'chunker' | 'embedder' | 'retriever' | 'selector' | 'reranker'> & {
   chunker?: PipelineConfig['chunker'] | Chunker;
   embedder?: PipelineConfig['embedder'] | Embedder;
   retriever?: PipelineConfig['retriever'] | Retriever;
   selector?: PipelineConfig['selector'] | Selector;
-  reranker?: Reranker;
+  reranker?: PipelineConfig['reranker'] | Reranker;
+  /** The language model of selectors that ask one (sage's feedback). */
+  llm?: LLM;
 };
 
 /** What `index()` reads: files and folders, documents, or a stream of documents. */
@@ -94,4 +96,5 @@ export interface PipelineParts {
   retriever?: Retriever;
   selector?: Selector;
   reranker?: Reranker;
+  llm?: LLM;
 }

@@ -1,24 +1,21 @@
-import type { Embedder, Reranker, Selector } from '@sift/core';
-import * as selectors from '@sift/selectors';
+import type { Embedder, LLM, Reranker, Selector } from '@sift/core';
+import { loadSelector, type AnySelectorSpec } from '@sift/selectors';
 import { isSelector } from './parts.js';
 
-/** What a model-backed selector may need; `loadSelector` takes these. */
+/** What a model-backed selector may use instead of loading its own (`loadSelector`'s deps). */
 export interface SelectorDeps {
   embedder?: Embedder;
   reranker?: Reranker;
+  llm?: LLM;
 }
 
-type LoadSelector = (spec: unknown, deps: SelectorDeps) => Promise<Selector>;
-
 /**
- * A selector from a spec (`'budget'`, `{ name: 'threshold', minScore: 0.2 }`) or a ready `Selector`. Uses the
- * selectors package's async `loadSelector` when it has one (selectors that load a model), else `createSelector`.
+ * A selector from a spec (`'budget'`, `{ name: 'threshold', minScore: 0.2 }`, `{ name: 'corag', budget: 512 }`) or a
+ * ready `Selector`, through the selectors package's `loadSelector`, so every selector it knows works here unchanged.
  */
 export async function resolveSelector(spec: unknown, deps: SelectorDeps = {}): Promise<Selector> {
   if (isSelector(spec)) return spec;
-  const load = (selectors as Record<string, unknown>).loadSelector as LoadSelector | undefined;
-  if (typeof load === 'function') return load(spec, deps);
-  return selectors.createSelector(spec as selectors.SelectorSpec);
+  return loadSelector(spec as AnySelectorSpec, deps);
 }
 
 /** The name of a selector spec, without building it. */
