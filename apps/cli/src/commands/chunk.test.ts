@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../testing.js';
 
@@ -71,5 +72,19 @@ describe('sift chunk', () => {
     const bad = await runCli(['chunk', path.join(dir, 'in', 'empty.txt')]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
+  });
+
+  it('refuses /dev/zero by its file type and stops an endless stdin at --max-file-size', async () => {
+    const dev = await runCli(['chunk', '/dev/zero']);
+    expect(dev.code).toBe(1);
+    expect(dev.stderr).toBe('sift: E_INPUT_UNREADABLE: /dev/zero: is a character device, not a regular file; only regular files are read\n');
+    const endless = Readable.from(
+      (function* () {
+        for (;;) yield Buffer.alloc(1 << 16, 0x61);
+      })(),
+    );
+    const r = await runCli(['chunk', '-', '--max-file-size', '1'], { stdin: endless });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('sift: E_INPUT_TOO_LARGE: <stdin>: more than 1048576 bytes is over the 1 MiB limit (maxFileBytes, sift --max-file-size)\n');
   });
 });

@@ -1,4 +1,4 @@
-import { createEmbedder, decodeText, readDocuments, type Chunk, type Chunker, type Document, type Embedder } from '@sift/core';
+import { createEmbedder, DEFAULT_MAX_FILE_BYTES, readDocuments, readTextStream, type Chunk, type Chunker, type Document, type Embedder } from '@sift/core';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import {
@@ -20,6 +20,7 @@ interface ChunkFlags extends ChunkerFlags {
   embedder?: string;
   ext?: string[];
   config?: string;
+  maxFileSize?: number;
 }
 
 /** Flush stdout in pieces of about this many characters (fewer writes, bounded memory). */
@@ -38,6 +39,7 @@ export function chunkCommand(ctx: CliContext): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'text']).default('jsonl'))
     .option('--ext <list>', 'extensions read inside folders (default: txt,md,json,jsonl)', listArg)
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
+    .option('--max-file-size <MiB>', `largest file (or stdin) read as one document, in MiB (default: ${DEFAULT_MAX_FILE_BYTES / 2 ** 20})`, intArg(1))
     .action(async (input: string, flags: ChunkFlags) => {
       const cfg = await loadConfig(ctx.io, flags.config);
       const given = givenChunkerSettings(flags, cfg);
@@ -54,11 +56,13 @@ export function chunkCommand(ctx: CliContext): Command {
 async function chunkAll(ctx: CliContext, input: string, flags: ChunkFlags, cfg: SiftConfig, { chunker }: { chunker: Chunker }): Promise<void> {
   const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
   let issues = 0;
+  const maxFileBytes = flags.maxFileSize !== undefined ? flags.maxFileSize * 2 ** 20 : DEFAULT_MAX_FILE_BYTES;
   const docs: AsyncIterable<Document> =
     input === '-'
-      ? stdinDocument(ctx)
+      ? stdinDocument(ctx, maxFileBytes)
       : readDocuments([resolveArg(ctx.io, input)], {
           ...(ext ? { extensions: ext } : {}),
+          maxFileBytes,
           signal: ctx.signal,
           onIssue: (issue) => {
             issues++;
@@ -82,10 +86,10 @@ async function chunkAll(ctx: CliContext, input: string, flags: ChunkFlags, cfg: 
   if (docCount === 0 && issues > 0) ctx.setExitCode(1);
 }
 
-async function* stdinDocument(ctx: CliContext): AsyncGenerator<Document> {
-  const parts: Uint8Array[] = [];
-  for await (const part of ctx.io.stdin) parts.push(typeof part === 'string' ? Buffer.from(part) : part);
-  yield { id: 'stdin', text: decodeText(Buffer.concat(parts), '<stdin>'), source: '-', metadata: {} };
+/** Stdin as one document, decoded as it streams and stopped past the size limit (`< /dev/zero` must not grow). */
+async function* stdinDocument(ctx: CliContext, maxBytes: number): AsyncGenerator<Document> {
+  const text = await readTextStream(ctx.io.stdin as AsyncIterable<Uint8Array | string>, '<stdin>', { maxBytes, signal: ctx.signal });
+  yield { id: 'stdin', text, source: '-', metadata: {} };
 }
 
 /** The contract other tools rely on: these keys first, in this order. */
