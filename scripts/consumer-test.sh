@@ -51,7 +51,7 @@ done
 step "fresh project outside the workspace: $WORK/app"
 mkdir -p "$WORK/app/src"
 cp scripts/consumer/main.ts "$WORK/app/src/main.ts"
-cp scripts/consumer/no-heavy-imports.mjs "$WORK/app/no-heavy-imports.mjs"
+cp scripts/consumer/no-heavy-imports.mjs scripts/consumer/native-runtimes.mjs "$WORK/app/"
 node - "$WORK" "${PKGS[@]}" <<'EOF'
 const fs = require('node:fs'), path = require('node:path');
 const [work, ...pkgs] = process.argv.slice(2);
@@ -82,10 +82,10 @@ fs.writeFileSync(path.join(work, 'app', 'package.json'), JSON.stringify({
 }, null, 2));
 EOF
 cd "$WORK/app"
-if ! pnpm install --offline --reporter=append-only >install.log 2>&1; then
+if ! pnpm install --offline --no-frozen-lockfile --reporter=append-only >install.log 2>&1; then
   echo "offline install failed (pnpm store or metadata cache incomplete); retrying with --prefer-offline:"
   tail -3 install.log
-  pnpm install --prefer-offline --reporter=append-only >install.log 2>&1 || { cat install.log; exit 1; }
+  pnpm install --prefer-offline --no-frozen-lockfile --reporter=append-only >install.log 2>&1 || { cat install.log; exit 1; }
 fi
 grep -E '^(dependencies|devDependencies):|^\+ ' install.log || true
 
@@ -113,6 +113,7 @@ node_modules/.bin/tsc -p tsconfig.nodenext.json --noEmit false --outDir out
 node out/main.js
 for f in out/readme-*.js; do echo "-- ${f#out/} (README example)"; node "$f"; done
 node no-heavy-imports.mjs
+node native-runtimes.mjs
 mkdir -p docs
 printf 'Sperm whales dive deep for squid.\n' >docs/whales.txt
 printf 'Honey bees dance to tell the hive where the flowers are.\n' >docs/bees.md
