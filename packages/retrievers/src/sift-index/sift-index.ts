@@ -101,7 +101,11 @@ export class SiftIndex implements AsyncDisposable {
             details: { path: join(abs, MANIFEST_FILE) },
           });
         }
-        if (opts.ifExists === 'open') return await SiftIndex.openAt(abs, lock, warn, opts.sideIndexes);
+        if (opts.ifExists === 'open') {
+          const index = await SiftIndex.openAt(abs, lock, warn, opts.sideIndexes);
+          index.givenEmbedder = opts.embedder ?? null;
+          return index;
+        }
         // Drop the manifest first: from here until the new one lands, the folder holds no index rather than a mix.
         await rm(join(abs, MANIFEST_FILE), { force: true });
       }
