@@ -25,6 +25,7 @@ export const EvalConfigSchema = z
     datasetsDir: z.string().min(1).optional().describe('Default: $SIFT_DATASETS, else ../shared/datasets beside the workspace'),
     distractors: z.string().min(1).optional().describe('HotpotQA: "2wiki" or a 2Wiki corpus JSON file to add as distractors'),
     split: z.string().min(1).optional().describe('BEIR qrels split (default test)'),
+    strict: z.boolean().default(false).describe('Abort on a malformed dataset item instead of skipping it with a warning'),
     ks: z.array(z.number().int().positive()).default([1, 2, 3, 5, 10, 20]).describe('Cut-offs for the recall curve'),
     niah: NiahOptionsSchema.partial({ lengths: true, depths: true })
       .extend({ haystack: z.string().min(1).default('paul-graham') })

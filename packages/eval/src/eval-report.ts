@@ -1,3 +1,4 @@
+import type { SkippedItem } from './datasets/malformed-items.js';
 /** One point of the recall@k curve: quality and context size at cut-off k. */
 export interface CurvePoint {
   k: number;
@@ -66,6 +67,10 @@ export interface EvalReport {
   /** Retrieval: one entry per question (gold passages, the top 10 retrieved, the gold ones among them). */
   items?: Array<{ id: string; gold: string[]; retrieved: string[]; hits: string[] }>;
   notes?: string[];
+  /** Malformed dataset items left out (question, corpus record, qrels line, Choi document); 0 when none. */
+  skipped?: number;
+  /** The first of them (at most 100), each naming its file, place and problem. */
+  skipped_items?: SkippedItem[];
   /** `sift_version` and `git_commit` (null outside a checkout) say which Sift made the report. */
   meta: { created: string; elapsed_ms: number; datasets_dir?: string; sift_version?: string; git_commit?: string | null };
 }

@@ -9,6 +9,7 @@ import { resolveDatasetsDir } from './datasets/datasets-dir.js';
 import { loadHaystack } from './datasets/haystack.js';
 import { loadHotpotQa } from './datasets/hotpotqa.js';
 import { generateNiah } from './datasets/niah.js';
+import type { SkippedItem } from './datasets/malformed-items.js';
 import type { QaDataset } from './datasets/qa-dataset.js';
 import { loadSquad2 } from './datasets/squad2.js';
 import type { EvalComponents } from './eval-components.js';
@@ -28,7 +29,12 @@ export interface RunEvalOptions extends RunOptions {
   parts?: PipelineParts;
   /** Answers questions from the selected context; adds EM and F1. */
   reader?: Reader;
+  /** Told of each malformed dataset item as it is skipped (not called with `strict`, which aborts instead). */
+  onSkip?: (item: SkippedItem) => void;
 }
+
+/** Skipped items kept in report.json; the count covers all of them. */
+const MAX_SKIPPED_LISTED = 100;
 
 export const DEFAULT_NIAH_LENGTHS = [4096, 16384, 65536];
 export const DEFAULT_NIAH_DEPTHS = [0, 25, 50, 75, 100];
@@ -47,9 +53,9 @@ function parseConfig(config: EvalConfig): ResolvedEvalConfig {
   throw new SiftError('E_BAD_CONFIG', `eval config: bad value for "${key}": ${issue?.message ?? 'invalid'}`, { cause: r.error, details: { key } });
 }
 
-async function loadQa(cfg: ResolvedEvalConfig, datasetsDir: string): Promise<QaDataset> {
+async function loadQa(cfg: ResolvedEvalConfig, datasetsDir: string, onSkip: (item: SkippedItem) => void): Promise<QaDataset> {
   const d = cfg.dataset;
-  const limit = cfg.limit !== undefined ? { limit: cfg.limit } : {};
+  const limit = { ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}), strict: cfg.strict, onSkip };
   if (d === 'hotpotqa-100' || d === 'hotpotqa') {
     const distractorsFile =
       cfg.distractors === undefined ? undefined : cfg.distractors === '2wiki' ? join(datasetsDir, '2wiki-corpus', '2wikimultihopqa_corpus.json') : cfg.distractors;
@@ -90,6 +96,11 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
   const components: EvalComponents = { ...defaultComponents(), ...opts.components };
   const datasetsDir = resolveDatasetsDir(cfg.datasetsDir);
   const run: RunOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) };
+  const skipped: SkippedItem[] = [];
+  const onSkip = (item: SkippedItem): void => {
+    skipped.push(item);
+    opts.onSkip?.(item);
+  };
   let embedder: Embedder | undefined;
   try {
     const segName = typeof cfg.pipeline.segmenter === 'string' ? cfg.pipeline.segmenter : (cfg.pipeline.segmenter as { name?: unknown } | undefined)?.name;
@@ -112,7 +123,8 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       const segmenter = (typeof spec === 'string' ? baselineSegmenter(spec) : undefined) ?? (await components.createSegmenter(spec, withEmbedder));
       // Choi is small (7.7 MB in all): read it first so progress has a total.
       const documents: ChoiDocument[] = [];
-      for await (const d of loadChoi({ dir: join(datasetsDir, 'choi'), subset: cfg.dataset.slice(5), ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}) })) documents.push(d);
+      const choi = { dir: join(datasetsDir, 'choi'), subset: cfg.dataset.slice(5), strict: cfg.strict, onSkip, ...(cfg.limit !== undefined ? { limit: cfg.limit } : {}) };
+      for await (const d of loadChoi(choi)) documents.push(d);
       body = await runSegmentationTask({ documents: fromArray(documents), total: documents.length, segmenter, knownK: cfg.pipeline.knownK ?? false }, run);
     } else if (task === 'niah') {
       if (cfg.dataset !== 'niah') throw new SiftError('E_BAD_CONFIG', `the niah task generates its own data; use --dataset niah, not "${cfg.dataset}"`, { details: { key: 'dataset' } });
@@ -123,7 +135,7 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       if (cfg.limit !== undefined) samples = samples.slice(0, cfg.limit);
       body = await runNiahTask({ samples, pipeline: cfg.pipeline, components, counter, ...withEmbedder }, run);
     } else {
-      const dataset = await loadQa(cfg, datasetsDir);
+      const dataset = await loadQa(cfg, datasetsDir, onSkip);
       const counter = await components.tokenizer();
       body =
         task === 'chunking'
@@ -143,6 +155,8 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       n,
       metrics,
       ...rest,
+      skipped: skipped.length,
+      ...(skipped.length > 0 ? { skipped_items: skipped.slice(0, MAX_SKIPPED_LISTED) } : {}),
       meta: { created: new Date().toISOString(), elapsed_ms: performance.now() - started, datasets_dir: datasetsDir, ...reportProvenance() },
     };
   } finally {

@@ -36,6 +36,7 @@ interface EvalFlags {
   out?: string;
   json?: boolean;
   compare?: string[];
+  strict?: boolean;
 }
 
 /** `4k` → 4096, `64k` → 65536 (RULER's lengths are powers of two), `1000` → 1000. */
@@ -97,6 +98,7 @@ async function buildConfig(ctx: CliContext, f: EvalFlags): Promise<EvalConfig> {
     ...(f.datasetsDir ? { datasetsDir: resolveArg(ctx.io, f.datasetsDir) } : {}),
     ...(f.distractors ? { distractors: f.distractors === '2wiki' ? '2wiki' : resolveArg(ctx.io, f.distractors) } : {}),
     ...(f.split ? { split: f.split } : {}),
+    ...(f.strict ? { strict: true } : {}),
     ...(Object.keys(niah).length > 0 ? { niah } : {}),
   };
 }
@@ -118,7 +120,7 @@ function summary(r: EvalReport, paths: { json: string; md: string; html: string 
   for (const [k, v] of Object.entries(r.baselines ?? {})) rows.push([`pk(${k.replace(/_/g, ' ')})`, v.pk]);
   const w = Math.max(...rows.map(([k]) => k.length), 6);
   const fmt = (k: string, v: number | null) => (v === null || Number.isNaN(v) ? '–' : /_ms|tokens_per_query/.test(k) ? v.toFixed(1) : Number.isInteger(v) && v > 1 ? String(v) : v.toFixed(4));
-  const lines = [`${r.dataset} · ${r.task} · n=${r.n}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${fmt(k, v)}`)];
+  const lines = [`${r.dataset} · ${r.task} · n=${r.n}${r.skipped ? ` · ${r.skipped} malformed item${r.skipped === 1 ? '' : 's'} skipped` : ''}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${fmt(k, v)}`)];
   if (r.grid) {
     const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);
     const depths = [...new Set(r.grid.map((c) => c.depth))].sort((a, b) => a - b);
@@ -162,6 +164,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--datasets-dir <dir>', 'datasets folder (default $SIFT_DATASETS or ../shared/datasets)')
     .option('--out <dir>', 'folder for report.json, report.md and report.html')
     .option('--json', 'print report.json to stdout instead of the summary')
+    .option('--strict', 'abort on a malformed dataset item (default: skip it with a warning and count it in the report)')
     .option('--compare <files...>', 'print the metric differences of two report.json files')
     .action(async (flags: EvalFlags) => {
       if (flags.compare) {
@@ -179,6 +182,7 @@ export function evalCommand(ctx: CliContext): Command {
       try {
         report = await runEval(config, {
           signal: ctx.signal,
+          onSkip: (item) => ctx.io.stderr.write(`sift: warning: skipped a malformed item: ${item.message.replace(/\s*\n\s*/g, ' ')}\n`),
           onProgress: (p) => view.update(p.done, p.total, `${p.unit}${p.message ? ` (${p.message})` : ''}`),
         });
       } finally {

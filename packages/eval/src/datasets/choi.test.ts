@@ -16,6 +16,31 @@ describe('parseChoiRef', () => {
   });
 });
 
+describe('loadChoi with a malformed file', () => {
+  it('skips a document with a doubled separator, reports it, and aborts on it with strict', async () => {
+    const { mkdtemp, mkdir, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'sift-choi-'));
+    try {
+      await mkdir(join(dir, '1', '3-5'), { recursive: true });
+      await writeFile(join(dir, '1', '3-5', '0.ref'), '==========\na .\n==========\nb .\n==========\n');
+      await writeFile(join(dir, '1', '3-5', '1.ref'), '==========\na .\n==========\n==========\nb .\n==========\n');
+      await writeFile(join(dir, '1', '3-5', '2.ref'), '==========\nc .\n==========\n');
+      const skipped: string[] = [];
+      const docs = [];
+      for await (const d of loadChoi({ dir, subset: '1/3-5', onSkip: (s) => skipped.push(s.message) })) docs.push(d.id);
+      expect(docs).toEqual(['1/3-5/0', '1/3-5/2']);
+      expect(skipped).toEqual([`${join(dir, '1', '3-5', '1.ref')}:4: empty segment between two separators`]);
+      const strict = loadChoi({ dir, subset: '1/3-5', strict: true });
+      await strict.next();
+      await expect(strict.next()).rejects.toMatchObject({ code: 'E_DATASET_MALFORMED', message: expect.stringMatching(/1\.ref:4: empty segment/) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!choi.present)('loadChoi on the Choi data', () => {
   it('1/3-11 has 50 documents of 10 segments', async () => {
     const docs = [];

@@ -1,5 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SiftError } from '@sift/core';
+import { skipOrThrow, type MalformedItemOptions } from './malformed-items.js';
 import { datasetMalformed, datasetMissing, readDatasetText } from './read-dataset-file.js';
 
 const HINT =
@@ -67,8 +69,11 @@ export async function resolveChoiSubsets(root: string, spec: string): Promise<st
   return [...new Set(out)];
 }
 
-/** Stream the documents of the chosen Choi subsets, files in numeric order. */
-export async function* loadChoi(opts: { dir: string; subset: string; limit?: number }): AsyncGenerator<ChoiDocument> {
+/**
+ * Stream the documents of the chosen Choi subsets, files in numeric order. A malformed `.ref` file (an empty segment,
+ * text before the first separator, no segments) is skipped and passed to `onSkip`, or thrown with `strict`.
+ */
+export async function* loadChoi(opts: { dir: string; subset: string; limit?: number } & MalformedItemOptions): AsyncGenerator<ChoiDocument> {
   let n = 0;
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   for (const subset of await resolveChoiSubsets(opts.dir, opts.subset)) {
@@ -84,7 +89,16 @@ export async function* loadChoi(opts: { dir: string; subset: string; limit?: num
     for (const name of names) {
       if (n >= limit) return;
       const file = join(folder, name);
-      yield parseChoiRef(await readDatasetText(file, HINT), file, `${subset}/${name.replace(/\.ref$/, '')}`, subset);
+      const text = await readDatasetText(file, HINT);
+      let doc: ChoiDocument;
+      try {
+        doc = parseChoiRef(text, file, `${subset}/${name.replace(/\.ref$/, '')}`, subset);
+      } catch (err) {
+        if (!SiftError.isInstance(err) || err.code !== 'E_DATASET_MALFORMED') throw err;
+        skipOrThrow(opts, err);
+        continue;
+      }
+      yield doc;
       n++;
     }
   }

@@ -62,11 +62,23 @@ describe('loadHotpotQa errors', () => {
   it('bad record: names the index and field', async () => {
     await writeFile(join(dir, 'hotpotqa_train.json'), JSON.stringify([{ _id: 'a', question: 'q', answer: 'x', supporting_facts: [['T', 'zero']], context: [['T', ['s']]] }]));
     await writeFile(join(dir, 'hotpotqa_train_corpus.json'), JSON.stringify({ T: ['s'] }));
-    await expect(loadHotpotQa({ dir })).rejects.toThrow(/hotpotqa_train\.json:\[0\]: supporting_facts\.0\.1/);
+    await expect(loadHotpotQa({ dir, strict: true })).rejects.toThrow(/hotpotqa_train\.json:\[0\]: supporting_facts\.0\.1/);
+  });
+  it('by default skips a malformed question or corpus entry and counts it', async () => {
+    const good = { _id: 'b', question: 'q', answer: 'x', supporting_facts: [['T', 0]], context: [['T', ['s']]] };
+    await writeFile(
+      join(dir, 'hotpotqa_train.json'),
+      JSON.stringify([{ _id: 'a', question: 'q', answer: 'x', supporting_facts: [['T', 'zero']], context: [['T', ['s']]] }, good, { ...good, _id: 'c', supporting_facts: [['U', 0]] }]),
+    );
+    await writeFile(join(dir, 'hotpotqa_train_corpus.json'), JSON.stringify({ T: ['s'], U: 'not a list' }));
+    const ds = await loadHotpotQa({ dir });
+    expect(ds.questions.map((q) => q.id)).toEqual(['b']);
+    expect(ds.documents.map((d) => d.id)).toEqual(['T']);
+    expect(ds.skipped?.map((s) => s.where)).toEqual(['"U"', '[0]', '[2].supporting_facts']);
   });
   it('supporting sentence out of range is named', async () => {
     await writeFile(join(dir, 'hotpotqa_train.json'), JSON.stringify([{ _id: 'a', question: 'q', answer: 'x', supporting_facts: [['T', 3]], context: [['T', ['s']]] }]));
     await writeFile(join(dir, 'hotpotqa_train_corpus.json'), JSON.stringify({ T: ['s'] }));
-    await expect(loadHotpotQa({ dir })).rejects.toThrow(/sentence 3 is out of range for "T"/);
+    await expect(loadHotpotQa({ dir, strict: true })).rejects.toThrow(/sentence 3 is out of range for "T"/);
   });
 });

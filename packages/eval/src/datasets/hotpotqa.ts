@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Document } from '@sift/core';
 import type { DocSpan, QaDataset, QaQuestion } from './qa-dataset.js';
+import { skipOrThrow, type MalformedItemOptions, type SkippedItem } from './malformed-items.js';
 import { datasetMalformed, readDatasetJson } from './read-dataset-file.js';
 import { describeZodError } from './zod-issue.js';
 
@@ -19,10 +20,11 @@ const QuestionSchema = z.object({
   supporting_facts: z.array(z.tuple([z.string(), z.number().int().nonnegative()])).min(1),
   context: z.array(z.tuple([z.string(), z.array(z.string())])).min(1),
 });
-const CorpusSchema = z.record(z.string(), z.array(z.string()));
+const CorpusSchema = z.record(z.string(), z.unknown());
+const SentencesSchema = z.array(z.string());
 const TwoWikiSchema = z.array(z.object({ title: z.string().min(1), text: z.string() }));
 
-export interface HotpotQaOptions {
+export interface HotpotQaOptions extends MalformedItemOptions {
   /** Folder holding hotpotqa_train.json and hotpotqa_train_corpus.json. */
   dir: string;
   /** Add the 2Wiki passages (file path of 2wikimultihopqa_corpus.json) as extra distractors. */
@@ -65,10 +67,16 @@ export async function loadHotpotQa(opts: HotpotQaOptions): Promise<QaDataset> {
   const corpus = CorpusSchema.safeParse(rawC);
   if (!corpus.success) throw datasetMalformed(cFile, '1', `expected {title: [sentence, ...]}: ${describeZodError(corpus.error)}`);
 
+  const skipped: SkippedItem[] = [];
   const documents: Document[] = [];
   const byId = new Map<string, Document>();
-  for (const [title, sentences] of Object.entries(corpus.data)) {
-    const d = hotpotPassage(title, sentences);
+  for (const [title, raw] of Object.entries(corpus.data)) {
+    const sentences = SentencesSchema.safeParse(raw);
+    if (!sentences.success) {
+      skipOrThrow(opts, datasetMalformed(cFile, JSON.stringify(title), `expected a list of sentences: ${describeZodError(sentences.error)}`), skipped);
+      continue;
+    }
+    const d = hotpotPassage(title, sentences.data);
     documents.push(d);
     byId.set(title, d);
   }
@@ -77,23 +85,24 @@ export async function loadHotpotQa(opts: HotpotQaOptions): Promise<QaDataset> {
   const n = opts.limit === undefined ? rawQ.length : Math.min(opts.limit, rawQ.length);
   for (let i = 0; i < n; i++) {
     const r = QuestionSchema.safeParse(rawQ[i]);
-    if (!r.success) throw datasetMalformed(qFile, `[${i}]`, describeZodError(r.error));
+    if (!r.success) {
+      skipOrThrow(opts, datasetMalformed(qFile, `[${i}]`, describeZodError(r.error)), skipped);
+      continue;
+    }
+    const problem = checkQuestion(r.data, i, byId, qFile, cFile);
+    if (problem) {
+      skipOrThrow(opts, problem, skipped);
+      continue;
+    }
     const q = r.data;
     const gold = new Set<string>();
     const evidence: DocSpan[] = [];
     for (const [title, idx] of q.supporting_facts) {
-      const doc = byId.get(title);
-      if (!doc) throw datasetMalformed(qFile, `[${i}].supporting_facts`, `title "${title}" is not in ${cFile}`);
       gold.add(title);
-      const span = (doc.metadata.sentences as Array<[number, number]>)[idx];
-      if (!span) throw datasetMalformed(qFile, `[${i}].supporting_facts`, `sentence ${idx} is out of range for "${title}"`);
+      const span = (byId.get(title)!.metadata.sentences as Array<[number, number]>)[idx]!;
       if (span[1] > span[0]) evidence.push({ docId: title, start: span[0], end: span[1] });
     }
-    const group: string[] = [];
-    for (const [title] of q.context) {
-      if (!byId.has(title)) throw datasetMalformed(qFile, `[${i}].context`, `title "${title}" is not in ${cFile}`);
-      group.push(title);
-    }
+    const group = q.context.map(([title]) => title);
     const yesNo = /^(yes|no)$/i.test(q.answer.trim());
     questions.push({
       id: q._id,
@@ -113,5 +122,18 @@ export async function loadHotpotQa(opts: HotpotQaOptions): Promise<QaDataset> {
     // Prefixed ids: a 2Wiki title may equal a HotpotQA title and must not count as gold.
     for (const p of r.data) documents.push({ id: `2wiki:${p.title}`, text: `${p.title}\n${p.text}`, metadata: { title: p.title, source: '2wiki' } });
   }
-  return { name: 'hotpotqa-100', documents, questions, evidenceKind: 'support' };
+  return { name: 'hotpotqa-100', documents, questions, evidenceKind: 'support', skipped };
+}
+
+/** A question whose supporting facts or context name passages the corpus does not have, or undefined when sound. */
+function checkQuestion(q: z.output<typeof QuestionSchema>, i: number, byId: Map<string, Document>, qFile: string, cFile: string) {
+  for (const [title, idx] of q.supporting_facts) {
+    const doc = byId.get(title);
+    if (!doc) return datasetMalformed(qFile, `[${i}].supporting_facts`, `title "${title}" is not in ${cFile}`);
+    if (!(doc.metadata.sentences as Array<[number, number]>)[idx]) return datasetMalformed(qFile, `[${i}].supporting_facts`, `sentence ${idx} is out of range for "${title}"`);
+  }
+  for (const [title] of q.context) {
+    if (!byId.has(title)) return datasetMalformed(qFile, `[${i}].context`, `title "${title}" is not in ${cFile}`);
+  }
+  return undefined;
 }

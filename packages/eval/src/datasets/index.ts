@@ -1,6 +1,7 @@
 export { findWorkspaceRoot, resolveDatasetsDir } from './datasets-dir.js';
 export { datasetMissing, datasetMalformed, readDatasetJson, readDatasetJsonl, readDatasetText } from './read-dataset-file.js';
 export type { DocSpan, QaDataset, QaQuestion } from './qa-dataset.js';
+export { skipOrThrow, type MalformedItemOptions, type SkippedItem } from './malformed-items.js';
 export { loadHotpotQa, hotpotPassage, type HotpotQaOptions } from './hotpotqa.js';
 export { loadSquad2, type Squad2Options } from './squad2.js';
 export { loadBeir, parseQrels, type BeirOptions } from './beir.js';

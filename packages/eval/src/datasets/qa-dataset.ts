@@ -1,4 +1,5 @@
 import type { Document } from '@sift/core';
+import type { SkippedItem } from './malformed-items.js';
 
 /** A character span inside one corpus document (UTF-16 offsets into `Document.text`). */
 export interface DocSpan {
@@ -29,4 +30,6 @@ export interface QaDataset {
   questions: QaQuestion[];
   /** What `evidence` means, for metric names: supporting sentences or answer spans. */
   evidenceKind: 'support' | 'answer';
+  /** Malformed items the loader left out (none in strict mode, which throws instead). */
+  skipped?: SkippedItem[];
 }

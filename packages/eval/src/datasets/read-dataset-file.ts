@@ -61,9 +61,14 @@ export async function readDatasetJson(file: string, hint: string): Promise<unkno
 
 /**
  * Stream the records of a JSONL file with their 1-based line numbers; blank lines are skipped.
- * A bad line fails with E_DATASET_MALFORMED naming file and line.
+ * A line that is not JSON fails with E_DATASET_MALFORMED naming file and line, or goes to `onBadLine` when given
+ * (which may throw it, or return to skip the line).
  */
-export async function* readDatasetJsonl(file: string, hint: string): AsyncGenerator<{ line: number; value: unknown }> {
+export async function* readDatasetJsonl(
+  file: string,
+  hint: string,
+  onBadLine?: (err: SiftError) => void,
+): AsyncGenerator<{ line: number; value: unknown }> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   const opened = new Promise<void>((res, rej) => {
     stream.once('open', () => res());
@@ -86,7 +91,10 @@ export async function* readDatasetJsonl(file: string, hint: string): AsyncGenera
       try {
         value = JSON.parse(raw) as unknown;
       } catch (err) {
-        throw datasetMalformed(file, String(line), `invalid JSON (${(err as Error).message})`, err);
+        const bad = datasetMalformed(file, String(line), `invalid JSON (${(err as Error).message})`, err);
+        if (!onBadLine) throw bad;
+        onBadLine(bad);
+        continue;
       }
       yield { line, value };
     }

@@ -27,7 +27,11 @@ describe('loadSquad2 errors', () => {
     try {
       const bad = { version: 'v2.0', data: [{ title: 'A', paragraphs: [{ context: 'hello world', qas: [{ id: 'q1', question: 'q', answers: [{ text: 'world', answer_start: 0 }] }] }] }] };
       await writeFile(join(dir, 'dev-v2.0.json'), JSON.stringify(bad));
-      await expect(loadSquad2({ dir })).rejects.toThrow(/data\[0\]\.paragraphs\[0\]\.qas\[0\]: answer "world" is not at answer_start 0/);
+      await expect(loadSquad2({ dir, strict: true })).rejects.toThrow(/data\[0\]\.paragraphs\[0\]\.qas\[0\]: answer "world" is not at answer_start 0/);
+      const lenient = await loadSquad2({ dir });
+      expect(lenient.questions).toEqual([]);
+      expect(lenient.documents.map((d) => d.id)).toEqual(['A#0']);
+      expect(lenient.skipped?.map((s) => s.where)).toEqual(['data[0].paragraphs[0].qas[0]']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Document } from '@sift/core';
 import type { DocSpan, QaDataset, QaQuestion } from './qa-dataset.js';
+import { skipOrThrow, type MalformedItemOptions, type SkippedItem } from './malformed-items.js';
 import { datasetMalformed, readDatasetJson } from './read-dataset-file.js';
 import { describeZodError } from './zod-issue.js';
 
@@ -27,7 +28,7 @@ const ArticleSchema = z.object({
 });
 const FileSchema = z.object({ version: z.string().optional(), data: z.array(z.unknown()) });
 
-export interface Squad2Options {
+export interface Squad2Options extends MalformedItemOptions {
   /** Folder holding dev-v2.0.json, or the JSON file itself. */
   dir: string;
   limit?: number;
@@ -44,10 +45,14 @@ export async function loadSquad2(opts: Squad2Options): Promise<QaDataset> {
   if (!raw.success) throw datasetMalformed(file, '1', `expected {version, data: [...]}: ${describeZodError(raw.error)}`);
   const documents: Document[] = [];
   const questions: QaQuestion[] = [];
+  const skipped: SkippedItem[] = [];
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   raw.data.data.forEach((a, ai) => {
     const r = ArticleSchema.safeParse(a);
-    if (!r.success) throw datasetMalformed(file, `data[${ai}]`, describeZodError(r.error));
+    if (!r.success) {
+      skipOrThrow(opts, datasetMalformed(file, `data[${ai}]`, describeZodError(r.error)), skipped);
+      return;
+    }
     const article = r.data;
     const group = article.paragraphs.map((_, pi) => `${article.title}#${pi}`);
     article.paragraphs.forEach((p, pi) => {
@@ -56,16 +61,13 @@ export async function loadSquad2(opts: Squad2Options): Promise<QaDataset> {
       p.qas.forEach((qa, qi) => {
         if (questions.length >= limit) return;
         const evidence: DocSpan[] = [];
-        for (const ans of qa.answers) {
-          if (p.context.slice(ans.answer_start, ans.answer_start + ans.text.length) !== ans.text) {
-            throw datasetMalformed(
-              file,
-              `data[${ai}].paragraphs[${pi}].qas[${qi}]`,
-              `answer "${ans.text}" is not at answer_start ${ans.answer_start} of its context`,
-            );
-          }
-          evidence.push({ docId, start: ans.answer_start, end: ans.answer_start + ans.text.length });
+        const misplaced = qa.answers.find((ans) => p.context.slice(ans.answer_start, ans.answer_start + ans.text.length) !== ans.text);
+        if (misplaced) {
+          const where = `data[${ai}].paragraphs[${pi}].qas[${qi}]`;
+          skipOrThrow(opts, datasetMalformed(file, where, `answer "${misplaced.text}" is not at answer_start ${misplaced.answer_start} of its context`), skipped);
+          return;
         }
+        for (const ans of qa.answers) evidence.push({ docId, start: ans.answer_start, end: ans.answer_start + ans.text.length });
         const impossible = qa.is_impossible === true || qa.answers.length === 0;
         questions.push({
           id: qa.id,
@@ -79,5 +81,5 @@ export async function loadSquad2(opts: Squad2Options): Promise<QaDataset> {
       });
     });
   });
-  return { name: 'squad2', documents, questions, evidenceKind: 'answer' };
+  return { name: 'squad2', documents, questions, evidenceKind: 'answer', skipped };
 }
