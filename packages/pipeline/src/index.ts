@@ -13,7 +13,7 @@ export {
 } from './pipeline-config.js';
 export { loadPipelineConfig, CONFIG_FILE_NAME } from './load-pipeline-config.js';
 export { embedderSpecFromId, embedderForIndex } from './index-embedder.js';
-export { retrieverSpecOf, retrieverNeedsVectors } from './resolve-components.js';
+export { retrieverSpecOf, retrieverNeedsVectors, chunkerSpecOf, givenChunkerSettings } from './resolve-components.js';
 export { resolveSelector, selectorNameOf, type SelectorDeps } from './resolve-selector.js';
 export { wholeDocumentChunker } from './whole-document-chunker.js';
 export { isChunker, isEmbedder, isRetriever, isSelector, isReranker } from './parts.js';

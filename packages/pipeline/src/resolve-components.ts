@@ -82,3 +82,14 @@ function describeChunker(c: Record<string, unknown>): string {
 export function wantsWholeDocuments(cfg: Pick<ParsedPipelineConfig, 'chunker'>): boolean {
   return cfg.chunker === WHOLE_DOCUMENTS;
 }
+
+/**
+ * The chunker a config asks for as one `ChunkerConfigSchema` object (shorthands merged, defaults not filled), `none`
+ * for whole documents, or undefined when the config names no chunker setting at all.
+ */
+export function chunkerSpecOf(cfg: Pick<ParsedPipelineConfig, 'chunker' | 'size' | 'overlap' | 'tokenizer'>): Record<string, unknown> | typeof WHOLE_DOCUMENTS | undefined {
+  if (cfg.chunker === WHOLE_DOCUMENTS) return WHOLE_DOCUMENTS;
+  const given = givenChunkerSettings(cfg);
+  if (Object.keys(given).length === 0) return undefined;
+  return { chunker: PIPELINE_DEFAULTS.chunker, ...given };
+}

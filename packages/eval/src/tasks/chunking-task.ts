@@ -1,4 +1,5 @@
 import { notifyProgress, throwIfAborted, type Embedder, type RunOptions } from '@sift/core';
+import { chunkerSpecOf } from '@sift/pipeline';
 import { budgetSelector } from '@sift/selectors';
 import type { QaDataset } from '../datasets/qa-dataset.js';
 import type { TokenCounter } from '../datasets/niah.js';
@@ -29,7 +30,9 @@ export interface ChunkingTaskInput {
 export async function runChunkingTask(input: ChunkingTaskInput, opts: RunOptions = {}): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
   const { dataset, pipeline, components, counter } = input;
   const budgets = pipeline.budgets?.length ? pipeline.budgets : DEFAULT_CHUNKING_BUDGETS;
-  const chunker = pipeline.chunker === undefined || pipeline.chunker === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(pipeline.chunker);
+  // Passage-level by default (one chunk per passage, as the HotpotQA/BEIR baselines report); size etc. merge into the chunker.
+  const chunkerSpec = chunkerSpecOf(pipeline) ?? WHOLE_DOCUMENTS;
+  const chunker = chunkerSpec === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(chunkerSpec);
   const longDocs = buildLongDocuments(dataset);
   const nQuestions = longDocs.reduce((s, d) => s + d.questions.filter((q) => q.evidence.length > 0).length, 0);
   const name = dataset.evidenceKind === 'support' ? 'support_recall' : 'answer_recall';

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChunkerConfigSchema } from '@sift/chunkers';
 import { SiftError, type Chunk, type Chunker, type Document, type Embedder, type RunOptions } from '@sift/core';
 import { createPipeline, type Pipeline, type PipelineOptions, type PipelineParts } from '@sift/pipeline';
 import type { TokenCounter } from '../datasets/niah.js';
@@ -67,12 +68,12 @@ export interface EvalIndex {
  */
 export async function buildEvalIndex(
   documents: readonly Document[],
-  input: { pipeline: ResolvedPipeline; chunker: Chunker | typeof WHOLE_DOCUMENTS; counter: TokenCounter; embedder?: Embedder; parts?: PipelineParts },
+  input: { pipeline: ResolvedPipeline; chunker: Chunker | typeof WHOLE_DOCUMENTS; chunkerSpec: Record<string, unknown> | typeof WHOLE_DOCUMENTS; counter: TokenCounter; embedder?: Embedder; parts?: PipelineParts },
   opts: RunOptions = {},
 ): Promise<EvalIndex> {
   const dir = await mkdtemp(join(tmpdir(), 'sift-eval-index-'));
   const chunker = new EvalChunker(input.chunker, input.counter);
-  const { chunker: _c, index: _i, ext: _e, strict: _s, segmenter: _g, knownK: _k, budgets: _b, ...config } = input.pipeline;
+  const { chunker: _c, size: _z, overlap: _o, tokenizer: _t, index: _i, ext: _e, strict: _s, segmenter: _g, knownK: _k, budgets: _b, ...config } = input.pipeline;
   const options: PipelineOptions = {
     ...config,
     index: dir,
@@ -92,7 +93,7 @@ export async function buildEvalIndex(
     const stats = await pipeline.stats();
     // The temporary folder means nothing to a reader of the report; the chunker is the one under test.
     const { index: _dir, ...described } = await pipeline.describe();
-    described.chunker = input.chunker === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : (input.pipeline.chunker ?? input.chunker.name);
+    described.chunker = describeChunker(input.chunkerSpec);
     const p = pipeline;
     return {
       pipeline: p,
@@ -110,4 +111,11 @@ export async function buildEvalIndex(
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** The chunker config with its defaults filled in (as the index would record it); a custom one as given. */
+function describeChunker(spec: Record<string, unknown> | typeof WHOLE_DOCUMENTS): unknown {
+  if (spec === WHOLE_DOCUMENTS) return spec;
+  const parsed = ChunkerConfigSchema.safeParse(spec);
+  return parsed.success ? parsed.data : spec;
 }

@@ -1,6 +1,6 @@
 import { notifyProgress, SiftError, throwIfAborted, type Embedder, type RunOptions } from '@sift/core';
 import type { NiahSample, TokenCounter } from '../datasets/niah.js';
-import { PIPELINE_DEFAULTS } from '@sift/pipeline';
+import { chunkerSpecOf, PIPELINE_DEFAULTS } from '@sift/pipeline';
 import type { EvalComponents } from '../eval-components.js';
 import type { ResolvedPipeline } from '../eval-config.js';
 import type { EvalReport, GridCell } from '../eval-report.js';
@@ -25,7 +25,7 @@ export interface NiahTaskInput {
  */
 export async function runNiahTask(input: NiahTaskInput, opts: RunOptions = {}): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
   const { samples, pipeline, components, counter } = input;
-  const chunkerSpec = pipeline.chunker ?? DEFAULT_NIAH_CHUNKER;
+  const chunkerSpec = chunkerSpecOf(pipeline) ?? DEFAULT_NIAH_CHUNKER;
   const k = pipeline.k ?? PIPELINE_DEFAULTS.k;
   if (chunkerSpec === WHOLE_DOCUMENTS) {
     throw new SiftError('E_BAD_CONFIG', 'the niah task needs a chunker (a whole context as one chunk is always "found")', {

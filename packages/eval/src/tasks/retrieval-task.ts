@@ -1,5 +1,5 @@
 import { notifyProgress, throwIfAborted, type Chunk, type Embedder, type Retriever, type RunOptions, type ScoredChunk } from '@sift/core';
-import { PIPELINE_DEFAULTS, selectorNameOf, type PipelineParts } from '@sift/pipeline';
+import { chunkerSpecOf, PIPELINE_DEFAULTS, selectorNameOf, type PipelineParts } from '@sift/pipeline';
 import type { QaDataset } from '../datasets/qa-dataset.js';
 import type { TokenCounter } from '../datasets/niah.js';
 import type { EvalComponents } from '../eval-components.js';
@@ -59,10 +59,12 @@ export async function runRetrievalTask(
   opts: RunOptions = {},
 ): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'> & { pipeline: Record<string, unknown>; items: QuestionResult[] }> {
   const { dataset, pipeline: config, components, counter } = input;
-  const chunker = config.chunker === undefined || config.chunker === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(config.chunker);
+  // Passage-level by default (one chunk per passage, as the HotpotQA/BEIR baselines report); size etc. merge into the chunker.
+  const chunkerSpec = chunkerSpecOf(config) ?? WHOLE_DOCUMENTS;
+  const chunker = chunkerSpec === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(chunkerSpec);
   const built = await buildEvalIndex(
     dataset.documents,
-    { pipeline: config, chunker, counter, ...(input.embedder ? { embedder: input.embedder } : {}), ...(input.parts ? { parts: input.parts } : {}) },
+    { pipeline: config, chunker, chunkerSpec, counter, ...(input.embedder ? { embedder: input.embedder } : {}), ...(input.parts ? { parts: input.parts } : {}) },
     opts,
   );
   try {
