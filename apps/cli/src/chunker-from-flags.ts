@@ -9,6 +9,8 @@ export interface ChunkerFlags {
   size?: number;
   overlap?: number;
   tokenizer?: 'cl100k' | 'o200k' | 'whitespace' | 'char';
+  /** LM of the ppl and margin chunkers (kn, sift-lm-mini, sift-lm-margin or a decoder folder). */
+  lm?: string;
 }
 
 /** Every chunker `createChunker` knows (read from its config schema, so new chunkers appear here unchanged). */
@@ -20,6 +22,7 @@ export function givenChunkerSettings(flags: ChunkerFlags, cfg: SiftConfig): Part
   const out: Record<string, unknown> = typeof cfg.chunker === 'object' ? { ...cfg.chunker } : cfg.chunker !== undefined ? { chunker: cfg.chunker } : {};
   for (const key of ['size', 'overlap', 'tokenizer'] as const) if (cfg[key] !== undefined) out[key] = cfg[key];
   for (const key of ['chunker', 'size', 'overlap', 'tokenizer'] as const) if (flags[key] !== undefined) out[key] = flags[key];
+  if (flags.lm !== undefined) out['lm'] = flags.lm;
   return out as Partial<ChunkerConfig>;
 }
 

@@ -34,6 +34,7 @@ export function chunkCommand(ctx: CliContext): Command {
     .addOption(new Option('--chunker <name>', 'chunking method (default: recursive)').choices(CHUNKER_NAMES))
     .option('--size <n>', 'largest chunk in tokens (default: 512)', intArg(1))
     .option('--overlap <n>', 'tokens repeated from the previous chunk (default: 0)', intArg(0))
+    .option('--lm <model>', 'LM of the ppl and margin chunkers: kn, sift-lm-mini, sift-lm-margin or an ONNX decoder folder')
     .addOption(new Option('--tokenizer <name>', 'what sizes count (default: cl100k)').choices(TOKENIZER_NAMES))
     .option('--embedder <spec>', 'embedder for the semantic, embedding-depth and pair-classifier chunkers (default: use-lite)')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'text']).default('jsonl'))

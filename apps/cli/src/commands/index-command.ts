@@ -35,6 +35,7 @@ export function indexCommand(ctx: CliContext): Command {
     .addOption(new Option('--chunker <name>', 'chunking method (default: recursive, or what the index was built with)').choices(CHUNKER_NAMES))
     .option('--size <n>', 'largest chunk in tokens (default: 512)', intArg(1))
     .option('--overlap <n>', 'tokens repeated from the previous chunk (default: 0)', intArg(0))
+    .option('--lm <model>', 'LM of the ppl and margin chunkers: kn, sift-lm-mini, sift-lm-margin or an ONNX decoder folder')
     .addOption(new Option('--tokenizer <name>', 'what sizes count (default: cl100k)').choices(TOKENIZER_NAMES))
     .option('--embedder <spec>', 'also store vectors (and embed for the embedding chunkers): use-lite, or a local Hugging Face ONNX encoder folder')
     .option(
@@ -52,6 +53,10 @@ export function indexCommand(ctx: CliContext): Command {
       const started = performance.now();
       const cfg = await loadConfig(ctx.io, flags.config);
       const config: PipelineConfig = configFromFlags(ctx, cfg, flags as Record<string, unknown>, ['chunker', 'size', 'overlap', 'tokenizer', 'embedder', 'retriever', 'graph']);
+      // --lm names the LM of the ppl/margin chunkers: it goes into the chunker object (size etc. still merge in).
+      if (typeof flags.lm === 'string') {
+        config.chunker = { ...(typeof config.chunker === 'object' ? config.chunker : { chunker: config.chunker ?? 'recursive' }), lm: flags.lm } as PipelineConfig['chunker'];
+      }
       const roots = paths.map((p) => resolveArg(ctx.io, p));
       const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
       const issues: InputIssue[] = [];
