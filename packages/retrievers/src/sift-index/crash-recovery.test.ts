@@ -1,46 +1,16 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { seededRandom } from '@sift/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWriter, topTens } from './__fixtures__/crash-writer.js';
+import { runWriterProcess } from './__fixtures__/run-writer-process.js';
 import { SiftIndex } from './sift-index.js';
 
 // Kills a real writer process (SIGKILL, as a power cut) at each file operation of its commits — through the
 // SIFT_CRASH_AT hook — and at random moments, then resumes the same work and checks that every retriever, side
 // indexes included, answers exactly as an index built without a crash. No timing is asserted; only a hang can
 // exceed the per-test timeout.
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-const writer = join(here, '__fixtures__', 'crash-writer.ts');
-const repoRoot = resolve(here, '../../../..');
-
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/** Runs one writer process; `killAfterMs` sends SIGKILL after that long (random-time kills). */
-export function runChild(dir: string, phase: string, env: Record<string, string> = {}, killAfterMs?: number): Promise<ChildResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', writer, dir, phase], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', fail);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ code, signal, stderr });
-    });
-  });
-}
 
 let root: string;
 let clean: Awaited<ReturnType<typeof topTens>>;
@@ -77,7 +47,7 @@ async function resumeAndCompare(dir: string, phases: string[]): Promise<void> {
 async function crashPoints(from: string, phase: string): Promise<string[]> {
   const dir = join(root, `trace-${phase}`);
   if (from) await cp(from, dir, { recursive: true });
-  const r = await runChild(dir, phase, { SIFT_CRASH_TRACE: '1' });
+  const r = await runWriterProcess(dir, phase, { env: { SIFT_CRASH_TRACE: '1' } });
   expect(r.code).toBe(0);
   return r.stderr.split('\n').filter((l) => l.startsWith('sift-crash-point '));
 }
@@ -93,7 +63,7 @@ describe('crash recovery (a writer killed at each file operation of its commits,
       for (let i = 1; i <= points.length; i++) {
         const dir = join(root, `kill-${phase}-${i}`);
         if (base[from]) await cp(base[from], dir, { recursive: true });
-        const r = await runChild(dir, phase, { SIFT_CRASH_AT: String(i) });
+        const r = await runWriterProcess(dir, phase, { env: { SIFT_CRASH_AT: String(i) } });
         expect({ point: points[i - 1], signal: r.signal }).toEqual({ point: points[i - 1], signal: 'SIGKILL' });
         await resumeAndCompare(dir, [...then]);
         await rm(dir, { recursive: true, force: true });
@@ -107,12 +77,12 @@ describe('crash recovery (a writer killed at each file operation of its commits,
     const t0 = performance.now();
     const probe = join(root, 'probe');
     await cp(base.afterA, probe, { recursive: true });
-    expect((await runChild(probe, 'B')).code).toBe(0);
+    expect((await runWriterProcess(probe, 'B')).code).toBe(0);
     const span = performance.now() - t0;
     for (let i = 0; i < 5; i++) {
       const dir = join(root, `random-${i}`);
       await cp(base.afterA, dir, { recursive: true });
-      const r = await runChild(dir, 'B', {}, Math.floor(rand() * span));
+      const r = await runWriterProcess(dir, 'B', { killAfterMs: Math.floor(rand() * span) });
       expect(r.signal === 'SIGKILL' || r.code === 0).toBe(true);
       await resumeAndCompare(dir, ['B']);
       await rm(dir, { recursive: true, force: true });
