@@ -39,7 +39,7 @@ export async function makeIndexDir(dir: string): Promise<void> {
   const missing: string[] = [];
   let at = dir;
   for (let depth = 0; ; depth++) {
-    const info = await lstat(at).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : fail(dir, at, err)));
+    const info = await lstat(at).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? null : fail(dir, at, err)));
     if (info) {
       if (!info.isDirectory() && !(info.isSymbolicLink() && (await isDirectory(at)))) {
         throw pathError(dir, at === dir ? `${dir} is a file, not a folder` : `${at} is a file, so ${dir} cannot be a folder`);
