@@ -9,6 +9,7 @@ import {
   SiftError,
   type ExecutionProviderInfo,
 } from '@sift/core';
+import type { VerifyReport } from '@sift/retrievers';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
@@ -23,7 +24,7 @@ export interface DoctorReport {
   cuda: { available: boolean; binaryDir: string; howTo: string };
   models: ModelLocations;
   /** The index looked at (`--index`, else ./.sift when present); null when there is none. */
-  index: { dir: string; documents: number; chunks: number; version: number; embedder: string | null } | { dir: string; error: string } | null;
+  index: { dir: string; documents: number; chunks: number; version: number; embedder: string | null; verify?: VerifyReport } | { dir: string; error: string } | null;
 }
 
 /** Where each kind of model spec is looked up. Nothing is downloaded unless a command is told to. */
@@ -42,13 +43,20 @@ export function doctorCommand(ctx: CliContext): Command {
     .description('show versions, onnxruntime execution providers, model locations and index counts')
     .option('--index <dir>', 'also check this index (default: ./.sift when present)')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { json?: boolean; index?: string }) => {
-      const report = await buildReport(ctx, opts.index);
+    .option('--verify', 'also read the whole index and check every checksum and count (exit 1 when anything is damaged)')
+    .action(async (opts: { json?: boolean; index?: string; verify?: boolean }) => {
+      const report = await buildReport(ctx, opts.index, opts.verify === true);
       await writeOut(ctx.io.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report), ctx.signal);
+      const verified = report.index && 'verify' in report.index ? report.index.verify : undefined;
+      if (verified && !verified.ok) {
+        throw new SiftError('E_INDEX_CORRUPT', `index ${report.index!.dir} failed verification: ${verified.problems.length} problem(s); first: ${verified.problems[0]}`, {
+          details: { path: report.index!.dir },
+        });
+      }
     });
 }
 
-async function buildReport(ctx: CliContext, indexFlag: string | undefined): Promise<DoctorReport> {
+async function buildReport(ctx: CliContext, indexFlag: string | undefined, verify = false): Promise<DoctorReport> {
   const providers = await listExecutionProviders({ probe: true });
   const cuda = providers.find((p) => p.name === 'cuda');
   return {
@@ -56,19 +64,20 @@ async function buildReport(ctx: CliContext, indexFlag: string | undefined): Prom
     executionProviders: providers,
     cuda: { available: cuda?.usable === true, binaryDir: ortBinaryDir(), howTo: CUDA_INSTALL_HINT },
     models: modelLocations(),
-    index: await indexReport(ctx, indexFlag),
+    index: await indexReport(ctx, indexFlag, verify),
   };
 }
 
 /** Counts from the manifest; a missing or damaged index is reported, not thrown (doctor must always answer). */
-async function indexReport(ctx: CliContext, flag: string | undefined): Promise<DoctorReport['index']> {
+async function indexReport(ctx: CliContext, flag: string | undefined, verify: boolean): Promise<DoctorReport['index']> {
   const dir = resolveArg(ctx.io, flag ?? '.sift');
   if (flag === undefined && !existsSync(path.resolve(ctx.io.cwd, '.sift'))) return null;
   try {
     const index = await openIndex(dir);
     try {
       const s = await index.stats();
-      return { dir, documents: s.documents, chunks: s.chunks, version: s.version, embedder: s.embedder?.id ?? null };
+      const base = { dir, documents: s.documents, chunks: s.chunks, version: s.version, embedder: s.embedder?.id ?? null };
+      return verify ? { ...base, verify: await index.verify() } : base;
     } finally {
       await index.close();
     }
@@ -157,6 +166,11 @@ function formatReport(r: DoctorReport): string {
   else {
     const i = r.index;
     lines.push(`  ${i.dir}: ${i.documents} documents, ${i.chunks} chunks, version ${i.version}${i.embedder ? `, vectors from ${i.embedder}` : ', no vectors'}`);
+    if (i.verify) {
+      const sides = Object.entries(i.verify.sideIndexes).map(([n, st]) => `${n} ${st}`);
+      lines.push(`  verify: ${i.verify.ok ? 'ok' : `${i.verify.problems.length} problem(s)`} (${i.verify.documents} documents, ${i.verify.chunks} chunks${sides.length ? `, ${sides.join(', ')}` : ''}; ${i.verify.ms.toFixed(0)} ms)`);
+      for (const p of i.verify.problems.slice(0, 20)) lines.push(`    ${p}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
