@@ -20,7 +20,7 @@ import {
 import type { ResolvedRetrieverSpec } from '@sift/retrievers';
 import { createReranker } from '@sift/selectors';
 import { DiskStore } from './disk-store.js';
-import { checkSameEmbedder, embedderForIndex } from './index-embedder.js';
+import { checkSameEmbedder, noVectorsError } from './index-embedder.js';
 import { MemoryStore } from './memory-store.js';
 import { isChunker, isEmbedder, isReranker, isRetriever, isSelector } from './parts.js';
 import { MEMORY_INDEX, parsePipelineConfig, PIPELINE_DEFAULTS, WHOLE_DOCUMENTS, type ParsedPipelineConfig } from './pipeline-config.js';
@@ -110,7 +110,7 @@ class SiftPipeline implements Pipeline {
       await this.store.clear();
     }
     const recorded = await this.store.record();
-    const spec = this.parts.retriever ? undefined : retrieverSpecOf(this.config, recorded ? recorded.embedder !== null : this.embedderGiven());
+    const spec = this.parts.retriever ? undefined : retrieverSpecOf(this.config, recorded ? recorded.embedder !== null : this.embedderGiven(), recorded?.defaultRetriever);
     const wantsVectors = this.embedderGiven() || recorded?.embedder != null || (spec !== undefined && retrieverNeedsVectors(spec));
     const embedder = wantsVectors ? await this.embedder() : undefined;
     let chunkEmbedder: Embedder | undefined;
@@ -124,6 +124,7 @@ class SiftPipeline implements Pipeline {
         ...(chunking.tokenizer ? { tokenizer: chunking.tokenizer } : {}),
         ...(embedder ? { embedder } : {}),
         graph: this.config.graph === true || (spec !== undefined && retrieverNeedsGraph(spec)),
+        ...(typeof this.config.retriever === 'string' ? { defaultRetriever: this.config.retriever } : {}),
         ...runOptions(roots ? { signal: opts.signal } : opts),
       });
       this.retrievers.clear();
@@ -196,7 +197,7 @@ class SiftPipeline implements Pipeline {
   async describe(): Promise<Record<string, unknown>> {
     const recorded = await this.store.record();
     const hasVectors = recorded ? recorded.embedder !== null : this.embedderGiven();
-    const spec = this.parts.retriever ? undefined : retrieverSpecOf(this.config, hasVectors);
+    const spec = this.parts.retriever ? undefined : retrieverSpecOf(this.config, hasVectors, recorded?.defaultRetriever);
     const embedder = this.parts.embedder?.id ?? recorded?.embedder?.id ?? this.config.embedder ?? (spec && retrieverNeedsVectors(spec) ? PIPELINE_DEFAULTS.embedder : undefined);
     const selector = this.parts.selector?.name ?? this.config.selector ?? (this.config.budget !== undefined ? 'budget' : undefined);
     const out: Record<string, unknown> = {
@@ -237,7 +238,11 @@ class SiftPipeline implements Pipeline {
     return this.parts.embedder !== undefined || this.config.embedder !== undefined;
   }
 
-  /** The pipeline's embedder: the given object, the index's recorded one, the configured spec, else use-lite. */
+  /**
+   * The pipeline's embedder: the given object; for an index with vectors, the configured spec (checked against the
+   * index's record) or else the index's own, which the index re-creates from its manifest; otherwise the configured
+   * spec, else use-lite.
+   */
   private embedder(): Promise<Embedder> {
     this.embedderPromise ??= (async () => {
       const recorded = (await this.store.record())?.embedder;
@@ -246,8 +251,10 @@ class SiftPipeline implements Pipeline {
         if (recorded) checkSameEmbedder(dir, recorded, this.parts.embedder);
         return this.parts.embedder;
       }
-      const e = recorded ? await embedderForIndex(dir, recorded, this.config.embedder) : await createEmbedder(this.config.embedder ?? PIPELINE_DEFAULTS.embedder);
+      if (recorded && this.config.embedder === undefined && this.store.recordedEmbedder) return this.store.recordedEmbedder();
+      const e = await createEmbedder(this.config.embedder ?? PIPELINE_DEFAULTS.embedder);
       this.owned.push(e);
+      if (recorded) checkSameEmbedder(dir, recorded, e);
       return e;
     })();
     this.embedderPromise.catch(() => (this.embedderPromise = undefined));
@@ -262,14 +269,14 @@ class SiftPipeline implements Pipeline {
   private async retriever(): Promise<Retriever> {
     if (this.parts.retriever) return this.parts.retriever;
     const recorded = await this.store.record();
-    const spec: ResolvedRetrieverSpec = retrieverSpecOf(this.config, recorded ? recorded.embedder !== null : this.embedderGiven());
+    const spec: ResolvedRetrieverSpec = retrieverSpecOf(this.config, recorded ? recorded.embedder !== null : this.embedderGiven(), recorded?.defaultRetriever);
     const key = JSON.stringify(spec);
     let r = this.retrievers.get(key);
     if (!r) {
       r = (async () => {
         if (!retrieverNeedsVectors(spec)) return this.store.retriever(spec, {});
         // An index without vectors cannot be queried densely: say how to get them rather than load a model first.
-        if (recorded && recorded.embedder === null && !this.parts.embedder) await embedderForIndex(this.store.dir ?? MEMORY_INDEX, null);
+        if (recorded && recorded.embedder === null && !this.parts.embedder) throw noVectorsError(this.store.dir ?? MEMORY_INDEX);
         return this.store.retriever(spec, { embedder: await this.embedder() });
       })();
       r.catch(() => this.retrievers.delete(key));

@@ -1,30 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SiftError, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
-import {
-  graphIndexExtension,
-  GRAPH_EXTENSION,
-  HnswExtension,
-  MANIFEST_FILE,
-  SiftIndex,
-  type IndexExtension,
-  type ResolvedRetrieverSpec,
-  type RetrieverSpec,
-} from '@sift/retrievers';
+import { MANIFEST_FILE, SiftIndex, type ResolvedRetrieverSpec, type RetrieverSpec } from '@sift/retrievers';
 import type { PipelineStore, StoreAddOptions, StoreRecord } from './pipeline-store.js';
 
-/** A SiftIndex with a `remove` (the index's own, once it has one). */
-type Removable = SiftIndex & { remove?: (ids: readonly string[], opts: RunOptions & { extensions?: IndexExtension[] }) => Promise<unknown> };
+/** The side index that keeps the passage–entity graph (graph:* retrievers). */
+const GRAPH = 'graph';
 
 /**
- * A pipeline's chunks in a `SiftIndex` folder. The index is opened when it exists and created by the first add;
- * every add and remove keeps the side indexes in step: HNSW when the index has vectors, the entity graph once
- * it has one (or the retriever walks it).
+ * A pipeline's chunks in a `SiftIndex` folder, opened when it exists and created by the first add. The index owns its
+ * rules: it records the chunker and embedder (and re-creates the embedder), checks the chunker config on every add,
+ * keeps its side indexes (HNSW with vectors, the entity graph once asked for) in step, and knows its default retriever.
  */
 export class DiskStore implements PipelineStore {
   readonly kind = 'disk' as const;
   readonly dir: string;
-  private index: Removable | undefined;
+  private index: SiftIndex | undefined;
   /** Set by `clear`: the folder's index is to be replaced by the next add, never reopened. */
   private replacing = false;
 
@@ -33,7 +24,7 @@ export class DiskStore implements PipelineStore {
   }
 
   /** Opens the index when its folder holds one; else stays empty until the first add. */
-  private async opened(): Promise<Removable | undefined> {
+  private async opened(): Promise<SiftIndex | undefined> {
     if (!this.index && !this.replacing && existsSync(join(this.dir, MANIFEST_FILE))) this.index = await SiftIndex.open(this.dir);
     return this.index;
   }
@@ -48,22 +39,38 @@ export class DiskStore implements PipelineStore {
   async record(): Promise<StoreRecord | null> {
     const index = await this.opened();
     if (!index) return null;
-    return recordOf(index.manifest as unknown as LooseManifest);
+    const chunker = index.chunker;
+    const embedder = index.embedderInfo;
+    return {
+      chunker: chunker ? { name: chunker.name, ...(chunker.config ?? {}) } : null,
+      embedder: embedder ? { id: embedder.id, dim: embedder.dim } : null,
+      extensions: (await index.stats()).sideIndexes ?? [],
+      defaultRetriever: index.defaultRetriever,
+    };
+  }
+
+  /** The embedder the index was built with, re-created by the index from its manifest (the index closes it). */
+  async recordedEmbedder(): Promise<Embedder> {
+    return (await this.require()).embedder();
   }
 
   async add(docs: AsyncIterable<Document> | Iterable<Document>, opts: StoreAddOptions) {
+    const sideIndexes: Record<string, Record<string, unknown>> = opts.graph ? { [GRAPH]: {} } : {};
     let index = await this.opened();
     index ??= this.index = await SiftIndex.create(this.dir, {
-      ...(opts.chunkerConfig ? { chunker: { name: opts.chunker.name, ...opts.chunkerConfig } } : { chunker: { name: opts.chunker.name } }),
+      chunker: { name: opts.chunker.name, config: opts.chunkerConfig ?? null },
       ...(opts.tokenizer ? { tokenizer: opts.tokenizer as 'cl100k' } : {}),
-      ...(opts.embedder ? { embedder: { id: opts.embedder.id, dim: opts.embedder.dim } } : {}),
+      ...(opts.embedder ? { embedder: opts.embedder } : {}),
+      ...(opts.defaultRetriever ? { defaultRetriever: opts.defaultRetriever } : {}),
+      sideIndexes,
       ifExists: 'overwrite',
     });
     this.replacing = false;
     const result = await index.add(docs, {
       chunker: opts.chunker,
+      ...(opts.chunkerConfig ? { chunkerConfig: opts.chunkerConfig } : {}),
       ...(opts.embedder ? { embedder: opts.embedder } : {}),
-      extensions: this.extensions(index, opts.embedder !== undefined, opts.graph),
+      sideIndexes,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
@@ -73,14 +80,7 @@ export class DiskStore implements PipelineStore {
   async remove(docIds: readonly string[], opts: RunOptions = {}): Promise<number> {
     const index = await this.opened();
     if (!index || docIds.length === 0) return 0;
-    if (typeof index.remove !== 'function') {
-      throw new SiftError('E_RUNTIME', `this build of @sift/retrievers cannot remove documents from index ${this.dir}`);
-    }
-    const known = new Set((await this.documents()).map((d) => d.id));
-    const present = docIds.filter((id) => known.has(id));
-    if (present.length === 0) return 0;
-    await index.remove(present, { extensions: this.extensions(index, index.manifest.embedder !== null, false), ...opts });
-    return present.length;
+    return (await index.remove(docIds, opts.signal ? { signal: opts.signal } : {})).removed;
   }
 
   async documents(): Promise<Array<{ id: string; source: string | null }>> {
@@ -105,7 +105,7 @@ export class DiskStore implements PipelineStore {
   async clear(): Promise<void> {
     await this.index?.close();
     this.index = undefined;
-    // The next add creates the index with ifExists: 'overwrite'; until then the old one stays intact on disk.
+    // The next add creates the index with ifExists: 'overwrite'.
     this.replacing = true;
   }
 
@@ -113,34 +113,4 @@ export class DiskStore implements PipelineStore {
     await this.index?.close();
     this.index = undefined;
   }
-
-  private extensions(index: SiftIndex, vectors: boolean, graph: boolean): IndexExtension[] {
-    // With vectors, keep an HNSW graph beside them so that dense queries need not scan every vector.
-    const out: IndexExtension[] = vectors ? [new HnswExtension() as unknown as IndexExtension] : [];
-    // Once an index has an entity graph, every change keeps it in step (a stale graph misses new pages).
-    if (graph || recordOf(index.manifest as unknown as LooseManifest).extensions.includes(GRAPH_EXTENSION)) out.push(graphIndexExtension(index));
-    return out;
-  }
-}
-
-/** The manifest fields read here, in both the version 1 and the structured version 2 layout. */
-interface LooseManifest {
-  chunker: ({ name: string; config?: Record<string, unknown> | null } & Record<string, unknown>) | null;
-  embedder: { id: string; dim: number } | null;
-  extensions?: Record<string, unknown>;
-  sideIndexes?: Record<string, unknown>;
-}
-
-/** A manifest's chunker as one flat config (`{ name, chunker, size, … }`), its embedder, and its side indexes. */
-function recordOf(m: LooseManifest): StoreRecord {
-  let chunker: Record<string, unknown> | null = null;
-  if (m.chunker) {
-    const { config, ...rest } = m.chunker;
-    chunker = 'config' in m.chunker ? { name: m.chunker.name, ...(config ?? {}) } : rest;
-  }
-  return {
-    chunker,
-    embedder: m.embedder ? { id: m.embedder.id, dim: m.embedder.dim } : null,
-    extensions: Object.keys(m.sideIndexes ?? m.extensions ?? {}),
-  };
 }

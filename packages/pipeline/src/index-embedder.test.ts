@@ -1,24 +1,15 @@
+import type { Embedder } from '@sift/core';
 import { describe, expect, it } from 'vitest';
-import { embedderForIndex, embedderSpecFromId } from './index-embedder.js';
+import { checkSameEmbedder, noVectorsError } from './index-embedder.js';
 
-describe('embedderSpecFromId', () => {
-  it('reads back the spec and options of USE-lite and ONNX embedder ids', () => {
-    expect(embedderSpecFromId('use-lite')).toEqual({ spec: 'use-lite', options: {} });
-    expect(embedderSpecFromId('onnx:/models/Xenova/all-MiniLM-L6-v2:q8:mean:norm:256')).toEqual({
-      spec: '/models/Xenova/all-MiniLM-L6-v2',
-      options: { quantized: true, pooling: 'mean', normalize: true, maxTokens: 256 },
-    });
-    expect(embedderSpecFromId('onnx:org/name:cls:512')).toEqual({
-      spec: 'org/name',
-      options: { quantized: false, pooling: 'cls', normalize: false, maxTokens: 512 },
-    });
-    expect(embedderSpecFromId('something-else')).toBeUndefined();
+const embedder = (id: string, dim: number): Embedder => ({ id, dim, maxTokens: 8, embed: (t) => Promise.resolve(t.map(() => new Float32Array(dim))) });
+
+describe('index embedder checks', () => {
+  it('accepts the recorded embedder and names both when they differ', () => {
+    expect(() => checkSameEmbedder('/x', { id: 'use-lite', dim: 512 }, embedder('use-lite', 512))).not.toThrow();
+    expect(() => checkSameEmbedder('/x', { id: 'use-lite', dim: 512 }, embedder('mine', 512))).toThrow('index /x was built with embedder "use-lite" (dim 512), not "mine" (dim 512)');
   });
-
-  it('refuses an index without vectors, and an unknown recorded id without --embedder', async () => {
-    await expect(embedderForIndex('/x', null)).rejects.toMatchObject({ code: 'E_BAD_CONFIG', message: expect.stringContaining('has no vectors') });
-    await expect(embedderForIndex('/x', { id: 'custom', dim: 3 })).rejects.toMatchObject({
-      message: 'index /x was built with embedder "custom"; pass the same one with --embedder',
-    });
+  it('says how to get vectors', () => {
+    expect(noVectorsError('/x')).toMatchObject({ code: 'E_BAD_CONFIG', message: expect.stringMatching(/has no vectors .*--retriever bm25.*--embedder use-lite --rebuild/) });
   });
 });

@@ -17,6 +17,8 @@ export interface StoreRecord {
   embedder: { id: string; dim: number } | null;
   /** Side indexes kept in step (`hnsw`, `graph`). */
   extensions: string[];
+  /** The retriever the store was built for (an on-disk index records it). */
+  defaultRetriever?: string;
 }
 
 export interface StoreAddOptions extends RunOptions {
@@ -27,6 +29,8 @@ export interface StoreAddOptions extends RunOptions {
   embedder?: Embedder;
   /** Keep the passage–entity graph (graph:* retrievers). */
   graph: boolean;
+  /** The retriever the config names, recorded by a new on-disk index as its default. */
+  defaultRetriever?: string;
 }
 
 /** Where a pipeline keeps its chunks: a `SiftIndex` folder, or memory. */
@@ -40,6 +44,8 @@ export interface PipelineStore {
   remove(docIds: readonly string[], opts?: RunOptions): Promise<number>;
   /** Ids and sources of every stored document (for `sync`). */
   documents(): Promise<Array<{ id: string; source: string | null }>>;
+  /** The embedder an on-disk index records, re-created by the index itself (absent for memory stores). */
+  recordedEmbedder?(): Promise<Embedder>;
   retriever(spec: ResolvedRetrieverSpec, deps: RunOptions & { embedder?: Embedder }): Promise<Retriever>;
   stats(): Promise<{ documents: number; chunks: number; version?: number }>;
   /** Drop everything stored (an on-disk index is re-created at the next add). */

@@ -21,7 +21,7 @@ export type PipelineOptions = Omit<PipelineConfig, 'chunker' | 'embedder' | 'ret
 export type IndexInput = string | readonly string[] | readonly Document[] | Iterable<Document> | AsyncIterable<Document>;
 
 export interface IndexOptions extends RunOptions {
-  /** Replace the index instead of adding to it (the old one stays readable until the new one commits). */
+  /** Replace the index instead of adding to it. */
   rebuild?: boolean;
   /** With paths: afterwards remove indexed documents whose files are gone. */
   sync?: boolean;

@@ -3,9 +3,12 @@ import { SiftError, type Chunker, type Embedder } from '@sift/core';
 import { parseRetrieverSpec, type ResolvedRetrieverSpec, type RetrieverSpec } from '@sift/retrievers';
 import { PIPELINE_DEFAULTS, WHOLE_DOCUMENTS, type ParsedPipelineConfig } from './pipeline-config.js';
 
-/** The retriever spec a config names, or the index's default: hybrid over an index with vectors, else bm25. */
-export function retrieverSpecOf(cfg: Pick<ParsedPipelineConfig, 'retriever'>, hasVectors: boolean): ResolvedRetrieverSpec {
-  return parseRetrieverSpec(cfg.retriever ?? (hasVectors ? 'hybrid' : PIPELINE_DEFAULTS.retriever));
+/**
+ * The retriever spec a config names, else the index's recorded default, else the rule every front door shares:
+ * hybrid over an index with vectors, bm25 without.
+ */
+export function retrieverSpecOf(cfg: Pick<ParsedPipelineConfig, 'retriever'>, hasVectors: boolean, recordedDefault?: string): ResolvedRetrieverSpec {
+  return parseRetrieverSpec(cfg.retriever ?? recordedDefault ?? (hasVectors ? 'hybrid' : PIPELINE_DEFAULTS.retriever));
 }
 
 /** Whether a retriever reads vectors: dense, hybrid, or a graph walk started by one of them. */
