@@ -22,7 +22,7 @@ export {
   SageSpecSchema,
   CoragSpecSchema,
   ALL_SELECTOR_NAMES,
-  DEFAULT_CORAG_RERANKER,
+  DEFAULT_RERANKER,
   type AnySelectorSpec,
   type AnySelectorName,
   type SelectorDeps,

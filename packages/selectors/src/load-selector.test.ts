@@ -15,7 +15,7 @@ describe('loadSelector', () => {
   it('builds every selector by name or spec', async () => {
     expect((await loadSelector({ name: 'topk', k: 1 })).name).toBe('topk');
     expect((await loadSelector('budget')).name).toBe('budget');
-    const sage = await loadSelector({ name: 'sage', minK: 1, maxK: 5, g: 1.5 });
+    const sage = await loadSelector({ name: 'sage', reranker: 'none', minK: 1, maxK: 5, g: 1.5, cut: 'first' });
     expect((await sage.select('eiffel', cands)).chunks.map((c) => c.id)).toEqual(['a', 'b']);
     const sageBm25 = await loadSelector({ name: 'sage', reranker: 'bm25', maxK: 3 });
     expect((await sageBm25.select('eiffel tower paris', cands)).trace).toMatchObject({ reranker: expect.stringMatching(/^bm25/) });

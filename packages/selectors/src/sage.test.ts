@@ -43,7 +43,7 @@ describe('sageSelector', () => {
 
   it('a budget caps what is kept', async () => {
     const cands = [scored('a', 9, 'a', 60), scored('b', 8.9, 'b', 50), scored('c', 8.8, 'c', 30)];
-    const s = await sageSelector({ minK: 1, maxK: 3 }).select('q', cands, { budget: 100 });
+    const s = await sageSelector({ minK: 1, maxK: 3, g: 2 }).select('q', cands, { budget: 100 });
     expect(ids(s)).toEqual(['a', 'c']);
     expect(s.trace).toMatchObject({ overBudget: 1 });
   });

@@ -8,11 +8,13 @@ import { selectionTokens } from './selection-tokens.js';
 export const SageOptionsShape = {
   topN: z.number().int().positive().max(200).default(20).describe('How many first-stage candidates are reranked'),
   minK: z.number().int().positive().default(1).describe('Never keep fewer (unless fewer candidates)'),
-  maxK: z.number().int().positive().default(6).describe('Never keep more; also the window the mean gap is taken over'),
-  g: z.number().positive().default(1.5).describe('A drop is sharp when it exceeds g × the mean gap over the window'),
-  cut: z.enum(['first', 'sharpest']).default('first').describe("Cut at the first sharp drop (algorithms.md §2) or the sharpest one"),
+  maxK: z.number().int().positive().default(4).describe('Never keep more; also the window the mean gap is taken over'),
+  g: z.number().positive().default(1).describe('A drop is sharp when it exceeds g × the mean gap over the window'),
+  cut: z.enum(['first', 'sharpest']).default('sharpest').describe("Cut at the first sharp drop (algorithms.md §2) or the sharpest one"),
   feedback: SageFeedbackOptionsSchema.optional().describe('LLM self-feedback rounds (needs an LLM)'),
 };
+// Defaults (maxK 4, g 1, sharpest) and the bm25 reranker that loadSelector adds were tuned on hotpotqa-100 q0-49
+// (bench/selection.bench.ts, which prints both halves).
 export const SageOptionsSchema = z.object(SageOptionsShape).strict();
 export type SageOptions = z.input<typeof SageOptionsSchema>;
 
