@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../testing.js';
-import type { QueryResult } from './query.js';
+import type { QueryOutput, QueryResult } from './query.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -50,7 +50,7 @@ describe('sift index + sift query', () => {
     const q = await runCli(['query', 'white whale', '--index', idx, '--k', '2', '--json']);
     expect(q.stderr).toBe('');
     expect(q.code).toBe(0);
-    const out = JSON.parse(q.stdout) as { query: string; results: QueryResult[] };
+    const out = JSON.parse(q.stdout) as QueryOutput;
     expect(out.query).toBe('white whale');
     expect(out.results[0]).toMatchObject({ rank: 1, docId: 'whales.txt' });
     const top = out.results[0]!;
@@ -170,5 +170,56 @@ describe('sift index: bad input', () => {
     expect(strict.stderr.trimEnd().split('\n')).toHaveLength(5);
     expect(strict.stderr).toMatch(/sift: E_BAD_INPUT: 4 input files were skipped \(--strict\)\n$/);
     expect(strict.stdout).toMatch(/^indexed 0 new, 0 changed, 2 unchanged documents/);
+  });
+});
+
+describe('sift index --sync, sift query --selector, --progress', () => {
+  it('--sync removes the documents whose files are gone and says how many', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const idx = path.join(dir, 'idx');
+    await writeCorpus(corpus);
+    expect((await runCli(['index', corpus, '--index', idx])).code).toBe(0);
+    await rm(path.join(corpus, 'whales.txt'));
+    const plain = await runCli(['index', corpus, '--index', idx]);
+    expect(plain.stdout).toContain(`index ${idx}: 3 documents,`); // without --sync the gone file stays indexed
+    const r = await runCli(['index', corpus, '--index', idx, '--sync']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^indexed 0 new, 0 changed, 2 unchanged documents/);
+    expect(r.stdout).toContain('removed 1 document whose files are gone\n');
+    expect(r.stdout).toContain(`index ${idx}: 2 documents,`);
+    const q = JSON.parse((await runCli(['query', 'white whale', '--index', idx, '--json'])).stdout) as QueryOutput;
+    expect(q.results.map((x) => x.docId)).not.toContain('whales.txt');
+  });
+
+  it('--selector budget --budget N keeps what fits and reports it; text output names the selection', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const idx = path.join(dir, 'idx');
+    await writeCorpus(corpus);
+    expect((await runCli(['index', corpus, '--index', idx, '--chunker', 'sentence', '--size', '12'])).code).toBe(0);
+    const all = JSON.parse((await runCli(['query', 'whale sea squid bread', '--index', idx, '--json'])).stdout) as QueryOutput;
+    expect(all.selection.name).toBe('topk');
+    const budget = all.results[0]!.tokenCount + all.results[1]!.tokenCount;
+    const r = await runCli(['query', 'whale sea squid bread', '--index', idx, '--json', '--selector', 'budget', '--budget', String(budget)]);
+    expect(r.stderr).toBe('');
+    const sel = JSON.parse(r.stdout) as QueryOutput;
+    expect(sel.selection).toEqual({ name: 'budget', budget, tokens: sel.results.reduce((s, x) => s + x.tokenCount, 0) });
+    expect(sel.selection.tokens).toBeLessThanOrEqual(budget);
+    expect(sel.results.slice(0, 2).map((x) => x.chunkId)).toEqual(all.results.slice(0, 2).map((x) => x.chunkId));
+    const text = await runCli(['query', 'whale sea squid bread', '--index', idx, '--budget', String(budget)]);
+    expect(text.stdout).toMatch(new RegExp(`selection: budget, budget ${budget}: \\d+ chunks, \\d+ tokens\\n$`));
+    const bad = await runCli(['query', 'whale', '--index', idx, '--selector', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^sift: E_BAD_CONFIG: sift query: key "selector": unknown selector "nope"/);
+  });
+
+  it('prints progress lines only when asked (--progress), whatever the run takes', async () => {
+    const corpus = path.join(dir, 'corpus');
+    await writeCorpus(corpus);
+    const quiet = await runCli(['index', corpus, '--index', path.join(dir, 'a')]);
+    expect(quiet.stderr).toBe('');
+    const loud = await runCli(['index', corpus, '--index', path.join(dir, 'b'), '--progress']);
+    expect(loud.code).toBe(0);
+    expect(loud.stderr).toMatch(/^index: \d+(\/\d+)? files\n/);
   });
 });
