@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SiftError } from '@sift/core';
@@ -78,7 +78,8 @@ export async function acquireIndexLock(dir: string): Promise<IndexLock> {
     since: new Date().toISOString(),
   };
   const text = JSON.stringify(record);
-  const mine = `${path}.${record.token}`;
+  await removeDeadLockTemps(dir);
+  const mine = `${path}.${process.pid}.${record.token}`;
   await writeFile(mine, text, { flag: 'wx' }).catch((err: unknown) => {
     throw lockError(dir, path, err);
   });
@@ -112,7 +113,7 @@ export async function acquireIndexLock(dir: string): Promise<IndexLock> {
 
 /** Moves a dead holder's lock aside; if what moved is not that lock (it was replaced meanwhile), puts it back. */
 async function breakStaleLock(path: string, stale: string): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${path}.${process.pid}.stale-${randomBytes(4).toString('hex')}`;
   try {
     await rename(path, aside);
   } catch {
@@ -121,6 +122,18 @@ async function breakStaleLock(path: string, stale: string): Promise<void> {
   const moved = await readFile(aside, 'utf8').catch(() => undefined);
   if (moved !== stale) await link(aside, path).catch(() => undefined);
   await rm(aside, { force: true });
+}
+
+/** Removes `.lock.<pid>.*` files (a lock being written, or one moved aside) left by processes that died meanwhile. */
+async function removeDeadLockTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /^\.lock\.(\d+)\./.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || holderAlive({ pid, host: hostname(), started: null, token: '', since: '' })) continue;
+    await rm(join(dir, name), { force: true });
+  }
 }
 
 function held(dir: string, path: string, token: string): IndexLock {

@@ -287,6 +287,8 @@ describe('SiftIndex atomicity', () => {
     );
     // A lock in the version 1 format (no token) of a dead process is stale too.
     await writeFile(join(dir, '.lock'), JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    // A writer killed while writing its lock leaves its private copy: removed once its pid is gone.
+    await writeFile(join(dir, `.lock.${2 ** 22 + 12345}.0123abcd`), '{}');
     await expect(index.add(CORPUS, { chunker: sentences })).resolves.toMatchObject({ added: 4 });
     expect((await readdir(dir)).filter((n) => n.startsWith('.lock'))).toEqual([]);
   });

@@ -5,19 +5,20 @@ import { z } from 'zod';
 import { Bm25Index } from '../bm25/bm25-index.js';
 import type { RetrieverDeps } from '../create-retriever.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
-import { lanceVersion, loadLance, sqlIn, type Table } from '../lance/_lance.js';
-import { CHUNK_COLUMNS, CHUNK_COLUMNS_CHECKED, readLance, rowToChunk, type RowSource } from '../lance/chunk-rows.js';
-import { chunkTableSchema, CHUNKS_TABLE, documentsSchema, DOCUMENTS_TABLE, VECTOR_COLUMN } from '../lance/tables.js';
+import { loadLance, type Table } from '../lance/_lance.js';
+import { readLance, type RowSource } from '../lance/chunk-rows.js';
+import { chunkTableSchema, CHUNKS_TABLE, documentsSchema, DOCUMENTS_TABLE } from '../lance/tables.js';
+import { readChunksById, scanChunks } from './index-reads.js';
 import { runAdd, runOptimize, type AddContext } from './add-run.js';
 import { commitIndexFiles, recoverCommit, removeUncommittedFiles } from './commit-files.js';
 import { fsyncDir, writeDurable } from '../atomic-write.js';
-import { embedderInfoOf } from './index-checks.js';
+import { initialManifest } from './initial-manifest.js';
 import { foreignDirError, inspectIndexDir, makeIndexDir, MARKER_FILE, removeIndexEntries } from './index-dir.js';
 import { acquireIndexLock, type IndexLock } from './index-lock.js';
 import { createIndexRetriever } from './index-retriever.js';
 import { closedError, openState, syncWithDisk, type OpenState } from './index-state.js';
 import { closeTables, openWriteTables, tablesState } from './index-writer.js';
-import { BM25_FILE, INDEX_FORMAT, INDEX_FORMAT_VERSION, LANCE_DIR, MANIFEST_FILE, readManifest, type ChunkerInfo, type EmbedderInfo, type Manifest } from './manifest.js';
+import { INDEX_FORMAT, LANCE_DIR, MANIFEST_FILE, readManifest, type ChunkerInfo, type EmbedderInfo, type Manifest } from './manifest.js';
 import type { CommittedChunks } from './side-index.js';
 import { sideIndexKind } from './side-index-registry.js';
 import {
@@ -32,8 +33,6 @@ import {
   type RemoveResult,
 } from './sift-index-options.js';
 import { verifyIndex, type VerifyReport } from './verify-index.js';
-
-const IN_LIST = 512;
 
 function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -144,32 +143,7 @@ export class SiftIndex implements AsyncDisposable {
     try {
       const documents = await db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema(), { mode: 'overwrite' });
       const chunks = await db.createEmptyTable(CHUNKS_TABLE, chunkTableSchema(opts.embedder?.dim), { mode: 'overwrite' });
-      const now = new Date().toISOString();
-      const embedder = opts.embedder ? embedderInfoOf(opts.embedder) : null;
-      const manifest: Manifest = {
-        format: INDEX_FORMAT,
-        formatVersion: INDEX_FORMAT_VERSION,
-        generation: 1,
-        contentGeneration: 1,
-        createdAt: now,
-        updatedAt: now,
-        chunker: opts.chunker ?? null,
-        tokenizer: opts.tokenizer ?? null,
-        bm25: { file: BM25_FILE, generation: 1, options: opts.bm25 },
-        embedder,
-        defaultRetriever: opts.defaultRetriever ?? null,
-        counts: { documents: 0, chunks: 0 },
-        lance: { library: lanceVersion(), dir: LANCE_DIR, tables: { documents: await documents.version(), chunks: await chunks.version() } },
-        sideIndexes: {},
-      };
-      // Side indexes asked for are recorded now (covering 0 chunks, no files), so every add keeps them.
-      const sides = { ...(embedder && !('hnsw' in opts.sideIndexes) ? { hnsw: {} } : {}), ...opts.sideIndexes };
-      for (const [name, o] of Object.entries(sides)) {
-        if (o === false) continue;
-        const kind = sideIndexKind(name);
-        if (kind.needsVectors && !embedder) throw new SiftError('E_BAD_CONFIG', `The ${name} side index needs vectors: create the index with an embedder`, { details: { key: name } });
-        manifest.sideIndexes[name] = { generation: 1, chunks: 0, options: kind.parseOptions(o), files: {} };
-      }
+      const manifest = initialManifest(opts, { documents: await documents.version(), chunks: await chunks.version() });
       const bytes = Bm25Index.create(opts.bm25).toBytes(1);
       await commitIndexFiles(abs, bytes, manifest);
       documents.close();
@@ -274,7 +248,7 @@ export class SiftIndex implements AsyncDisposable {
       lock,
       ownEmbedder: () => this.embedder(),
       pendingSideIndexes: this.pendingSideIndexes,
-      committedChunks: this.committedChunks.bind(this),
+      committedChunks: this.committedChunks,
       warn: (m) => this.warn(m),
     };
   }
@@ -306,48 +280,11 @@ export class SiftIndex implements AsyncDisposable {
 
   /** The committed chunks with these ids, in the order asked; unknown ids are left out. Damaged text is E_INDEX_CORRUPT. */
   async getChunks(ids: readonly string[]): Promise<Chunk[]> {
-    const { chunks, checked } = this.live();
-    const src = this.chunkSource();
-    const unique = [...new Set(ids)];
-    const found = new Map<string, Chunk>();
-    for (let i = 0; i < unique.length; i += IN_LIST) {
-      const rows = await readLance(src, 'read chunks', () =>
-        chunks
-          .query()
-          .where(sqlIn('id', unique.slice(i, i + IN_LIST)))
-          .select([...(checked ? CHUNK_COLUMNS_CHECKED : CHUNK_COLUMNS)])
-          .toArray(),
-      );
-      for (const row of rows as Record<string, unknown>[]) {
-        const c = rowToChunk(row, src);
-        found.set(c.id, c);
-      }
-    }
-    return ids.flatMap((id) => found.get(id) ?? []);
+    return readChunksById(this.live(), this.chunkSource(), ids);
   }
 
   /** Every committed chunk in table order (checksums checked), in batches, with vectors when asked and stored. */
-  readonly committedChunks: CommittedChunks = async function* (this: SiftIndex, { vectors }) {
-    const { chunks, checked, manifest } = this.live();
-    const src = this.chunkSource();
-    const withVectors = vectors && manifest.embedder !== null;
-    const cols = [...(checked ? CHUNK_COLUMNS_CHECKED : CHUNK_COLUMNS), ...(withVectors ? [VECTOR_COLUMN] : [])];
-    const batches = await readLance(src, 'scan chunks', async () => chunks.query().select(cols));
-    const it = batches[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await readLance(src, 'scan chunks', () => it.next());
-      if (next.done) return;
-      const batch = next.value;
-      const rows = batch.toArray() as Array<Record<string, unknown>>;
-      const out = rows.map((r) => rowToChunk(r, src));
-      if (!withVectors) {
-        yield { chunks: out };
-        continue;
-      }
-      const col = batch.getChild(VECTOR_COLUMN);
-      yield { chunks: out, vectors: out.map((_, i) => Float32Array.from((col?.get(i) as { toArray(): Float32Array }).toArray())) };
-    }
-  };
+  readonly committedChunks: CommittedChunks = ({ vectors }) => scanChunks(this.live(), this.chunkSource(), vectors);
 
   /** The committed BM25 statistics (read-only: do not add to or remove from it). */
   bm25Index(): Bm25Index {
