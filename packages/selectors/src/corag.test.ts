@@ -4,7 +4,7 @@ import type { ScoredChunk } from '@sift/core';
 import { Bm25Reranker } from './bm25-reranker.js';
 import type { CombinationUtility } from './combination-utility.js';
 import { coragSelector } from './corag.js';
-import { scored } from './_test-chunks.js';
+import { scored } from './__fixtures__/scored-chunk.js';
 
 const WORDS = ['paris', 'tower', 'eiffel', 'built', '1889', 'river', 'seine', 'iron', 'gustave', 'height', 'rain', 'garden'];
 

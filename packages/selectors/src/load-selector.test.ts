@@ -3,7 +3,7 @@ import { Bm25Reranker } from './bm25-reranker.js';
 import { createReranker, parseRerankerSpec } from './create-reranker.js';
 import { createLlm } from './create-llm.js';
 import { loadSelector } from './load-selector.js';
-import { scored } from './_test-chunks.js';
+import { scored } from './__fixtures__/scored-chunk.js';
 
 const cands = [
   scored('a', 9, 'eiffel tower paris', 30),

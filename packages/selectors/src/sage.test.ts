@@ -3,7 +3,7 @@ import type { LLM, LlmOptions } from '@sift/core';
 import { Bm25Reranker } from './bm25-reranker.js';
 import { parseFeedback } from './sage-feedback.js';
 import { sageSelector } from './sage.js';
-import { scored } from './_test-chunks.js';
+import { scored } from './__fixtures__/scored-chunk.js';
 
 const ids = (s: { chunks: Array<{ id: string }> }) => s.chunks.map((c) => c.id);
 
