@@ -96,7 +96,8 @@ export async function inspectIndexDir(dir: string): Promise<IndexDirState> {
   if (names.includes(MANIFEST_FILE) && (await isSiftManifest(join(dir, MANIFEST_FILE)))) return { kind: 'index' };
   const foreign = own.filter((n) => !isIndexEntry(n));
   if (foreign.length === 0 && names.includes(MARKER_FILE) && !names.includes(MANIFEST_FILE)) return { kind: 'partial' };
-  return { kind: 'foreign', entries: foreign.length > 0 ? foreign : own };
+  // Not ours: name everything there (a `lance/` of the user's is as much theirs as any other file), theirs first.
+  return { kind: 'foreign', entries: [...foreign, ...own.filter((n) => isIndexEntry(n))] };
 }
 
 /** A manifest.json that says it is a Sift index (damaged ones are the open path's business, not ours). */

@@ -30,7 +30,7 @@ describe('SiftIndex.create: the index location', () => {
     await writeFile(join(dir, 'lance', 'my-table.txt'), 'user data');
     await writeFile(join(dir, 'notes.md'), '# mine');
     for (const ifExists of ['error', 'open', 'overwrite'] as const) {
-      await expect(SiftIndex.create(dir, { ifExists })).rejects.toSatisfy(isPathError(/project is not a Sift index and not empty \(it holds notes\.md\)/));
+      await expect(SiftIndex.create(dir, { ifExists })).rejects.toSatisfy(isPathError(/project is not a Sift index and not empty \(it holds notes\.md, lance\)/));
     }
     expect((await readdir(dir)).sort()).toEqual(['lance', 'notes.md']);
     expect(await readFile(join(dir, 'lance', 'my-table.txt'), 'utf8')).toBe('user data');

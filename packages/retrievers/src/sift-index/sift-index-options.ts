@@ -38,7 +38,11 @@ export const CreateIndexOptionsSchema = z
     sideIndexes: SideIndexOptionsSchema.default({}),
     /** The retriever spec name queries use by default (`hybrid`, `graph:hybrid`…); default: hybrid with vectors, else bm25. */
     defaultRetriever: z.string().min(1).optional(),
-    /** What to do when `dir` already holds an index. A folder holding anything else is always refused (E_INDEX_PATH). */
+    /**
+     * What to do when `dir` already holds an index; decided under the writer lock. Use `open` when you do not know
+     * whether an index is there: checking for `manifest.json` first and then creating with `overwrite` is a race (a
+     * writer that commits in between loses its commit). A folder holding anything else is always refused (E_INDEX_PATH).
+     */
     ifExists: z.enum(['error', 'open', 'overwrite']).default('error'),
     onWarn: WarnSchema.optional(),
   })
