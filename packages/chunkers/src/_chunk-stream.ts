@@ -16,12 +16,13 @@ export function checkDocument(doc: Document, chunker: string): void {
 
 /**
  * Turn packed spans into chunks with stable ids (`${docId}#${index}`), checking the abort signal, reporting progress
- * in characters and yielding to the event loop every few hundred chunks. `spans` runs lazily, after the first check.
+ * in characters and yielding to the event loop every few hundred chunks. `spans` runs lazily, after the first check;
+ * it may first await its setup (tokenizing the whole document, which checks the signal itself).
  */
 export async function* streamChunks(
   doc: Document,
   chunker: string,
-  spans: () => Iterable<Packed>,
+  spans: () => Iterable<Packed> | Promise<Iterable<Packed>>,
   opts: RunOptions = {},
   metadata?: (p: Packed) => Record<string, unknown>,
 ): AsyncGenerator<Chunk> {
@@ -29,7 +30,7 @@ export async function* streamChunks(
   throwIfAborted(opts.signal);
   const { text, id } = doc;
   let index = 0;
-  for (const p of spans()) {
+  for (const p of await spans()) {
     yield {
       id: `${id}#${index}`,
       docId: id,

@@ -18,17 +18,32 @@ export class TokenIndex {
   constructor(
     readonly text: string,
     readonly tokenizer: Tokenizer,
+    /** The tokenizer's encodeWithOffsets of `text`, when already done (see `build`). */
+    encoded?: TokenOffsets,
   ) {
     this.exact = tokenizer.additive;
-    if (tokenizer.name === 'char' && !SURROGATE.test(text)) {
+    if (TokenIndex.charFastPath(text, tokenizer)) {
       this.offsets = null;
       this.encoded = null;
       this.length = text.length;
     } else {
-      this.encoded = tokenizer.encodeWithOffsets(text);
+      this.encoded = encoded ?? tokenizer.encodeWithOffsets(text);
       this.offsets = this.encoded.offsets;
       this.length = this.offsets.length - 1;
     }
+  }
+
+  /**
+   * The index of a whole document, tokenized without blocking the event loop for long (where the tokenizer can) and
+   * stopped by `signal`: a document of hundreds of MB takes a minute to encode, and Ctrl-C must end that.
+   */
+  static async build(text: string, tokenizer: Tokenizer, signal?: AbortSignal): Promise<TokenIndex> {
+    if (TokenIndex.charFastPath(text, tokenizer) || !tokenizer.encodeWithOffsetsAsync) return new TokenIndex(text, tokenizer);
+    return new TokenIndex(text, tokenizer, await tokenizer.encodeWithOffsetsAsync(text, { signal }));
+  }
+
+  private static charFastPath(text: string, tokenizer: Tokenizer): boolean {
+    return tokenizer.name === 'char' && !SURROGATE.test(text);
   }
 
   /** Number of tokens that start before `pos`. */

@@ -59,12 +59,12 @@ export class RecursiveChunker implements Chunker {
     const layout = this.config.markdown && typeof doc?.text === 'string' ? scanMarkdown(doc.text) : undefined;
     const pathAt = layout ? headingPaths(layout.headings) : undefined;
     const metadata = pathAt ? (p: Packed) => ({ headings: pathAt(p.bodyStart) }) : undefined;
-    yield* streamChunks(doc, this.name, () => this.spans(doc.text, layout), opts, metadata);
+    const spans = async () => this.spans(doc.text, layout, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal));
+    yield* streamChunks(doc, this.name, spans, opts, metadata);
   }
 
-  private *spans(text: string, layout: ReturnType<typeof scanMarkdown> | undefined): Generator<Packed> {
+  private *spans(text: string, layout: ReturnType<typeof scanMarkdown> | undefined, index: TokenIndex): Generator<Packed> {
     const { size, overlap } = this.config;
-    const index = new TokenIndex(text, this.tokenizer);
     const units: number[] = [];
     new RecursiveSplitter(index, { limit: size - overlap, levels: this.levels, ...(layout ? { layout } : {}) }).split(0, text.length, units);
     yield* packUnits(index, units, { size, overlap, overlapUnits: 0, merge: false });

@@ -49,13 +49,12 @@ export class SentenceChunker implements Chunker {
   }
 
   chunk(doc: Document, opts?: RunOptions): AsyncIterable<Chunk> {
-    return streamChunks(doc, this.name, () => this.spans(doc.text), opts);
+    return streamChunks(doc, this.name, async () => this.spans(doc.text, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal)), opts);
   }
 
-  private *spans(text: string): Generator<Packed> {
+  private *spans(text: string, index: TokenIndex): Generator<Packed> {
     const { size, overlap, overlapSentences, locale } = this.config;
     const sentences = sentenceOffsets(text, { locale });
-    const index = new TokenIndex(text, this.tokenizer);
     const limit = size - overlap;
     const units: number[] = [];
     let splitter: RecursiveSplitter | undefined;

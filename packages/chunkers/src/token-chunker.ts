@@ -32,11 +32,10 @@ export class TokenChunker implements Chunker {
   }
 
   chunk(doc: Document, opts?: RunOptions): AsyncIterable<Chunk> {
-    return streamChunks(doc, this.name, () => this.spans(doc.text), opts);
+    return streamChunks(doc, this.name, async () => this.spans(doc.text, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal)), opts);
   }
 
-  private *spans(text: string): Generator<Packed> {
-    const index = new TokenIndex(text, this.tokenizer);
+  private *spans(text: string, index: TokenIndex): Generator<Packed> {
     const { size, overlap } = this.config;
     const n = text.length;
     let a = index.length > 0 ? index.pos(0) : n;

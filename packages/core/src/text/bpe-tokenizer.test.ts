@@ -110,3 +110,24 @@ describe('BpeTokenizer.countSpan', () => {
     );
   });
 });
+
+describe('BpeTokenizer.encodeWithOffsetsAsync', () => {
+  it('gives exactly what encodeWithOffsets gives', async () => {
+    const tok = await BpeTokenizer.create('cl100k');
+    const t = 'Hello, wörld! 😀 Numbers 12345 and\n\n  spaces.\t'.repeat(3000);
+    const a = tok.encodeWithOffsets(t);
+    const b = await tok.encodeWithOffsetsAsync(t);
+    expect(b.ids).toEqual(a.ids);
+    expect(Array.from(b.offsets)).toEqual(Array.from(a.offsets));
+    expect(Array.from(b.pieces!)).toEqual(Array.from(a.pieces!));
+  });
+
+  it('lets an abort signal stop a long encoding (Ctrl-C inside one huge document)', async () => {
+    const tok = await BpeTokenizer.create('cl100k');
+    // Millions of pieces: far more than 50 ms of work on any machine, so the encoder yields and sees the abort.
+    const t = 'word, '.repeat(2_000_000);
+    const ctrl = new AbortController();
+    setImmediate(() => ctrl.abort());
+    await expect(tok.encodeWithOffsetsAsync(t, { signal: ctrl.signal })).rejects.toMatchObject({ code: 'E_ABORTED' });
+  });
+});

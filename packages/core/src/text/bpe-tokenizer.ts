@@ -1,3 +1,4 @@
+import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { Tokenizer, TokenOffsets } from './tokenizer.js';
 import { mergeBytePairs } from './_bpe-merge.js';
@@ -23,6 +24,8 @@ interface BpeCore {
 // Pieces up to this many UTF-16 units keep gpt-tokenizer's own merge and cache (fast for short pieces); longer ones
 // (one run of letters or punctuation, which the pre-tokenizer never cuts) use the O(n log n) merge, uncached.
 const LONG_PIECE = 128;
+/** Longest stretch of encoding without a turn of the event loop in encodeWithOffsetsAsync. */
+const YIELD_MS = 50;
 
 // Chunkers see arbitrary user text: special-token strings such as "<|endoftext|>" are encoded as plain text,
 // never rejected and never turned into control tokens.
@@ -97,6 +100,33 @@ export class BpeTokenizer implements Tokenizer {
         }
       });
     }
+    return this.withOffsets(text, ids, starts);
+  }
+
+  async encodeWithOffsetsAsync(text: string, opts: { signal?: AbortSignal | undefined } = {}): Promise<TokenOffsets> {
+    const ids: number[] = [];
+    const starts: number[] = [];
+    throwIfAborted(opts.signal);
+    if (text.length > 0) {
+      const pieces = this.api.encodeGenerator(text, PLAIN_TEXT);
+      let last = performance.now();
+      for (;;) {
+        const next = this.guard(() => pieces.next());
+        if (next.done) break;
+        starts.push(ids.length);
+        for (const id of next.value) ids.push(id);
+        // Every few thousand pieces, give signals and timers a turn once YIELD_MS have passed.
+        if ((starts.length & 4095) === 0 && performance.now() - last > YIELD_MS) {
+          await yieldToEventLoop();
+          throwIfAborted(opts.signal);
+          last = performance.now();
+        }
+      }
+    }
+    return this.withOffsets(text, ids, starts);
+  }
+
+  private withOffsets(text: string, ids: number[], starts: number[]): TokenOffsets {
     const lens = new Uint16Array(ids.length);
     const table = this.byteLengths;
     for (let i = 0; i < ids.length; i++) lens[i] = table[ids[i]!] ?? 0;

@@ -27,6 +27,11 @@ export interface Tokenizer {
   decode(ids: readonly number[]): string;
   encodeWithOffsets(text: string): TokenOffsets;
   /**
+   * Optional: the same as `encodeWithOffsets`, but yielding to the event loop while it works through a long text and
+   * stopping with E_ABORTED when `signal` fires, so that Ctrl-C ends a run inside a document of hundreds of MB.
+   */
+  encodeWithOffsetsAsync?(text: string, opts?: { signal?: AbortSignal | undefined }): Promise<TokenOffsets>;
+  /**
    * Optional: the exact count of `text.slice(start, end)`, reusing `encoded` (this tokenizer's encodeWithOffsets of
    * the whole `text`) so that only the span's edges are re-tokenized. Always equals `count(text.slice(start, end))`.
    */
