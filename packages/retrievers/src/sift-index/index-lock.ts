@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,30 @@ export interface IndexLock {
   /** Throws E_INDEX_LOCKED when the lock file no longer holds this lock (someone broke it): never commit then. */
   check(): Promise<void>;
   release(): Promise<void>;
+}
+
+// Locks this process holds, released synchronously if it exits without releasing them (process.exit, as on a
+// second Ctrl-C): otherwise the next writer finds a lock of a dead process and has to break it.
+const heldLocks = new Map<string, string>();
+let exitHookInstalled = false;
+
+function releaseHeldLocksOnExit(): void {
+  for (const [path, token] of heldLocks) {
+    try {
+      if (parseLock(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
+    } catch {
+      // already gone, or not ours to remove
+    }
+  }
+  heldLocks.clear();
+}
+
+function rememberHeld(path: string, token: string): void {
+  heldLocks.set(path, token);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', releaseHeldLocksOnExit);
+  }
 }
 
 function processStart(pid: number): string | null {
@@ -138,6 +162,7 @@ async function removeDeadLockTemps(dir: string): Promise<void> {
 
 function held(dir: string, path: string, token: string): IndexLock {
   let released = false;
+  rememberHeld(path, token);
   return {
     path,
     async check() {
@@ -151,6 +176,7 @@ function held(dir: string, path: string, token: string): IndexLock {
     async release() {
       if (released) return;
       released = true;
+      heldLocks.delete(path);
       const now = await readFile(path, 'utf8').catch(() => undefined);
       if ((now === undefined ? undefined : parseLock(now))?.token !== token) return; // not ours any more
       crashPoint('unlink .lock');
