@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const HEAVY = /onnxruntime|lancedb|tfjs|tensorflow|@energetic-ai|sharp|libvips|hnswlib/i;
-for (const name of ['@sift/core', '@sift/chunkers', '@sift/selectors', '@sift/retrievers']) await import(name);
+for (const name of ['@sift/core', '@sift/chunkers', '@sift/selectors', '@sift/retrievers', '@sift/pipeline']) await import(name);
 const mapped = readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[5] ?? '');
 const cjs = Object.keys(createRequire(import.meta.url).cache);
 const heavy = [...new Set([...mapped, ...cjs].filter((f) => HEAVY.test(f)))];

@@ -49,6 +49,7 @@ describe.skipIf(!existsSync('/proc/self/maps'))('heavy dependencies load on firs
     ['packages/chunkers', '@sift/chunkers'],
     ['packages/selectors', '@sift/selectors'],
     ['packages/retrievers', '@sift/retrievers'],
+    ['packages/pipeline', '@sift/pipeline'],
   ];
   it.each(light)('importing %s (%s) loads none of them', async (dir, name) => {
     const loaded = await loadedAfter(dir, `const m = await import('${name}'); if (Object.keys(m).length === 0) throw new Error('empty');`);
@@ -64,6 +65,19 @@ describe.skipIf(!existsSync('/proc/self/maps'))('heavy dependencies load on firs
        const r = await createRetriever('bm25', chunks);
        const hits = await r.retrieve('apples', 2);
        if (hits.length !== 2) throw new Error('bm25 returned ' + hits.length);`,
+    );
+    expect(loaded).toEqual({ native: [], modules: [] });
+  });
+
+  it('an in-memory BM25 pipeline loads none of them', async () => {
+    const loaded = await loadedAfter(
+      'packages/pipeline',
+      `const { createPipeline } = await import('@sift/pipeline');
+       const p = await createPipeline({ index: ':memory:' });
+       await p.index([{ id: 'bees', text: 'Bees dance to show where flowers are.', metadata: {} }]);
+       const { chunks } = await p.query('where are the flowers');
+       await p.close();
+       if (chunks[0]?.docId !== 'bees') throw new Error('pipeline returned ' + JSON.stringify(chunks));`,
     );
     expect(loaded).toEqual({ native: [], modules: [] });
   });
