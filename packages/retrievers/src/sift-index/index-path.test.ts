@@ -75,6 +75,7 @@ describe('SiftIndex.create: the index location', () => {
     await writeFile(file, 'x');
     await expect(SiftIndex.create(file)).rejects.toSatisfy(isPathError(/file\.txt is a file, not a folder/));
     await expect(SiftIndex.create(join(file, 'sub'))).rejects.toSatisfy(isPathError(/file\.txt is a file, so .*sub cannot be a folder/));
+    await expect(SiftIndex.open(file)).rejects.toSatisfy(isPathError(/file\.txt is not a folder, so it cannot hold a Sift index/));
   });
 
   it('a location that cannot be a folder (/proc/x) fails at once instead of looping on mkdir', async () => {

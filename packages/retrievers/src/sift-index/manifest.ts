@@ -115,6 +115,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new SiftError('E_INDEX_PATH', `${dir} is not a folder, so it cannot hold a Sift index`, { cause: err, details: { path: dir } });
+    }
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new SiftError('E_INDEX_MISSING', `No Sift index at ${dir} (${path} does not exist)`, { cause: err, details: { path } });
     }
