@@ -66,6 +66,8 @@ export class DenseRetriever implements Retriever {
 
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
     throwIfAborted(opts.signal);
+    // A query with no words has no meaning to embed: its vector would rank chunks arbitrarily.
+    if (query.trim() === '') return [];
     const [q] = await this.#embedder.embed([query], opts.signal ? { signal: opts.signal } : {});
     return this.#index.search(q!, k).map((h, i) => ({
       ...this.#byId.get(h.id)!,

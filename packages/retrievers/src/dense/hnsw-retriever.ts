@@ -21,6 +21,8 @@ export class HnswRetriever implements Retriever {
 
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
     throwIfAborted(opts.signal);
+    // A query with no words has no meaning to embed: its vector would rank chunks arbitrarily.
+    if (query.trim() === '') return [];
     const [q] = await this.embedder.embed([query], opts.signal ? { signal: opts.signal } : {});
     const hits = this.index.search(q!, k, this.ef !== undefined ? { ef: this.ef } : {});
     const chunks = new Map((await this.getChunks(hits.map((h) => h.id))).map((c) => [c.id, c]));

@@ -107,3 +107,13 @@ describe('SiftIndex.retriever dense / hybrid', () => {
     await bare.close();
   });
 });
+
+describe('empty queries', () => {
+  it('an empty or blank query finds nothing in dense and hybrid (no arbitrary hits)', async () => {
+    for (const spec of ['dense', 'hybrid', { retriever: 'dense', backend: 'flat' }] as const) {
+      const r = await index.retriever(spec, { embedder });
+      expect(await r.retrieve('', 10)).toEqual([]);
+      expect(await r.retrieve('  \n', 10)).toEqual([]);
+    }
+  });
+});

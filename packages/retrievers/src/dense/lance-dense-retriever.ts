@@ -64,6 +64,8 @@ export class LanceDenseRetriever implements Retriever {
 
   async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
     throwIfAborted(opts.signal);
+    // A query with no words has no meaning to embed: its vector would rank chunks arbitrarily.
+    if (query.trim() === '') return [];
     if (!this.embedder) throw new SiftError('E_BAD_CONFIG', 'LanceDB dense retrieval of text needs an embedder', { details: { key: 'embedder' } });
     const [q] = await this.embedder.embed([query], opts.signal ? { signal: opts.signal } : {});
     return this.searchVector(q!, k);
