@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_EMBEDDER, SiftError, type Embedder, type RunOptions } from '@sift/core';
 import { EMBEDDING_SEGMENTERS } from '@sift/chunkers';
-import { PIPELINE_DEFAULTS, retrieverNeedsVectors, retrieverSpecOf, type PipelineParts } from '@sift/pipeline';
+import { chunkerSpecOf, PIPELINE_DEFAULTS, retrieverNeedsVectors, retrieverSpecOf, type PipelineParts } from '@sift/pipeline';
 import { reportProvenance } from './report-provenance.js';
 import { loadBeir } from './datasets/beir.js';
 import { loadChoi, type ChoiDocument } from './datasets/choi.js';
@@ -71,7 +71,7 @@ function describePipeline(cfg: ResolvedEvalConfig, task: string): Record<string,
   const p = cfg.pipeline;
   const out: Record<string, unknown> = {};
   if (task !== 'segmentation') {
-    out.chunker = p.chunker ?? (task === 'niah' ? DEFAULT_NIAH_CHUNKER : 'none');
+    out.chunker = chunkerSpecOf(p) ?? (task === 'niah' ? DEFAULT_NIAH_CHUNKER : 'none');
     out.retriever = p.retriever;
     out.k = p.k ?? DEFAULT_K;
     if (p.selector !== undefined) out.selector = p.selector;

@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { intArg, listArg } from '../options.js';
 import { resolveArg } from '../paths.js';
-import { createProgressView } from '../progress.js';
+import { createProgressView, progressFlag } from '../progress.js';
 import { writeOut } from '../write-out.js';
 
 interface EvalFlags {
@@ -36,6 +36,7 @@ interface EvalFlags {
   out?: string;
   json?: boolean;
   compare?: string[];
+  progress?: boolean;
   strict?: boolean;
 }
 
@@ -166,6 +167,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--json', 'print report.json to stdout instead of the summary')
     .option('--strict', 'abort on a malformed dataset item (default: skip it with a warning and count it in the report)')
     .option('--compare <files...>', 'print the metric differences of two report.json files')
+    .addOption(progressFlag())
     .action(async (flags: EvalFlags) => {
       if (flags.compare) {
         if (flags.compare.length !== 2) throw new SiftError('E_BAD_CONFIG', `--compare needs two report.json files, got ${flags.compare.length}`, { details: { key: 'compare' } });
@@ -177,7 +179,7 @@ export function evalCommand(ctx: CliContext): Command {
       }
       if (!flags.out) throw new SiftError('E_BAD_CONFIG', 'sift eval needs --out <dir> for the report', { details: { key: 'out' } });
       const config = await buildConfig(ctx, flags);
-      const view = createProgressView(ctx.io, 'eval', 'items');
+      const view = createProgressView(ctx.io, 'eval', 'items', flags.progress);
       let report: EvalReport;
       try {
         report = await runEval(config, {
