@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createPipeline } from '@sift/pipeline';
+import { loadHotpotQa } from './datasets/hotpotqa.js';
 import { runEval } from './run-eval.js';
 import type { EvalComponents } from './eval-components.js';
 import { sharedDataset } from './testing/_datasets-available.js';
@@ -76,6 +78,24 @@ describe.skipIf(!hp.present)('runEval retrieval on hotpotqa-100', () => {
     const ac = new AbortController();
     const p = runEval({ dataset: 'hotpotqa-100' }, { components, signal: ac.signal, onProgress: (e) => e.unit === 'questions' && e.done === 3 && ac.abort() });
     await expect(p).rejects.toMatchObject({ code: 'E_ABORTED' });
+  });
+});
+
+describe.skipIf(!hp.present)('runEval ranks as a pipeline over an on-disk index does', () => {
+  it('each question\'s top 10 passages equal createPipeline().query over the same corpus (bm25, whole passages)', async () => {
+    const r = await runEval({ dataset: 'hotpotqa-100', limit: 15, pipeline: { retriever: 'bm25' } });
+    const data = await loadHotpotQa({ dir: hp.dir, limit: 15 });
+    const dir = await mkdtemp(join(tmpdir(), 'sift-eval-same-'));
+    try {
+      await using pipeline = await createPipeline({ index: join(dir, 'idx'), chunker: 'none', retriever: 'bm25' });
+      await pipeline.index(data.documents);
+      for (const [i, q] of data.questions.entries()) {
+        const { chunks } = await pipeline.query(q.question, { k: 10 });
+        expect(r.items![i]!.retrieved, q.id).toEqual(chunks.map((c) => c.docId));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
