@@ -57,7 +57,7 @@ export async function runAdd(
   const bm25 = await loadBm25(dir, base);
   const rebuilt: string[] = [];
   let writer: IndexWriter | undefined;
-  let committed = false;
+  let commitStarted = false;
   try {
     const sides = await beginSideIndexes(ctx, base, opts.sideIndexes, embedder, embedderInfo, rebuilt, opts.signal);
     writer = await IndexWriter.begin(st.db, base, bm25, {
@@ -87,12 +87,14 @@ export async function runAdd(
     }
     await ctx.lock.check();
     const manifest = nextManifest(base, written, bm25, chunker, embedderInfo, records, writer.chunksChanged);
+    // From the first rename on, a failed commit may already be one that `recoverCommit` rolls forward (bm25.bin new,
+    // manifest.json.next complete): its table versions and side-index files must then stay.
+    commitStarted = true;
     await commit(dir, st, manifest, bm25, written);
-    committed = true;
     await removeUncommittedFiles(dir, manifest).catch((err: unknown) => ctx.warn(`could not remove old side-index files in ${dir}: ${(err as Error).message}`));
     return { ...counts, generation: manifest.generation, committed: true };
   } catch (err) {
-    if (!committed) {
+    if (!commitStarted) {
       await writer?.rollback().catch(() => undefined);
       await removeUncommittedFiles(dir, base).catch(() => undefined);
     }
