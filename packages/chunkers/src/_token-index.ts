@@ -1,4 +1,4 @@
-import type { Tokenizer, TokenOffsets } from '@sift/core';
+import type { TokenBoundaries, Tokenizer } from '@sift/core';
 
 const SURROGATE = /[\ud800-\udfff]/;
 
@@ -13,13 +13,13 @@ export class TokenIndex {
   readonly length: number;
   // Token i starts at offsets[i]; null means token i starts at i (char tokenizer, no surrogate pairs).
   private readonly offsets: Int32Array | null;
-  private readonly encoded: TokenOffsets | null;
+  private readonly encoded: TokenBoundaries | null;
 
   constructor(
     readonly text: string,
     readonly tokenizer: Tokenizer,
-    /** The tokenizer's encodeWithOffsets of `text`, when already done (see `build`). */
-    encoded?: TokenOffsets,
+    /** The token boundaries of `text`, when already computed (see `build`). */
+    encoded?: TokenBoundaries,
   ) {
     this.exact = tokenizer.additive;
     if (TokenIndex.charFastPath(text, tokenizer)) {
@@ -34,12 +34,13 @@ export class TokenIndex {
   }
 
   /**
-   * The index of a whole document, tokenized without blocking the event loop for long (where the tokenizer can) and
-   * stopped by `signal`: a document of hundreds of MB takes a minute to encode, and Ctrl-C must end that.
+   * The index of a whole document from the tokenizer's compact `tokenBoundaries` where it has them (no ids kept, and
+   * the event loop is not blocked for long, so `signal` can stop it): a document of hundreds of MB takes a minute to
+   * encode, and Ctrl-C must end that.
    */
   static async build(text: string, tokenizer: Tokenizer, signal?: AbortSignal): Promise<TokenIndex> {
-    if (TokenIndex.charFastPath(text, tokenizer) || !tokenizer.encodeWithOffsetsAsync) return new TokenIndex(text, tokenizer);
-    return new TokenIndex(text, tokenizer, await tokenizer.encodeWithOffsetsAsync(text, { signal }));
+    if (TokenIndex.charFastPath(text, tokenizer) || !tokenizer.tokenBoundaries) return new TokenIndex(text, tokenizer);
+    return new TokenIndex(text, tokenizer, await tokenizer.tokenBoundaries(text, { signal }));
   }
 
   private static charFastPath(text: string, tokenizer: Tokenizer): boolean {

@@ -1,6 +1,6 @@
 import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
-import type { Tokenizer, TokenOffsets } from './tokenizer.js';
+import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
 import { mergeBytePairs } from './_bpe-merge.js';
 import { offsetsFromByteLengths, utf8Length } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
@@ -103,27 +103,40 @@ export class BpeTokenizer implements Tokenizer {
     return this.withOffsets(text, ids, starts);
   }
 
-  async encodeWithOffsetsAsync(text: string, opts: { signal?: AbortSignal | undefined } = {}): Promise<TokenOffsets> {
-    const ids: number[] = [];
-    const starts: number[] = [];
+  async tokenBoundaries(text: string, opts: { signal?: AbortSignal | undefined } = {}): Promise<TokenBoundaries> {
     throwIfAborted(opts.signal);
+    // Token byte lengths and piece starts in typed arrays grown as needed: 3 bytes per token while encoding.
+    let lens = new Uint16Array(Math.max(16, text.length >>> 2));
+    let pieces = new Uint8Array(lens.length);
+    let n = 0;
+    const table = this.byteLengths;
     if (text.length > 0) {
-      const pieces = this.api.encodeGenerator(text, PLAIN_TEXT);
+      const gen = this.api.encodeGenerator(text, PLAIN_TEXT);
       let last = performance.now();
-      for (;;) {
-        const next = this.guard(() => pieces.next());
+      for (let count = 1; ; count++) {
+        const next = this.guard(() => gen.next());
         if (next.done) break;
-        starts.push(ids.length);
-        for (const id of next.value) ids.push(id);
+        const piece = next.value;
+        if (n + piece.length > lens.length) {
+          const cap = Math.max(n + piece.length, Math.ceil(lens.length * 1.5));
+          const l2 = new Uint16Array(cap);
+          l2.set(lens.subarray(0, n));
+          const p2 = new Uint8Array(cap);
+          p2.set(pieces.subarray(0, n));
+          lens = l2;
+          pieces = p2;
+        }
+        pieces[n] = 1;
+        for (const id of piece) lens[n++] = table[id] ?? 0;
         // Every few thousand pieces, give signals and timers a turn once YIELD_MS have passed.
-        if ((starts.length & 4095) === 0 && performance.now() - last > YIELD_MS) {
+        if ((count & 4095) === 0 && performance.now() - last > YIELD_MS) {
           await yieldToEventLoop();
           throwIfAborted(opts.signal);
           last = performance.now();
         }
       }
     }
-    return this.withOffsets(text, ids, starts);
+    return { offsets: offsetsFromByteLengths(text, lens.subarray(0, n)), pieces: pieces.slice(0, n) };
   }
 
   private withOffsets(text: string, ids: number[], starts: number[]): TokenOffsets {
@@ -162,7 +175,7 @@ export class BpeTokenizer implements Tokenizer {
    * before the span's trailing whitespace (the only lookahead, `\s+(?!\S)`, cannot see past it); the tail is encoded
    * again. Spans that never synchronise are simply encoded whole.
    */
-  countSpan(text: string, start: number, end: number, encoded: TokenOffsets): number {
+  countSpan(text: string, start: number, end: number, encoded: TokenBoundaries): number {
     const { offsets, pieces } = encoded;
     if (!pieces || end - start < 64) return this.count(text.slice(start, end));
     const m = offsets.length - 1;

@@ -1,5 +1,5 @@
 // Text utilities: tokenizers with exact UTF-16 offsets, sentence and paragraph splitting.
-export type { Tokenizer, TokenOffsets } from './tokenizer.js';
+export type { Tokenizer, TokenBoundaries, TokenOffsets } from './tokenizer.js';
 export type { TextSpan } from './text-span.js';
 export { BpeTokenizer, type BpeTokenizerName } from './bpe-tokenizer.js';
 export { CharTokenizer } from './char-tokenizer.js';

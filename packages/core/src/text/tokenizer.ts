@@ -1,8 +1,7 @@
 import type { TokenizerName } from '../schemas.js';
 
-/** Token ids of a text with the UTF-16 offset where each token starts. */
-export interface TokenOffsets {
-  ids: number[];
+/** Where each token of a text starts, without the ids: all that sizing spans needs. */
+export interface TokenBoundaries {
   /**
    * `offsets.length === ids.length + 1`; `offsets[i]` is the UTF-16 start of token i and the last entry is
    * `text.length`. Non-decreasing: a token that starts inside a multi-byte character maps to that character's start.
@@ -13,6 +12,11 @@ export interface TokenOffsets {
    * {@link Tokenizer.countSpan} reuse the tokens inside a span.
    */
   pieces?: Uint8Array;
+}
+
+/** Token ids of a text with the UTF-16 offset where each token starts. */
+export interface TokenOffsets extends TokenBoundaries {
+  ids: number[];
 }
 
 export interface Tokenizer {
@@ -27,13 +31,14 @@ export interface Tokenizer {
   decode(ids: readonly number[]): string;
   encodeWithOffsets(text: string): TokenOffsets;
   /**
-   * Optional: the same as `encodeWithOffsets`, but yielding to the event loop while it works through a long text and
-   * stopping with E_ABORTED when `signal` fires, so that Ctrl-C ends a run inside a document of hundreds of MB.
+   * Optional: `encodeWithOffsets` without the ids, in compact typed arrays (a few bytes per token instead of the ids'
+   * JS arrays), yielding to the event loop while it works through a long text and stopping with E_ABORTED when
+   * `signal` fires, so that a document of hundreds of MB neither multiplies memory nor ignores Ctrl-C.
    */
-  encodeWithOffsetsAsync?(text: string, opts?: { signal?: AbortSignal | undefined }): Promise<TokenOffsets>;
+  tokenBoundaries?(text: string, opts?: { signal?: AbortSignal | undefined }): Promise<TokenBoundaries>;
   /**
    * Optional: the exact count of `text.slice(start, end)`, reusing `encoded` (this tokenizer's encodeWithOffsets of
    * the whole `text`) so that only the span's edges are re-tokenized. Always equals `count(text.slice(start, end))`.
    */
-  countSpan?(text: string, start: number, end: number, encoded: TokenOffsets): number;
+  countSpan?(text: string, start: number, end: number, encoded: TokenBoundaries): number;
 }
