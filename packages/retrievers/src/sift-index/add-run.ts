@@ -61,6 +61,7 @@ export async function runAdd(
   try {
     const sides = await beginSideIndexes(ctx, base, opts.sideIndexes, embedder, embedderInfo, rebuilt, opts.signal);
     writer = await IndexWriter.begin(st.db, base, bm25, {
+      dir,
       chunker: opts.chunker,
       embedder,
       embedderInfo,

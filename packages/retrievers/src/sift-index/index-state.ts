@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { SiftError } from '@sift/core';
 import type { Bm25Index } from '../bm25/bm25-index.js';
 import type { Connection, Table } from '../lance/_lance.js';
-import { TEXT_HASH_COLUMN } from '../lance/chunk-rows.js';
+import { readLance, TEXT_HASH_COLUMN } from '../lance/chunk-rows.js';
 import { CHUNKS_TABLE, DOCUMENTS_TABLE } from '../lance/tables.js';
 import { recoverCommit } from './commit-files.js';
 import { loadBm25, openPinned } from './index-checks.js';
@@ -24,7 +25,9 @@ export async function openState(db: Connection, dir: string, lanceDir: string, m
   let chunks: Table | undefined;
   try {
     chunks = await openPinned(db, CHUNKS_TABLE, manifest.lance.tables.chunks, lanceDir);
-    const checked = (await chunks.schema()).fields.some((f) => f.name === TEXT_HASH_COLUMN);
+    const table = chunks;
+    const src = { table: CHUNKS_TABLE, path: join(lanceDir, `${CHUNKS_TABLE}.lance`) };
+    const checked = (await readLance(src, 'read the schema', () => table.schema())).fields.some((f) => f.name === TEXT_HASH_COLUMN);
     const bm25 = await loadBm25(dir, manifest);
     return { db, documents, chunks, manifest, bm25, checked };
   } catch (err) {

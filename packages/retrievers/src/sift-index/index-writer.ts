@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import {
   DocumentSchema,
   notifyProgress,
@@ -15,7 +16,8 @@ import { z } from 'zod';
 import type { Bm25Index } from '../bm25/bm25-index.js';
 import { loadLance, sqlIn, type Connection, type Table } from '../lance/_lance.js';
 import { CHUNKS_TABLE, chunksArrow, DOCUMENTS_TABLE, documentsArrow, vectorField, VECTOR_COLUMN, type DocumentRow } from '../lance/tables.js';
-import type { EmbedderInfo, Manifest } from './manifest.js';
+import { readLance } from '../lance/chunk-rows.js';
+import { LANCE_DIR, type EmbedderInfo, type Manifest } from './manifest.js';
 import type { SideIndexBuilder } from './side-index.js';
 
 const DOC_BATCH_ROWS = 1024;
@@ -25,6 +27,8 @@ const IN_LIST = 512;
 const YIELD_EVERY_DOCS = 64;
 
 export interface WriterOptions {
+  /** The index folder (named in errors). */
+  dir: string;
   chunker: Chunker;
   embedder?: Embedder;
   embedderInfo: EmbedderInfo | null;
@@ -82,11 +86,14 @@ export class IndexWriter {
       if (opts.embedderInfo && !(await tables.chunks.schema()).fields.some((f) => f.name === VECTOR_COLUMN)) {
         await tables.chunks.addColumns(vectorField(opts.embedderInfo.dim));
       }
-      for await (const batch of tables.documents.query().select(['id', 'sha256'])) {
-        const ids = batch.getChild('id')!;
-        const shas = batch.getChild('sha256')!;
-        for (let i = 0; i < batch.numRows; i++) w.known.set(String(ids.get(i)), String(shas.get(i)));
-      }
+      const src = { table: DOCUMENTS_TABLE, path: join(opts.dir, LANCE_DIR, `${DOCUMENTS_TABLE}.lance`) };
+      await readLance(src, 'read the indexed documents', async () => {
+        for await (const batch of tables.documents.query().select(['id', 'sha256'])) {
+          const ids = batch.getChild('id')!;
+          const shas = batch.getChild('sha256')!;
+          for (let i = 0; i < batch.numRows; i++) w.known.set(String(ids.get(i)), String(shas.get(i)));
+        }
+      });
     } catch (err) {
       closeTables(tables);
       throw err;
@@ -238,10 +245,13 @@ export class IndexWriter {
     const removed: string[] = [];
     for (let i = 0; i < this.replaceIds.length; i += IN_LIST) {
       const slice = this.replaceIds.slice(i, i + IN_LIST);
-      for await (const batch of this.chunks.query().where(sqlIn('docId', slice)).select(['id'])) {
-        const ids = batch.getChild('id')!;
-        for (let j = 0; j < batch.numRows; j++) removed.push(String(ids.get(j)));
-      }
+      const src = { table: CHUNKS_TABLE, path: join(this.opts.dir, LANCE_DIR, `${CHUNKS_TABLE}.lance`) };
+      await readLance(src, 'read the chunks of replaced documents', async () => {
+        for await (const batch of this.chunks.query().where(sqlIn('docId', slice)).select(['id'])) {
+          const ids = batch.getChild('id')!;
+          for (let j = 0; j < batch.numRows; j++) removed.push(String(ids.get(j)));
+        }
+      });
       await this.chunks.delete(sqlIn('docId', slice));
       await this.documents.delete(sqlIn('id', slice));
     }
