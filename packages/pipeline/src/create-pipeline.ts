@@ -354,6 +354,7 @@ class SiftPipeline implements Pipeline {
       ...(ext ? { extensions: [...ext] } : {}),
       ...runOptions(opts),
       ...(opts.onIssue ? { onIssue: opts.onIssue } : {}),
+      ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
     });
     for await (const d of docs) {
       seen.add(d.id);

@@ -29,6 +29,8 @@ export interface IndexOptions extends RunOptions {
   ext?: readonly string[];
   /** With paths: called for each skipped file (without it the first bad file throws). */
   onIssue?: (issue: InputIssue) => void;
+  /** With paths: largest file read as one document, in bytes (default 256 MiB; larger files are skipped as issues). */
+  maxFileBytes?: number;
 }
 
 export interface QueryOptions {

@@ -223,3 +223,16 @@ describe('sift index --sync, sift query --selector, --progress', () => {
     expect(loud.stderr).toMatch(/^index: \d+(\/\d+)? files\n/);
   });
 });
+
+describe('sift index --max-file-size', () => {
+  it('skips a file over the limit with one line and indexes the rest', async () => {
+    const docs = path.join(dir, 'docs');
+    await mkdir(docs);
+    await writeFile(path.join(docs, 'big.txt'), 'whale '.repeat(400_000));
+    await writeFile(path.join(docs, 'small.txt'), 'A small note about bread.');
+    const r = await runCli(['index', docs, '--index', path.join(dir, 'idx'), '--max-file-size', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`sift: E_INPUT_TOO_LARGE: ${path.join(docs, 'big.txt')}: 2400000 bytes is over the 1 MiB limit (maxFileBytes, sift --max-file-size)\n`);
+    expect(r.stdout).toMatch(/^indexed 1 new, .* 1 file skipped/);
+  });
+});

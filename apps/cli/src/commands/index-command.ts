@@ -1,4 +1,4 @@
-import { SiftError, type InputIssue } from '@sift/core';
+import { DEFAULT_MAX_FILE_BYTES, SiftError, type InputIssue } from '@sift/core';
 import { createPipeline, type PipelineConfig } from '@sift/pipeline';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
@@ -21,6 +21,7 @@ interface IndexFlags extends ChunkerFlags {
   graph?: boolean;
   config?: string;
   progress?: boolean;
+  maxFileSize?: number;
 }
 
 /**
@@ -48,6 +49,7 @@ export function indexCommand(ctx: CliContext): Command {
     .option('--sync', 'also remove indexed documents whose files are gone')
     .option('--graph', 'also build the passage–entity graph for --retriever graph:bm25|graph:hybrid (kept up to date by later adds)')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
+    .option('--max-file-size <MiB>', `largest file read as one document, in MiB (default: ${DEFAULT_MAX_FILE_BYTES / 2 ** 20}); larger ones are skipped`, intArg(1))
     .addOption(progressFlag())
     .action(async (paths: string[], flags: IndexFlags) => {
       const started = performance.now();
@@ -67,6 +69,7 @@ export function indexCommand(ctx: CliContext): Command {
           ...(flags.rebuild ? { rebuild: true } : {}),
           ...(flags.sync ? { sync: true } : {}),
           ...(ext ? { ext } : {}),
+          ...(flags.maxFileSize !== undefined ? { maxFileBytes: flags.maxFileSize * 2 ** 20 } : {}),
           signal: ctx.signal,
           onIssue: (issue) => {
             issues.push(issue);
