@@ -22,7 +22,11 @@ export class CachedEmbedder implements Embedder {
   }
 
   static async create(opts: { embedder: Embedder; dir: string }): Promise<CachedEmbedder> {
-    const cache = await EmbeddingCache.open({ dir: opts.dir, modelId: opts.embedder.id, dim: opts.embedder.dim });
+    // An embedder whose vectors depend on settings its public id leaves out (use-lite's long-text policy) names a
+    // finer cacheId.
+    const key = (opts.embedder as { cacheId?: unknown }).cacheId;
+    const modelId = typeof key === 'string' && key.length > 0 ? key : opts.embedder.id;
+    const cache = await EmbeddingCache.open({ dir: opts.dir, modelId, dim: opts.embedder.dim });
     return new CachedEmbedder(opts.embedder, cache);
   }
 

@@ -10,6 +10,8 @@ import { isHubId } from './hf-model-dir.js';
 import { OnnxEmbedder } from './onnx-embedder.js';
 import { PoolingSchema } from './pooling.js';
 import { UseLiteEmbedder } from './use-lite-embedder.js';
+import { UseLiteOnnxEmbedder } from './use-lite-onnx-embedder.js';
+import { defaultEmbedderWarn, safeWarn } from './embedder-log.js';
 
 /** The built-in default: needs no download. */
 export const DEFAULT_EMBEDDER = 'use-lite';
@@ -28,11 +30,18 @@ export const CreateEmbedderOptionsSchema = z.object({
   pooling: PoolingSchema.optional(),
   normalize: z.boolean().optional(),
   quantized: z.boolean().optional(),
+  /** use-lite: texts longer than its 128-token window are windowed and pooled (default) or truncated. */
+  longText: z.enum(['window', 'truncate']).optional(),
 });
 export type CreateEmbedderOptions = z.input<typeof CreateEmbedderOptionsSchema> & { warn?: EmbedderWarn; log?: OnnxLogger };
 
+/** The spec names createEmbedder knows besides model folders and hub ids. */
+export const BUILTIN_EMBEDDERS = ['use-lite', 'use-lite-tfjs', 'static'] as const;
+
 /**
- * Builds an embedder from a spec string: `use-lite` (default, offline), a local Hugging Face folder holding an ONNX
+ * Builds an embedder from a spec string: `use-lite` (default, offline; USE-lite on onnxruntime, or on TF.js with a
+ * warning when onnxruntime-node is not installed), `use-lite-tfjs` (the same model on TF.js WASM), `static` (the
+ * static embedder distilled from USE-lite, models/static-use-lite), a local Hugging Face folder holding an ONNX
  * encoder, or a hub id `org/name` (from the model cache dir, or downloaded when `allowRemote`).
  */
 export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: CreateEmbedderOptions = {}): Promise<Embedder> {
@@ -48,7 +57,15 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
   let embedder: Embedder;
   const name = spec.trim();
   if (name === '' || name === 'use-lite') {
-    embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens'), ...hooks });
+    try {
+      embedder = await UseLiteOnnxEmbedder.create({ ...pick('batchSize', 'maxTokens', 'threads', 'longText'), ...hooks });
+    } catch (err) {
+      if (!(err instanceof SiftError) || err.code !== 'E_DEPENDENCY_MISSING' || !/onnxruntime/.test(err.message)) throw err;
+      safeWarn(options.warn ?? defaultEmbedderWarn, `use-lite: ${err.message}; falling back to TF.js (slower, same vectors)`);
+      embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
+    }
+  } else if (name === 'use-lite-tfjs') {
+    embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
   } else if (existsSync(name) || isHubId(name)) {
     embedder = await OnnxEmbedder.create({
       model: name,
@@ -60,7 +77,7 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
   } else {
     throw new SiftError(
       'E_UNKNOWN_COMPONENT',
-      `Unknown embedder '${spec}': expected 'use-lite', a local Hugging Face folder with an ONNX encoder, or a hub id like org/name`,
+      `Unknown embedder '${spec}': expected ${BUILTIN_EMBEDDERS.map((b) => `'${b}'`).join(', ')}, a local Hugging Face folder with an ONNX encoder, or a hub id like org/name`,
       { details: { embedder: spec } },
     );
   }

@@ -6,6 +6,11 @@ export interface BatchLimits {
   maxBatchSize: number;
   /** Most padded tokens per call (rows × longest row); bounds memory for long inputs. */
   maxBatchTokens?: number;
+  /**
+   * Bounded padding: a batch stops growing at a row shorter than `minFill` × its longest row (0–1), so no row is
+   * padded to more than 1/minFill times its length. Unset: rows are only limited by the counts above.
+   */
+  minFill?: number;
 }
 
 export interface EmbedInBatchesOptions<T> extends RunOptions, BatchLimits {
@@ -27,7 +32,7 @@ export async function embedInBatches<T>(
   run: (batch: T[], opts: RunOptions) => Promise<Float32Array[]>,
   opts: EmbedInBatchesOptions<T>,
 ): Promise<Float32Array[]> {
-  const { signal, onProgress, maxBatchSize, maxBatchTokens, lengthOf, dim, label = 'embedder' } = opts;
+  const { signal, onProgress, maxBatchSize, maxBatchTokens, minFill, lengthOf, dim, label = 'embedder' } = opts;
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
     throw new SiftError('E_BAD_CONFIG', `${label}: maxBatchSize must be a positive integer, got ${maxBatchSize}`);
   }
@@ -44,6 +49,11 @@ export async function embedInBatches<T>(
     const longest = Math.max(1, lengths[order[pos]!]!);
     let rows = Math.min(maxBatchSize, total - pos);
     if (maxBatchTokens !== undefined) rows = Math.max(1, Math.min(rows, Math.floor(maxBatchTokens / longest)));
+    if (minFill !== undefined) {
+      let fit = 1;
+      while (fit < rows && lengths[order[pos + fit]!]! >= minFill * longest) fit++;
+      rows = fit;
+    }
     const idx = order.slice(pos, pos + rows);
     const vecs = await run(
       idx.map((i) => items[i]!),

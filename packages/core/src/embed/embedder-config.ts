@@ -9,7 +9,15 @@ import { PoolingSchema } from './pooling.js';
  * settings that do not change the vectors (device, threads, batch size, cache) are not part of it.
  */
 export const EmbedderConfigSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('use-lite') }).strict(),
+  z
+    .object({
+      name: z.literal('use-lite'),
+      /** Absent: long texts are windowed (see LongTextPolicy). */
+      longText: z.literal('truncate').optional(),
+      /** Absent: the 128-token window. */
+      maxTokens: z.number().int().min(1).max(128).optional(),
+    })
+    .strict(),
   z
     .object({
       name: z.literal('onnx'),
@@ -40,7 +48,9 @@ export async function createEmbedderFromConfig(config: EmbedderConfig, options: 
     throw new SiftError('E_BAD_CONFIG', `Invalid embedder config: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
   }
   const c = parsed.data;
-  if (c.name === 'use-lite') return createEmbedder('use-lite', options);
+  if (c.name === 'use-lite') {
+    return createEmbedder('use-lite', { ...options, ...(c.longText ? { longText: c.longText } : {}), ...(c.maxTokens ? { maxTokens: c.maxTokens } : {}) });
+  }
   if (c.output !== undefined) {
     throw new SiftError('E_BAD_CONFIG', `Embedder config names output "${c.output}", which createEmbedder cannot select; build the OnnxEmbedder directly`, {
       details: { key: 'output' },

@@ -11,6 +11,16 @@ export {
 } from './embedding-cache.js';
 export { CachedEmbedder } from './cached-embedder.js';
 export { UseLiteEmbedder, UseLiteEmbedderOptionsSchema, type UseLiteEmbedderOptions } from './use-lite-embedder.js';
+export {
+  UseLiteOnnxEmbedder,
+  UseLiteOnnxEmbedderOptionsSchema,
+  useLiteModelDir,
+  type UseLiteOnnxEmbedderOptions,
+} from './use-lite-onnx-embedder.js';
+export { UseLiteTokenizer } from './use-lite-tokenizer.js';
+export { USE_LITE_WINDOW, type LongTextPolicy, type LongTextStats, type UseLiteConfig } from './use-lite-windows.js';
+export { convertTfjsToOnnx, SUPPORTED_TF_OPS, ONNX_OPSET, type ConvertedModel } from './tfjs-to-onnx/convert.js';
+export { readTfjsGraphModel, type TfjsGraphModel } from './tfjs-to-onnx/tfjs-graph.js';
 export { OnnxEmbedder, OnnxEmbedderOptionsSchema, type OnnxEmbedderOptions } from './onnx-embedder.js';
 export { PoolingSchema, poolHidden, type Pooling } from './pooling.js';
 export {
@@ -22,6 +32,6 @@ export {
   type HfModelDir,
   type ResolveHfModelOptions,
 } from './hf-model-dir.js';
-export { createEmbedder, CreateEmbedderOptionsSchema, DEFAULT_EMBEDDER, type CreateEmbedderOptions } from './create-embedder.js';
+export { createEmbedder, CreateEmbedderOptionsSchema, DEFAULT_EMBEDDER, BUILTIN_EMBEDDERS, type CreateEmbedderOptions } from './create-embedder.js';
 export type { EmbedderWarn } from './embedder-log.js';
 export { EmbedderConfigSchema, embedderConfigOf, createEmbedderFromConfig, type EmbedderConfig } from './embedder-config.js';

