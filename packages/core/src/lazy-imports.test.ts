@@ -114,3 +114,50 @@ describe.skipIf(!existsSync('/proc/self/maps'))('heavy dependencies load on firs
     expect(loaded.modules.some((m) => m.startsWith('@energetic-ai/'))).toBe(true);
   });
 });
+
+/**
+ * Runs `body` in a new node process in which `hidden` cannot be resolved (an ESM resolve hook for `import()` and a
+ * patched CommonJS resolver for `require`), and returns the code and message of the error `body` throws.
+ */
+async function errorWithout(dir: string, hidden: string, body: string): Promise<{ code?: string; message: string }> {
+  const hook = `export async function resolve(s, c, next) {
+    if (s === ${JSON.stringify(hidden)}) throw Object.assign(new Error('Cannot find package ' + s), { code: 'ERR_MODULE_NOT_FOUND' });
+    return next(s, c);
+  }`;
+  const hide = `
+    import Module, { register } from 'node:module';
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+    const resolveFilename = Module._resolveFilename;
+    Module._resolveFilename = function (request, ...rest) {
+      if (request === ${JSON.stringify(hidden)}) throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+      return resolveFilename.call(this, request, ...rest);
+    };`;
+  const script = `try { ${body}; console.log(JSON.stringify({ message: 'no error' })); }
+    catch (err) { console.log(JSON.stringify({ code: err.code, message: err.message })); }`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(hide)}`, '--input-type=module', '-e', script],
+    { cwd: path.join(repoRoot, dir), env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { code?: string; message: string };
+}
+
+describe('a missing native runtime is one E_DEPENDENCY_MISSING naming what to install', () => {
+  it('onnxruntime-node', async () => {
+    const err = await errorWithout('packages/core', 'onnxruntime-node', `const { listExecutionProviders } = await import('@sift/core'); await listExecutionProviders()`);
+    expect(err.code).toBe('E_DEPENDENCY_MISSING');
+    expect(err.message).toContain('npm install onnxruntime-node');
+  });
+
+  it('hnswlib-node', async () => {
+    const err = await errorWithout('packages/retrievers', 'hnswlib-node', `const { HnswIndex } = await import('@sift/retrievers'); HnswIndex.create(4)`);
+    expect(err.code).toBe('E_DEPENDENCY_MISSING');
+    expect(err.message).toContain('npm install hnswlib-node');
+  });
+
+  it('the use-lite embedder (TF.js)', async () => {
+    const err = await errorWithout('packages/core', '@energetic-ai/core', `const { UseLiteEmbedder } = await import('@sift/core'); await UseLiteEmbedder.create()`);
+    expect(err.code).toBe('E_DEPENDENCY_MISSING');
+    expect(err.message).toContain('@energetic-ai/core');
+  });
+});
