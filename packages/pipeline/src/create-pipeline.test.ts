@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile, mkdir, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Embedder, Reranker } from '@sift/core';
+import type { Embedder, Reranker, ScoredChunk } from '@sift/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPipeline } from './create-pipeline.js';
 
@@ -101,6 +101,31 @@ describe('createPipeline', () => {
     const q = await p.query('fox', { k: 3 });
     expect(q.chunks.map((c) => c.text.length)).toEqual([...q.chunks.map((c) => c.text.length)].sort((a, b) => a - b));
     expect(q.chunks[0]!.explain).toMatchObject({ retrievalRank: expect.any(Number) });
+  });
+
+  it('takes a user Retriever and Selector object in place of their specs, and a reranker by name', async () => {
+    const retriever = {
+      name: 'reverse-alphabetical',
+      retrieve: (_q: string, k: number) =>
+        Promise.resolve(
+          docs
+            .map((d, i) => ({ id: d.id, docId: d.id, text: d.text, start: 0, end: d.text.length, tokenCount: 5, metadata: {}, score: 10 - i }))
+            .sort((a, b) => (a.id < b.id ? 1 : -1))
+            .slice(0, k),
+        ),
+    };
+    const firstTwo = { name: 'first-two', select: (_q: string, c: ScoredChunk[]) => Promise.resolve({ chunks: c.slice(0, 2), tokens: 10 }) };
+    await using p = await createPipeline({ index: ':memory:', retriever, selector: firstTwo });
+    const q = await p.query('anything', { k: 3 });
+    expect(q.chunks.map((c) => c.id)).toEqual(['c', 'b']);
+    expect(q.selection).toEqual({ name: 'first-two', budget: null, tokens: 10 });
+    expect(await p.describe()).toMatchObject({ retriever: { name: 'reverse-alphabetical' }, selector: 'first-two' });
+
+    await using r = await createPipeline({ index: ':memory:', chunker: 'none', reranker: 'bm25' });
+    await r.index(docs);
+    const ranked = await r.query('quartz sphinx', { k: 3 });
+    expect(ranked.chunks[0]!.id).toBe('b');
+    expect(ranked.chunks[0]!.explain).toMatchObject({ retrievalRank: expect.any(Number) });
   });
 
   it('names bad config keys', async () => {
