@@ -1,6 +1,6 @@
 import type { ScoredChunk } from '@sift/core';
 import { createPipeline, type SelectionSummary } from '@sift/pipeline';
-import { SELECTOR_NAMES } from '@sift/selectors';
+import { ALL_SELECTOR_NAMES } from '@sift/selectors';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../config/load-config.js';
@@ -48,7 +48,7 @@ export function queryCommand(ctx: CliContext): Command {
     .option('-k, --k <n>', 'number of results, or of candidates for the selector (default: 10)', intArg(1))
     .option('--retriever <name>', 'bm25 | dense | hybrid | graph:bm25 | graph:hybrid (default: hybrid when the index has vectors, else bm25; graph:* needs `sift index --graph`)')
     .option('--embedder <spec>', 'embedder for dense/hybrid (default: the one the index was built with)')
-    .option('--selector <name>', `choose among the k results: ${SELECTOR_NAMES.join(' | ')} (default: the top k; --budget alone implies budget)`)
+    .option('--selector <name>', `choose among the k results: ${ALL_SELECTOR_NAMES.join(' | ')} (default: the top k; --budget alone implies budget)`)
     .option('--budget <n>', 'token budget for the selector', intArg(1))
     .option('--json', 'print {query, results:[{rank, score, docId, chunkId, start, end, text, tokenCount}], selection:{name, budget, tokens}}')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
