@@ -119,7 +119,12 @@ describe.skipIf(!existsSync('/proc/self/maps'))('heavy dependencies load on firs
  * Runs `body` in a new node process in which `hidden` cannot be resolved (an ESM resolve hook for `import()` and a
  * patched CommonJS resolver for `require`), and returns the code and message of the error `body` throws.
  */
-async function errorWithout(dir: string, hidden: string, body: string): Promise<{ code?: string; message: string }> {
+async function errorWithout(
+  dir: string,
+  hidden: string,
+  body: string,
+  requireError = { message: "Cannot find module '" + hidden + "'", code: 'MODULE_NOT_FOUND' },
+): Promise<{ code?: string; message: string }> {
   const hook = `export async function resolve(s, c, next) {
     if (s === ${JSON.stringify(hidden)}) throw Object.assign(new Error('Cannot find package ' + s), { code: 'ERR_MODULE_NOT_FOUND' });
     return next(s, c);
@@ -129,7 +134,7 @@ async function errorWithout(dir: string, hidden: string, body: string): Promise<
     register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
     const resolveFilename = Module._resolveFilename;
     Module._resolveFilename = function (request, ...rest) {
-      if (request === ${JSON.stringify(hidden)}) throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+      if (request === ${JSON.stringify(hidden)}) throw Object.assign(new Error(${JSON.stringify(requireError.message)}), { code: ${JSON.stringify(requireError.code)} });
       return resolveFilename.call(this, request, ...rest);
     };`;
   const script = `try { ${body}; console.log(JSON.stringify({ message: 'no error' })); }
@@ -153,6 +158,15 @@ describe('a missing native runtime is one E_DEPENDENCY_MISSING naming what to in
     const err = await errorWithout('packages/retrievers', 'hnswlib-node', `const { HnswIndex } = await import('@sift/retrievers'); HnswIndex.create(4)`);
     expect(err.code).toBe('E_DEPENDENCY_MISSING');
     expect(err.message).toContain('npm install hnswlib-node');
+  });
+
+  it('hnswlib-node installed without its compiled addon (pnpm 10 skipped its build)', async () => {
+    const err = await errorWithout('packages/retrievers', 'hnswlib-node', `const { HnswIndex } = await import('@sift/retrievers'); HnswIndex.create(4)`, {
+      message: 'Could not locate the bindings file. Tried:\n → /x/build/Release/addon.node',
+      code: '',
+    });
+    expect(err.code).toBe('E_DEPENDENCY_MISSING');
+    expect(err.message).toContain('pnpm rebuild hnswlib-node');
   });
 
   it('the use-lite embedder (TF.js)', async () => {

@@ -17,11 +17,21 @@ function hnswlib(): typeof Hnswlib {
     hnswlibModule = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    throw new SiftError('E_DEPENDENCY_MISSING', 'HNSW indexes need hnswlib-node, which is not installed: npm install hnswlib-node', {
-      cause: err,
-      details: { package: 'hnswlib-node' },
-    });
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      throw new SiftError('E_DEPENDENCY_MISSING', 'HNSW indexes need hnswlib-node, which is not installed: npm install hnswlib-node', {
+        cause: err,
+        details: { package: 'hnswlib-node' },
+      });
+    }
+    // Installed, but its addon was never compiled (pnpm 10 runs no install scripts it was not told to allow).
+    if (/Could not locate the bindings file/.test((err as Error).message)) {
+      throw new SiftError(
+        'E_DEPENDENCY_MISSING',
+        "hnswlib-node's native addon is not built: allow its install script (pnpm approve-builds, or onlyBuiltDependencies: [hnswlib-node]) and run `pnpm rebuild hnswlib-node` (npm: `npm rebuild hnswlib-node`)",
+        { cause: err, details: { package: 'hnswlib-node' } },
+      );
+    }
+    throw err;
   }
   return hnswlibModule;
 }
