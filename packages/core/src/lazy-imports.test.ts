@@ -142,7 +142,7 @@ async function errorWithout(
   const { stdout } = await run(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(hide)}`, '--input-type=module', '-e', script],
-    { cwd: path.join(repoRoot, dir), env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 1 << 20 },
+    { cwd: path.join(repoRoot, dir), env: { ...process.env, SIFT_SCRATCH: scratch, NODE_OPTIONS: '' }, maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as { code?: string; message: string };
 }
@@ -167,6 +167,18 @@ describe('a missing native runtime is one E_DEPENDENCY_MISSING naming what to in
     });
     expect(err.code).toBe('E_DEPENDENCY_MISSING');
     expect(err.message).toContain('pnpm rebuild hnswlib-node');
+  });
+
+  it('LanceDB, when a pipeline opens an on-disk index', async () => {
+    const err = await errorWithout(
+      'packages/pipeline',
+      '@lancedb/lancedb',
+      `const { createPipeline } = await import('@sift/pipeline');
+       const p = await createPipeline({ index: process.env.SIFT_SCRATCH + '/lance-missing' });
+       await p.index([{ id: 'a', text: 'one document', metadata: {} }])`,
+    );
+    expect(err.code).toBe('E_DEPENDENCY_MISSING');
+    expect(err.message).toContain('@lancedb/lancedb');
   });
 
   it('the use-lite embedder (TF.js)', async () => {
