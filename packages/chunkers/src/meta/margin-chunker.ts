@@ -32,9 +32,9 @@ export const MarginChunkerConfigSchema = z
     /** Prompt language: the reference's English or Chinese prompt (Chinese joins A and B without a space). */
     language: z.enum(['en', 'zh']).default('en'),
     /** A (the current chunk) keeps its last this many model tokens in the prompt. */
-    chunkTailTokens: z.number().int().min(1).default(48),
+    chunkTailTokens: z.number().int().min(1).default(32),
     /** B (the next sentence) keeps its first this many model tokens. */
-    sentenceHeadTokens: z.number().int().min(1).default(40),
+    sentenceHeadTokens: z.number().int().min(1).default(24),
   })
   .strict();
 export type MarginChunkerConfig = z.output<typeof MarginChunkerConfigSchema>;

@@ -26,7 +26,7 @@ export function marginPrompt(a: string, b: string, language: MarginLanguage): st
 /**
  * The prompt repeats A (the current chunk) three times, so A keeps only its last `aTokens` model tokens and B (the
  * next sentence) its first `bTokens`, cut on the model's own tokenizer. models/sift-lm-margin/train.py cuts the
- * same way (A 48, B 40), which is why those are the defaults.
+ * same way (A 32, B 24), which is why those are the defaults.
  */
 export function truncateForPrompt(model: TokenLogprobModel, a: string, b: string, aTokens: number, bTokens: number): [string, string] {
   // Only the edge that survives is tokenized (a long chunk would otherwise be re-tokenized for every sentence); 16
