@@ -48,13 +48,24 @@ describe('UseLiteEmbedder', () => {
     expect(maxAbsDiff(b!, b2!)).toBeLessThan(1e-5);
   });
 
-  it('truncates long texts to maxTokens with a warning', async () => {
+  it('windows long texts by default (no warning), truncates with a warning only when asked', async () => {
     const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
     expect(e.tokenize(long).length).toBeGreaterThan(64);
     warnings.length = 0;
-    const [v] = await e.embed([long]);
-    expect(warnings).toEqual(['use-lite: truncated 1 of 1 texts to 64 tokens']);
-    expect(l2Norm(v!)).toBeCloseTo(1, 4);
+    const [windowed] = await e.embed([long]);
+    expect(warnings).toEqual([]);
+    expect(e.stats()).toMatchObject({ policy: 'window', windowTokens: 64 });
+    expect(e.stats().longTexts).toBeGreaterThan(0);
+    const t = await UseLiteEmbedder.create({ maxTokens: 64, longText: 'truncate', warn: (m) => warnings.push(m) });
+    try {
+      const [v] = await t.embed([long]);
+      expect(warnings).toEqual(['use-lite: truncated 1 of 1 texts to 64 tokens']);
+      expect(l2Norm(v!)).toBeCloseTo(1, 4);
+      expect(l2Norm(windowed!)).toBeCloseTo(1, 4);
+      expect(maxAbsDiff(v!, windowed!)).toBeGreaterThan(1e-3);
+    } finally {
+      await t.close();
+    }
   });
 
   it('rejects bad options', async () => {

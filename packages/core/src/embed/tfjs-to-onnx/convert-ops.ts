@@ -18,6 +18,8 @@ export interface ConvertContext {
   initializer(t: OnnxTensor, values?: number[]): void;
   constValues(name: string): number[] | undefined;
   addInput(v: OnnxValueInfo): void;
+  /** Ranks known from the op that made a tensor (Transpose's perm), for ops that need one. */
+  ranks: Map<string, number>;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -160,9 +162,12 @@ export function convertNode(n: TfNode, ins: string[], ctx: ConvertContext): void
       emit1('Squeeze', dims.length > 0 ? [ins[0]!, constI64(dims)] : [ins[0]!], ctx.dtype(ins[0]!));
       return;
     }
-    case 'Transpose':
-      emit1('Transpose', [ins[0]!], ctx.dtype(ins[0]!), { perm: { ints: known(ins[1]!, 'perm') } });
+    case 'Transpose': {
+      const perm = known(ins[1]!, 'perm');
+      emit1('Transpose', [ins[0]!], ctx.dtype(ins[0]!), { perm: { ints: perm } });
+      ctx.ranks.set(out, perm.length);
       return;
+    }
     case 'ConcatV2': {
       const parts = ins.slice(0, -1);
       emit1('Concat', parts, ctx.dtype(parts[0]!), { axis: { i: axesOf(ins[ins.length - 1]!)[0]! } });
@@ -221,7 +226,16 @@ export function convertNode(n: TfNode, ins: string[], ctx: ConvertContext): void
     case 'BatchMatMulV2': {
       const adjX = attrBool(n, 'adj_x');
       const adjY = attrBool(n, 'adj_y');
-      if (!adjX && !adjY) emit1('MatMul', [ins[0]!, ins[1]!], ctx.dtype(ins[0]!));
+      const swapLast = (x: string, adj: boolean): string | undefined => {
+        if (!adj) return x;
+        const r = ctx.ranks.get(x);
+        if (r === undefined) return undefined;
+        const perm = Array.from({ length: r }, (_, i) => (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
+        return emit1('Transpose', [x], ctx.dtype(x), { perm: { ints: perm } }, ctx.fresh(`${n.name}/adj`));
+      };
+      const a = swapLast(ins[0]!, adjX);
+      const b = swapLast(ins[1]!, adjY);
+      if (a !== undefined && b !== undefined) emit1('MatMul', [a, b], ctx.dtype(ins[0]!));
       // Einsum transposes the last two axes whatever the rank, which Transpose cannot without knowing it.
       else emit1('Einsum', [ins[0]!, ins[1]!], ctx.dtype(ins[0]!), { equation: { s: `...${adjX ? 'ji' : 'ij'},...${adjY ? 'kj' : 'jk'}->...ik` } });
       return;

@@ -119,6 +119,7 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, opts: { outputs?: strin
     constValues(name) {
       return constants.get(name)?.values;
     },
+    ranks: new Map(),
     addInput(v) {
       inputs.push(v);
       dtypes.set(v.name, v.elemType);
