@@ -11,6 +11,7 @@ import { OnnxEmbedder } from './onnx-embedder.js';
 import { PoolingSchema } from './pooling.js';
 import { UseLiteEmbedder } from './use-lite-embedder.js';
 import { UseLiteOnnxEmbedder } from './use-lite-onnx-embedder.js';
+import { StaticEmbedder } from './static-embedder.js';
 import { defaultEmbedderWarn, safeWarn } from './embedder-log.js';
 
 /** The built-in default: needs no download. */
@@ -21,8 +22,13 @@ export const CreateEmbedderOptionsSchema = z.object({
   allowRemote: z.boolean().default(false),
   /** Where hub ids are looked up / downloaded. */
   modelCacheDir: z.string().optional(),
-  /** Wrap the embedder in an on-disk embedding cache kept in this folder. */
+  /**
+   * Wrap the embedder in the persistent embedding cache kept in this folder (`defaultEmbeddingCacheDir()` is the
+   * one `sift index` and `sift eval` share). The static embedder is never cached: a lookup is cheaper than the cache.
+   */
   embeddingCacheDir: z.string().optional(),
+  /** Bound on the cache folder's size in bytes (default 2 GiB). */
+  embeddingCacheMaxBytes: z.number().int().positive().optional(),
   device: DeviceSchema.optional(),
   threads: z.number().int().min(1).optional(),
   batchSize: z.number().int().min(1).optional(),
@@ -33,7 +39,12 @@ export const CreateEmbedderOptionsSchema = z.object({
   /** use-lite: texts longer than its 128-token window are windowed and pooled (default) or truncated. */
   longText: z.enum(['window', 'truncate']).optional(),
 });
-export type CreateEmbedderOptions = z.input<typeof CreateEmbedderOptionsSchema> & { warn?: EmbedderWarn; log?: OnnxLogger };
+export type CreateEmbedderOptions = z.input<typeof CreateEmbedderOptionsSchema> & {
+  warn?: EmbedderWarn;
+  log?: OnnxLogger;
+  /** With a cache: told after each embed call "embedded M of N texts (K cached)". */
+  info?: (message: string) => void;
+};
 
 /** The spec names createEmbedder knows besides model folders and hub ids. */
 export const BUILTIN_EMBEDDERS = ['use-lite', 'use-lite-tfjs', 'static'] as const;
@@ -41,7 +52,7 @@ export const BUILTIN_EMBEDDERS = ['use-lite', 'use-lite-tfjs', 'static'] as cons
 /**
  * Builds an embedder from a spec string: `use-lite` (default, offline; USE-lite on onnxruntime, or on TF.js with a
  * warning when onnxruntime-node is not installed), `use-lite-tfjs` (the same model on TF.js WASM), `static` (the
- * static embedder distilled from USE-lite, models/static-use-lite), a local Hugging Face folder holding an ONNX
+ * static embedder distilled from USE-lite, models/static-use-lite; `static:<dir>` for another folder), a local Hugging Face folder holding an ONNX
  * encoder, or a hub id `org/name` (from the model cache dir, or downloaded when `allowRemote`).
  */
 export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: CreateEmbedderOptions = {}): Promise<Embedder> {
@@ -64,6 +75,9 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
       safeWarn(options.warn ?? defaultEmbedderWarn, `use-lite: ${err.message}; falling back to TF.js (slower, same vectors)`);
       embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
     }
+  } else if (name === 'static' || name.startsWith('static:')) {
+    const dir = name.slice('static:'.length);
+    embedder = await StaticEmbedder.create(name === 'static' ? {} : { modelDir: dir });
   } else if (name === 'use-lite-tfjs') {
     embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
   } else if (existsSync(name) || isHubId(name)) {
@@ -81,6 +95,11 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
       { details: { embedder: spec } },
     );
   }
-  if (o.embeddingCacheDir === undefined) return embedder;
-  return CachedEmbedder.create({ embedder, dir: o.embeddingCacheDir });
+  if (o.embeddingCacheDir === undefined || embedder instanceof StaticEmbedder) return embedder;
+  return CachedEmbedder.create({
+    embedder,
+    dir: o.embeddingCacheDir,
+    ...(o.embeddingCacheMaxBytes !== undefined ? { maxBytes: o.embeddingCacheMaxBytes } : {}),
+    ...(options.info ? { info: options.info } : {}),
+  });
 }

@@ -20,6 +20,13 @@ export const EmbedderConfigSchema = z.discriminatedUnion('name', [
     .strict(),
   z
     .object({
+      name: z.literal('static'),
+      /** Absent: the shipped models/static-use-lite. */
+      model: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
       name: z.literal('onnx'),
       /** A hub id (`org/name`) or an absolute local folder. */
       model: z.string().min(1),
@@ -51,6 +58,7 @@ export async function createEmbedderFromConfig(config: EmbedderConfig, options: 
   if (c.name === 'use-lite') {
     return createEmbedder('use-lite', { ...options, ...(c.longText ? { longText: c.longText } : {}), ...(c.maxTokens ? { maxTokens: c.maxTokens } : {}) });
   }
+  if (c.name === 'static') return createEmbedder(c.model === undefined ? 'static' : `static:${c.model}`, options);
   if (c.output !== undefined) {
     throw new SiftError('E_BAD_CONFIG', `Embedder config names output "${c.output}", which createEmbedder cannot select; build the OnnxEmbedder directly`, {
       details: { key: 'output' },

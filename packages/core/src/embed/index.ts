@@ -6,10 +6,12 @@ export {
   EmbeddingCacheOptionsSchema,
   cacheFileName,
   textHash,
+  defaultEmbeddingCacheDir,
+  DEFAULT_EMBEDDING_CACHE_MAX_BYTES,
   type EmbeddingCacheOptions,
   type EmbeddingCacheStats,
 } from './embedding-cache.js';
-export { CachedEmbedder } from './cached-embedder.js';
+export { CachedEmbedder, type CachedEmbedderOptions } from './cached-embedder.js';
 export { UseLiteEmbedder, UseLiteEmbedderOptionsSchema, type UseLiteEmbedderOptions } from './use-lite-embedder.js';
 export {
   UseLiteOnnxEmbedder,
@@ -18,6 +20,15 @@ export {
   type UseLiteOnnxEmbedderOptions,
 } from './use-lite-onnx-embedder.js';
 export { UseLiteTokenizer } from './use-lite-tokenizer.js';
+export {
+  StaticEmbedder,
+  StaticEmbedderOptionsSchema,
+  StaticModelConfigSchema,
+  staticUseLiteDir,
+  STATIC_USE_LITE,
+  type StaticEmbedderOptions,
+  type StaticModelConfig,
+} from './static-embedder.js';
 export { USE_LITE_WINDOW, type LongTextPolicy, type LongTextStats, type UseLiteConfig } from './use-lite-windows.js';
 export { convertTfjsToOnnx, SUPPORTED_TF_OPS, ONNX_OPSET, type ConvertedModel } from './tfjs-to-onnx/convert.js';
 export { readTfjsGraphModel, type TfjsGraphModel } from './tfjs-to-onnx/tfjs-graph.js';

@@ -120,10 +120,15 @@ export class UseLiteOnnxEmbedder implements Embedder {
 
   async embed(texts: string[], opts: RunOptions = {}): Promise<Float32Array[]> {
     this.#check();
-    const ids = texts.map((t) => this.tokenizer.encode(t));
+    return this.embedIds(texts.map((t) => this.tokenizer.encode(t)), opts);
+  }
+
+  /** Vectors of already tokenized texts (SentencePiece ids, e.g. single pieces when distilling a static embedder). */
+  async embedIds(ids: number[][], opts: RunOptions = {}): Promise<Float32Array[]> {
+    this.#check();
     if (this.#o.longText === 'truncate') {
       const truncated = ids.filter((x) => x.length > this.maxTokens).length;
-      if (truncated > 0) safeWarn(this.#warn, `use-lite: truncated ${truncated} of ${texts.length} texts to ${this.maxTokens} tokens`);
+      if (truncated > 0) safeWarn(this.#warn, `use-lite: truncated ${truncated} of ${ids.length} texts to ${this.maxTokens} tokens`);
     }
     return embedTokenized(ids, (batch) => this.#run(batch), {
       ...opts,
