@@ -189,6 +189,18 @@ describe('SiftIndex.create / add / retriever', () => {
     expect(await index.remove(['dogs'])).toMatchObject({ removed: 0, committed: false, generation: 3 });
   });
 
+  it('a reader moves to another writer’s later commit when it makes a retriever (the files it had are gone)', async () => {
+    const writer = await track(SiftIndex.create(dir, { embedder: letterEmbedder() }));
+    await writer.add(CORPUS.slice(0, 2), { chunker: sentences });
+    const reader = await track(SiftIndex.open(dir));
+    expect(reader.manifest.generation).toBe(2);
+    await writer.add(CORPUS.slice(2), { chunker: sentences });
+    expect((await readdir(dir)).filter((n) => n.startsWith('hnsw.'))).toEqual(['hnsw.3.bin', 'hnsw.3.labels.json']);
+    const hits = await (await reader.retriever('dense', { embedder: letterEmbedder() })).retrieve("O'Hare is an airport in Chicago.", 1);
+    expect(hits[0]!.id).toBe("o'hare#0");
+    expect(reader.manifest.generation).toBe(3);
+  });
+
   it('rejects a document id given twice in one add, and duplicate chunk ids across documents', async () => {
     const index = await track(SiftIndex.create(dir));
     await expect(index.add([CORPUS[0]!, CORPUS[0]!], { chunker: sentences })).rejects.toThrow(/"cats" appears twice/);

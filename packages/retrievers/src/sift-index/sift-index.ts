@@ -274,8 +274,20 @@ export class SiftIndex implements AsyncDisposable {
    */
   async retriever(spec?: RetrieverSpec | string, deps: RetrieverDeps = {}): Promise<Retriever> {
     const st = this.live();
-    if (!this.lock && !this.writing) await syncWithDisk(this.dir, st);
-    return createIndexRetriever(this, (spec ?? this.defaultRetriever) as RetrieverSpec, deps);
+    const reader = !this.lock && !this.writing;
+    if (reader) await syncWithDisk(this.dir, st);
+    const make = () => createIndexRetriever(this, (spec ?? this.defaultRetriever) as RetrieverSpec, deps);
+    try {
+      return await make();
+    } catch (err) {
+      // Another process may have committed (and removed the side-index files we were about to read) meanwhile:
+      // once on the newer commit, try once more; a second failure is real damage.
+      const before = st.manifest.generation;
+      if (!reader || !(SiftError.isInstance(err) && err.code === 'E_INDEX_CORRUPT')) throw err;
+      await syncWithDisk(this.dir, st);
+      if (st.manifest.generation === before) throw err;
+      return make();
+    }
   }
 
   /** The committed chunks with these ids, in the order asked; unknown ids are left out. Damaged text is E_INDEX_CORRUPT. */
