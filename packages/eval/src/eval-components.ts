@@ -3,7 +3,9 @@ import type { TokenCounter } from './datasets/niah.js';
 
 /**
  * The pipeline factories an evaluation calls. `runEval` uses the Sift packages by default; tests and users
- * can swap any of them (a custom retriever, a fake embedder) without touching the harness.
+ * can swap any of them (a custom chunker, a fake embedder) without touching the harness. The retrieval task ranks
+ * through `@sift/pipeline` over an on-disk index (swap its parts with `runEval(…, { parts })`); `createRetriever`
+ * builds the in-memory retrievers of the chunking and NIAH tasks, which index one document at a time.
  */
 export interface EvalComponents {
   createChunker(config: unknown): Promise<Chunker>;
