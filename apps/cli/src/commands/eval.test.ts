@@ -57,6 +57,36 @@ describe('sift eval', () => {
     expect(bad.stderr).toMatch(/^sift: E_BAD_CONFIG: .*unknown key "kk"/);
   });
 
+  it('--pipeline reads the sift.config.json format on a BEIR folder; each budget has labelled summary lines; report.md states each budget once', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const beir = join(dir, 'beir');
+    await mkdir(join(beir, 'qrels'), { recursive: true });
+    const corpus = [
+      { _id: 'p1', title: 'Bread', text: 'Bread dough rises with yeast. Bake the loaf in a hot oven until the crust is brown.' },
+      { _id: 'p2', title: 'Whales', text: 'Sperm whales dive to hunt squid. A whale breathes through its blowhole.' },
+      { _id: 'p3', title: 'Tea', text: 'Steep green tea briefly in water below boiling. Black tea wants boiling water.' },
+    ];
+    await writeFile(join(beir, 'corpus.jsonl'), corpus.map((d) => JSON.stringify(d)).join('\n'));
+    await writeFile(join(beir, 'queries.jsonl'), '{"_id":"q1","text":"how does bread dough rise"}\n{"_id":"q2","text":"what do sperm whales hunt"}\n');
+    await writeFile(join(beir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\tp1\t1\nq2\tp2\t1\n');
+    const cfg = join(dir, 'sift.config.json');
+    await writeFile(cfg, JSON.stringify({ index: '.sift', chunker: 'sentence', size: 16, retriever: 'bm25', selector: 'budget', k: 10, ext: ['txt'] }));
+    const out = join(dir, 'beir-out');
+    const r = await runCli(['eval', '--dataset', `beir:${beir}`, '--pipeline', cfg, '--budget', '20,60', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const b of [20, 60]) for (const m of ['recall', 'answer_in_context', 'tokens_per_query']) expect(r.stdout).toMatch(new RegExp(`^  budget ${b}: ${m} +\\S+$`, 'm'));
+    expect(r.stdout).not.toMatch(/^  recall +/m);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { pipeline: Record<string, unknown>; items: unknown[]; meta: Record<string, unknown> };
+    expect(report.pipeline).toMatchObject({ chunker: { chunker: 'sentence', size: 16 }, retriever: { retriever: 'bm25' }, selector: 'budget', budgets: [20, 60], k: 10 });
+    expect(report.items).toHaveLength(2);
+    expect(report.meta).toMatchObject({ sift_version: expect.any(String) });
+    const md = await readFile(join(out, 'report.md'), 'utf8');
+    expect(md).not.toMatch(/^\| budgets \|/m);
+    expect(md).not.toMatch(/^\| recall \|/m);
+    expect(md).toMatch(/^\| 20 \| /m);
+  });
+
   it('usage errors exit 2 with one line', async () => {
     const noOut = await runCli(['eval', '--dataset', 'hotpotqa-100']);
     expect(noOut.code).toBe(2);
