@@ -7,6 +7,7 @@ import {
   readDocuments,
   SiftError,
   type Chunker,
+  type CreateEmbedderOptions,
   type Document,
   type Embedder,
   type LLM,
@@ -51,9 +52,11 @@ const COMPONENT_KEYS = ['chunker', 'embedder', 'retriever', 'selector', 'reranke
  * const { chunks } = await pipeline.query('how do I rotate the keys?', { k: 5 });
  * ```
  *
- * `how.source` names the config in error messages (a file name, or the command it came from).
+ * `how.source` names the config in error messages (a file name, or the command it came from). `how.embedderOptions`
+ * go to `createEmbedder` for an embedder the pipeline builds from a spec (e.g. `embeddingCacheDir`, the persistent
+ * embedding cache `sift index` uses).
  */
-export async function createPipeline(options: PipelineOptions = {}, how: { source?: string } = {}): Promise<Pipeline> {
+export async function createPipeline(options: PipelineOptions = {}, how: { source?: string; embedderOptions?: CreateEmbedderOptions } = {}): Promise<Pipeline> {
   const plain: Record<string, unknown> = { ...options };
   const parts = {
     chunker: isChunker(options.chunker) ? options.chunker : undefined,
@@ -68,7 +71,7 @@ export async function createPipeline(options: PipelineOptions = {}, how: { sourc
   const config = parsePipelineConfig(plain, how.source ?? 'createPipeline config');
   const indexDir = config.index ?? PIPELINE_DEFAULTS.index;
   const store: PipelineStore = indexDir === MEMORY_INDEX ? new MemoryStore() : new DiskStore(indexDir);
-  return Promise.resolve(new SiftPipeline(config, parts, store));
+  return Promise.resolve(new SiftPipeline(config, parts, store, how.embedderOptions ?? {}));
 }
 
 interface Parts {
@@ -93,6 +96,7 @@ class SiftPipeline implements Pipeline {
     readonly config: ParsedPipelineConfig,
     private readonly parts: Parts,
     private readonly store: PipelineStore,
+    private readonly embedderOptions: CreateEmbedderOptions = {},
   ) {}
 
   async index(input: IndexInput, opts: IndexOptions = {}): Promise<IndexResult> {
@@ -252,7 +256,7 @@ class SiftPipeline implements Pipeline {
         return this.parts.embedder;
       }
       if (recorded && this.config.embedder === undefined && this.store.recordedEmbedder) return this.store.recordedEmbedder();
-      const e = await createEmbedder(this.config.embedder ?? PIPELINE_DEFAULTS.embedder);
+      const e = await createEmbedder(this.config.embedder ?? PIPELINE_DEFAULTS.embedder, this.embedderOptions);
       this.owned.push(e);
       if (recorded) checkSameEmbedder(dir, recorded, e);
       return e;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadPipelineConfig } from '@sift/pipeline';
-import { SiftError } from '@sift/core';
+import { createEmbedder, embeddingCacheDirFromEnv, SiftError } from '@sift/core';
+import { addEmbedded, embeddedLine, type EmbeddedTotals } from '../embedded-counts.js';
 import { formatComparison, readReport, runEval, writeReport, type EvalConfig, type EvalReport, type PipelineConfig } from '@sift/eval';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
@@ -180,15 +181,21 @@ export function evalCommand(ctx: CliContext): Command {
       if (!flags.out) throw new SiftError('E_BAD_CONFIG', 'sift eval needs --out <dir> for the report', { details: { key: 'out' } });
       const config = await buildConfig(ctx, flags);
       const view = createProgressView(ctx.io, 'eval', 'items', flags.progress);
+      // Embedders go through the persistent embedding cache shared with sift index (SIFT_EMBEDDING_CACHE=off disables
+      // it), so a second eval of the same corpus embeds nothing; the counts print once the bar is gone.
+      const embedded: EmbeddedTotals = { texts: 0, embedded: 0, cached: 0, calls: 0 };
+      const cacheDir = embeddingCacheDirFromEnv();
       let report: EvalReport;
       try {
         report = await runEval(config, {
+          ...(cacheDir ? { components: { createEmbedder: (name: string) => createEmbedder(name, { embeddingCacheDir: cacheDir, onEmbedded: (c) => addEmbedded(embedded, c) }) } } : {}),
           signal: ctx.signal,
           onSkip: (item) => ctx.io.stderr.write(`sift: warning: skipped a malformed item: ${item.message.replace(/\s*\n\s*/g, ' ')}\n`),
           onProgress: (p) => view.update(p.done, p.total, `${p.unit}${p.message ? ` (${p.message})` : ''}`),
         });
       } finally {
         view.stop();
+        ctx.io.stderr.write(embeddedLine(embedded));
       }
       const paths = await writeReport(report, resolveArg(ctx.io, flags.out));
       await writeOut(ctx.io.stdout, flags.json ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n` : summary(report, paths), ctx.signal);

@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_FILE_BYTES, SiftError, type InputIssue } from '@sift/core';
+import { DEFAULT_MAX_FILE_BYTES, embeddingCacheDirFromEnv, SiftError, type EmbeddedCounts, type InputIssue } from '@sift/core';
+import { addEmbedded, embeddedLine, type EmbeddedTotals } from '../embedded-counts.js';
 import { createPipeline, type PipelineConfig } from '@sift/pipeline';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
@@ -63,7 +64,14 @@ export function indexCommand(ctx: CliContext): Command {
       const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
       const issues: InputIssue[] = [];
       const progress = createProgressView(ctx.io, 'index', 'files', flags.progress);
-      const pipeline = await createPipeline(config, { source: 'sift index' });
+      // The persistent embedding cache shared with sift eval (SIFT_EMBEDDING_CACHE=off disables it); its counts are
+      // summed and printed once the bar is gone.
+      const embedded: EmbeddedTotals = { texts: 0, embedded: 0, cached: 0, calls: 0 };
+      const cacheDir = embeddingCacheDirFromEnv();
+      const pipeline = await createPipeline(config, {
+        source: 'sift index',
+        ...(cacheDir ? { embedderOptions: { embeddingCacheDir: cacheDir, onEmbedded: (c: EmbeddedCounts) => addEmbedded(embedded, c) } } : {}),
+      });
       try {
         const result = await pipeline.index(roots, {
           ...(flags.rebuild ? { rebuild: true } : {}),
@@ -78,6 +86,7 @@ export function indexCommand(ctx: CliContext): Command {
           onProgress: (p) => progress.update(p.done, p.total),
         });
         progress.stop();
+        ctx.io.stderr.write(embeddedLine(embedded));
         const stats = await pipeline.stats();
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         await writeOut(

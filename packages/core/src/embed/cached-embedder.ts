@@ -9,6 +9,15 @@ export interface CachedEmbedderOptions {
   maxBytes?: number;
   /** Told after each embed call: "embedded M of N texts (K cached)". */
   info?: (message: string) => void;
+  /** The same counts as numbers, after each embed call (callers that sum them over a run). */
+  onEmbedded?: (counts: EmbeddedCounts) => void;
+}
+
+/** One embed call through the cache: `texts` asked, `embedded` run through the model (distinct misses), `cached` hits. */
+export interface EmbeddedCounts {
+  texts: number;
+  embedded: number;
+  cached: number;
 }
 
 /**
@@ -22,11 +31,13 @@ export class CachedEmbedder implements Embedder {
   readonly #inner: Embedder;
   readonly #cache: EmbeddingCache;
   readonly #info: ((message: string) => void) | undefined;
+  readonly #onEmbedded: ((counts: EmbeddedCounts) => void) | undefined;
 
-  private constructor(inner: Embedder, cache: EmbeddingCache, info: ((message: string) => void) | undefined) {
+  private constructor(inner: Embedder, cache: EmbeddingCache, opts: CachedEmbedderOptions) {
     this.#inner = inner;
     this.#cache = cache;
-    this.#info = info;
+    this.#info = opts.info;
+    this.#onEmbedded = opts.onEmbedded;
     this.id = inner.id;
     this.dim = inner.dim;
     this.maxTokens = inner.maxTokens;
@@ -38,7 +49,7 @@ export class CachedEmbedder implements Embedder {
     const key = (opts.embedder as { cacheId?: unknown }).cacheId;
     const modelId = typeof key === 'string' && key.length > 0 ? key : opts.embedder.id;
     const cache = await EmbeddingCache.open({ dir: opts.dir, modelId, dim: opts.embedder.dim, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
-    return new CachedEmbedder(opts.embedder, cache, opts.info);
+    return new CachedEmbedder(opts.embedder, cache, opts);
   }
 
   /** The wrapped embedder's config (the cache does not change its vectors). */
@@ -84,9 +95,10 @@ export class CachedEmbedder implements Embedder {
       for (const i of missIdx) found[i] = vecs[firstOf.get(texts[i]!)!];
     }
     notifyProgress(opts.onProgress, { status: 'done', done: texts.length, total: texts.length, unit: 'texts' });
-    if (this.#info && texts.length > 0) {
+    if (texts.length > 0) {
       try {
-        this.#info(`embedded ${missText.length} of ${texts.length} texts (${cached} cached)`);
+        this.#onEmbedded?.({ texts: texts.length, embedded: missText.length, cached });
+        this.#info?.(`embedded ${missText.length} of ${texts.length} texts (${cached} cached)`);
       } catch {
         // A broken log sink must not stop embedding.
       }

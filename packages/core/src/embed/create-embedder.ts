@@ -4,7 +4,7 @@ import { SiftError } from '../errors.js';
 import { DeviceSchema } from '../onnx/device.js';
 import type { OnnxLogger } from '../onnx/onnx-log.js';
 import type { Embedder } from '../types.js';
-import { CachedEmbedder } from './cached-embedder.js';
+import { CachedEmbedder, type EmbeddedCounts } from './cached-embedder.js';
 import type { EmbedderWarn } from './embedder-log.js';
 import { isHubId } from './hf-model-dir.js';
 import { OnnxEmbedder } from './onnx-embedder.js';
@@ -44,6 +44,8 @@ export type CreateEmbedderOptions = z.input<typeof CreateEmbedderOptionsSchema> 
   log?: OnnxLogger;
   /** With a cache: told after each embed call "embedded M of N texts (K cached)". */
   info?: (message: string) => void;
+  /** With a cache: the same counts as numbers after each embed call. */
+  onEmbedded?: (counts: EmbeddedCounts) => void;
 };
 
 /** The spec names createEmbedder knows besides model folders and hub ids. */
@@ -101,5 +103,6 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
     dir: o.embeddingCacheDir,
     ...(o.embeddingCacheMaxBytes !== undefined ? { maxBytes: o.embeddingCacheMaxBytes } : {}),
     ...(options.info ? { info: options.info } : {}),
+    ...(options.onEmbedded ? { onEmbedded: options.onEmbedded } : {}),
   });
 }

@@ -50,6 +50,14 @@ export function defaultEmbeddingCacheDir(env: NodeJS.ProcessEnv = process.env): 
   return path.join(homedir(), '.cache', 'sift', 'embeddings');
 }
 
+/**
+ * The cache folder `sift index` and `sift eval` use: `defaultEmbeddingCacheDir()`, or undefined (no cache) when
+ * SIFT_EMBEDDING_CACHE=off.
+ */
+export function embeddingCacheDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env['SIFT_EMBEDDING_CACHE'] === 'off' ? undefined : defaultEmbeddingCacheDir(env);
+}
+
 interface Segment {
   file: string;
   fh: FileHandle;

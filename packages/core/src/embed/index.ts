@@ -7,11 +7,12 @@ export {
   cacheFileName,
   textHash,
   defaultEmbeddingCacheDir,
+  embeddingCacheDirFromEnv,
   DEFAULT_EMBEDDING_CACHE_MAX_BYTES,
   type EmbeddingCacheOptions,
   type EmbeddingCacheStats,
 } from './embedding-cache.js';
-export { CachedEmbedder, type CachedEmbedderOptions } from './cached-embedder.js';
+export { CachedEmbedder, type CachedEmbedderOptions, type EmbeddedCounts } from './cached-embedder.js';
 export { UseLiteEmbedder, UseLiteEmbedderOptionsSchema, type UseLiteEmbedderOptions } from './use-lite-embedder.js';
 export {
   UseLiteOnnxEmbedder,
