@@ -184,7 +184,7 @@ export function evalCommand(ctx: CliContext): Command {
       // Embedders go through the persistent embedding cache shared with sift index (SIFT_EMBEDDING_CACHE=off disables
       // it), so a second eval of the same corpus embeds nothing; the counts print once the bar is gone.
       const embedded: EmbeddedTotals = { texts: 0, embedded: 0, cached: 0, calls: 0 };
-      const cacheDir = embeddingCacheDirFromEnv();
+      const cacheDir = embeddingCacheDirFromEnv(ctx.io.env);
       let report: EvalReport;
       try {
         report = await runEval(config, {

@@ -67,9 +67,10 @@ export function indexCommand(ctx: CliContext): Command {
       // The persistent embedding cache shared with sift eval (SIFT_EMBEDDING_CACHE=off disables it); its counts are
       // summed and printed once the bar is gone.
       const embedded: EmbeddedTotals = { texts: 0, embedded: 0, cached: 0, calls: 0 };
-      const cacheDir = embeddingCacheDirFromEnv();
+      const cacheDir = embeddingCacheDirFromEnv(ctx.io.env);
       const pipeline = await createPipeline(config, {
         source: 'sift index',
+        onWarn: (m) => ctx.io.stderr.write(`sift: warning: ${m}\n`),
         ...(cacheDir ? { embedderOptions: { embeddingCacheDir: cacheDir, onEmbedded: (c: EmbeddedCounts) => addEmbedded(embedded, c) } } : {}),
       });
       try {
