@@ -54,9 +54,12 @@ const COMPONENT_KEYS = ['chunker', 'embedder', 'retriever', 'selector', 'reranke
  *
  * `how.source` names the config in error messages (a file name, or the command it came from). `how.embedderOptions`
  * go to `createEmbedder` for an embedder the pipeline builds from a spec (e.g. `embeddingCacheDir`, the persistent
- * embedding cache `sift index` uses).
+ * embedding cache `sift index` uses). `how.onWarn` receives the index's one-line warnings (default: stderr).
  */
-export async function createPipeline(options: PipelineOptions = {}, how: { source?: string; embedderOptions?: CreateEmbedderOptions } = {}): Promise<Pipeline> {
+export async function createPipeline(
+  options: PipelineOptions = {},
+  how: { source?: string; embedderOptions?: CreateEmbedderOptions; onWarn?: (message: string) => void } = {},
+): Promise<Pipeline> {
   const plain: Record<string, unknown> = { ...options };
   const parts = {
     chunker: isChunker(options.chunker) ? options.chunker : undefined,
@@ -70,7 +73,7 @@ export async function createPipeline(options: PipelineOptions = {}, how: { sourc
   delete plain.llm;
   const config = parsePipelineConfig(plain, how.source ?? 'createPipeline config');
   const indexDir = config.index ?? PIPELINE_DEFAULTS.index;
-  const store: PipelineStore = indexDir === MEMORY_INDEX ? new MemoryStore() : new DiskStore(indexDir);
+  const store: PipelineStore = indexDir === MEMORY_INDEX ? new MemoryStore() : new DiskStore(indexDir, how.onWarn);
   return Promise.resolve(new SiftPipeline(config, parts, store, how.embedderOptions ?? {}));
 }
 

@@ -19,13 +19,17 @@ export class DiskStore implements PipelineStore {
   /** Set by `clear`: the folder's index is to be replaced by the next add, never reopened. */
   private replacing = false;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    /** Where the index's one-line warnings go (a stale side index rebuilt, …); default: stderr. */
+    private readonly onWarn?: (message: string) => void,
+  ) {
     this.dir = resolve(dir);
   }
 
   /** Opens the index when its folder holds one; else stays empty until the first add. */
   private async opened(): Promise<SiftIndex | undefined> {
-    if (!this.index && !this.replacing && existsSync(join(this.dir, MANIFEST_FILE))) this.index = await SiftIndex.open(this.dir);
+    if (!this.index && !this.replacing && existsSync(join(this.dir, MANIFEST_FILE))) this.index = await SiftIndex.open(this.dir, this.onWarn ? { onWarn: this.onWarn } : {});
     return this.index;
   }
 
@@ -64,6 +68,7 @@ export class DiskStore implements PipelineStore {
       ...(opts.defaultRetriever ? { defaultRetriever: opts.defaultRetriever } : {}),
       sideIndexes,
       ifExists: 'overwrite',
+      ...(this.onWarn ? { onWarn: this.onWarn } : {}),
     });
     this.replacing = false;
     const result = await index.add(docs, {

@@ -55,7 +55,7 @@ export function queryCommand(ctx: CliContext): Command {
     .action(async (query: string, flags: QueryFlags) => {
       const cfg = await loadConfig(ctx.io, flags.config);
       const config = configFromFlags(ctx, cfg, flags as Record<string, unknown>, ['k', 'retriever', 'embedder', 'selector', 'budget']);
-      const pipeline = await createPipeline(config, { source: 'sift query' });
+      const pipeline = await createPipeline(config, { source: 'sift query', onWarn: (m) => ctx.io.stderr.write(`sift: warning: ${m}\n`) });
       try {
         const r = await pipeline.query(query, { signal: ctx.signal });
         const results = r.chunks.map(toResult);
