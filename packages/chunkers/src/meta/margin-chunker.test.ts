@@ -72,6 +72,13 @@ describe('MarginChunker', () => {
     expect(SiftError.isInstance(err) && err.code).toBe('E_ABORTED');
   });
 
+  it('paragraphBreaks cuts at a blank line without asking the LM', async () => {
+    const lm = new MarginTableLM(new Map([['Two.', 0.9]]));
+    const chunks = await collect((await MarginChunker.create(lm, { merge: false, paragraphBreaks: true })).chunk(doc('One.\n\nTwo.')));
+    expect(chunks.map((c) => c.text)).toEqual(['One.', 'Two.']);
+    expect(lm.prompts).toHaveLength(0);
+  });
+
   it('Chinese prompt joins A and B without a space', async () => {
     const lm = new MarginTableLM(new Map([['第二句。', 0.9]]));
     const chunks = await collect((await MarginChunker.create(lm, { language: 'zh', locale: 'zh', merge: false })).chunk(doc('第一句。第二句。')));

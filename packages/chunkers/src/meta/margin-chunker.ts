@@ -18,7 +18,7 @@ import { parseConfig } from '../_parse-config.js';
 import { TokenIndex } from '../_token-index.js';
 import { SIFT_LM_MARGIN } from './load-lm.js';
 import { answerIds, marginOf, marginPrompt, truncateForPrompt } from './margin-prompt.js';
-import { MetaChunkPacker, type MetaPacked } from './meta-pack.js';
+import { MetaChunkPacker, paragraphBreakBefore, type MetaPacked } from './meta-pack.js';
 import { metaShape, MetaLmSchema } from './meta-options.js';
 
 /** Margins averaged into the next threshold (the reference's `mean(hist[-5:])`). */
@@ -98,6 +98,13 @@ export class MarginChunker implements Chunker {
     for (let i = 1; i < n; i++) {
       throwIfAborted(opts.signal);
       const next = sentence(i);
+      if (c.paragraphBreaks && paragraphBreakBefore(doc.text, spans, i)) {
+        // A forced cut: no question to the LM, and the margin history stays as it was.
+        for (const p of packer.add(spans, first, i - 1)) yield make(p);
+        first = i;
+        current = next;
+        continue;
+      }
       const [a, b] = truncateForPrompt(this.lm, current, next, c.chunkTailTokens, c.sentenceHeadTokens);
       const m = await marginOf(this.lm, marginPrompt(a, b, c.language), this.#answers, opts.signal);
       history.push(m);

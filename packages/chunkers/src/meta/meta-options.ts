@@ -11,6 +11,11 @@ export const metaShape = {
   locale: z.string().min(1).default('en'),
   /** Merge consecutive meta-chunks while they fit in `size` (Meta-Chunking's dynamic merge); false keeps each one. */
   merge: z.boolean().default(true),
+  /**
+   * Also cut at every paragraph break (a blank line between two sentences), whatever the LM says. Not in the
+   * reference (which sees sentences only); off by default.
+   */
+  paragraphBreaks: z.boolean().default(false),
   /** Threads for an ONNX LM loaded by name. */
   threads: z.number().int().min(1).max(1024).optional(),
   /** Kneser–Ney options when `lm` is 'kn'. */

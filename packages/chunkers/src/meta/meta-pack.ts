@@ -75,3 +75,14 @@ export class MetaChunkPacker {
     this.#pending = p;
   }
 }
+
+/** Whether a blank line (two line breaks with only whitespace between) separates sentence k − 1 from sentence k. */
+export function paragraphBreakBefore(text: string, spans: Int32Array, k: number): boolean {
+  if (k <= 0) return false;
+  let breaks = 0;
+  for (let p = spans[2 * k - 1]!; p < spans[2 * k]!; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(p + 1) !== 0x0a) || c === 0x2028 || c === 0x2029) breaks++;
+  }
+  return breaks >= 2;
+}

@@ -34,6 +34,14 @@ describe('PplChunker with an injected LM', () => {
     expect(await chunks(5.5)).toBe(1);
   });
 
+  it('paragraphBreaks also cuts at blank lines (off by default, as in the reference)', async () => {
+    const text = 'W5 W5 W5.\n\nW6 W6. W2 W2.'; // NLLs 5, 6, 2: no minimum
+    const run = async (paragraphBreaks: boolean) =>
+      (await collect((await PplChunker.create(new WordValueLM(), { merge: false, size: 1000, paragraphBreaks })).chunk(doc(text)))).map((c) => c.text);
+    expect(await run(false)).toEqual([text]);
+    expect(await run(true)).toEqual(['W5 W5 W5.', 'W6 W6. W2 W2.']);
+  });
+
   it('merges meta-chunks to the size, never over it, spanning first start to last end', async () => {
     const tok = await createTokenizer('cl100k');
     const text = Array.from({ length: 40 }, (_, i) => `W${(i * 7) % 10} W${(i * 3) % 10} W1.`).join(' ');

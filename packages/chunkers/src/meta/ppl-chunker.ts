@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { checkDocument } from '../_chunk-stream.js';
 import { parseConfig } from '../_parse-config.js';
 import { TokenIndex } from '../_token-index.js';
-import { MetaChunkPacker, type MetaPacked } from './meta-pack.js';
+import { MetaChunkPacker, paragraphBreakBefore, type MetaPacked } from './meta-pack.js';
 import { metaShape, MetaLmSchema } from './meta-options.js';
 import { newThresholdState, PplMinimaFinder, type PplThresholdState } from './ppl-minima.js';
 import { sentenceNlls } from './sentence-nll.js';
@@ -101,7 +101,8 @@ export class PplChunker implements Chunker {
       for (let k = 0; k < block.values.length; k++) {
         const i = block.from + k;
         // Pushing sentence i decides whether sentence i - 1 is a minimum; a minimum closes its meta-chunk.
-        if (finder.push(block.values[k]!)) {
+        const minimum = finder.push(block.values[k]!);
+        if (minimum || (c.paragraphBreaks && i > first && paragraphBreakBefore(doc.text, spans, i))) {
           for (const p of packer.add(spans, first, i - 1)) yield make(p);
           first = i;
         }
