@@ -3,7 +3,8 @@
 // SAGE's cut (minK, maxK, g, cut mode, reranker) tuned on questions 0–49 and reported on both halves.
 // Env: SIFT_SELECTION_CANDIDATES (default "bm25"; e.g. "bm25,graph:bm25,graph:hybrid"), SIFT_SELECTION_DISTRACTORS=1
 // adds the 6,119 2wiki passages, SIFT_SELECTION_LM=0 skips the sift-lm-mini query-likelihood reranker and
-// SIFT_SELECTION_EMBED=0 the USE-lite one (the slow ones; --quick skips both).
+// SIFT_SELECTION_EMBED=0 the USE-lite one (the slow ones; --quick skips both); SIFT_SELECTION_CORAG_ITERS=10,30 adds
+// CORAG rows at more iterations.
 import { KneserNeyLM, OnnxCausalLM, siftLmMiniDir, type Reranker, type ScoredChunk } from '@sift/core';
 import { Bm25Reranker, EmbeddingReranker, QueryLikelihoodReranker, SageOptionsSchema, budgetSelector, coragSelector, sageSelector } from '@sift/selectors';
 import { log, mdTable } from './_bench-utils.js';
@@ -113,9 +114,13 @@ async function runCandidates(spec: string, c: SelectionCorpus, withLm: boolean, 
     ['bm25 b=0.75 (default)', new Bm25Reranker()],
     ['bm25 b=0', new Bm25Reranker({ b: 0 })],
   ];
-  for (const [uname, r] of utilities)
+  // More iterations let the tree grow deeper (10 expansions mostly widen the first levels with C = 2.4).
+  const iterationList = (process.env['SIFT_SELECTION_CORAG_ITERS'] ?? '10').split(',').map(Number);
+  for (const iterations of iterationList)
+  for (const [uname0, r] of utilities)
     for (const budget of BUDGETS) {
-      const sel = coragSelector({ budget, poolSize: POOL, seed: 0 }, { reranker: r });
+      const uname = iterations === 10 ? uname0 : `${uname0}, ${iterations} iterations`;
+      const sel = coragSelector({ budget, poolSize: POOL, seed: 0, iterations }, { reranker: r });
       const chosen: ScoredChunk[][] = [];
       let calls = 0;
       const t0 = performance.now();
