@@ -1,13 +1,18 @@
-import type { Chunk, Embedder, Retriever, RunOptions } from '@sift/core';
+import type { CausalLM, Chunk, Embedder, Retriever, RunOptions } from '@sift/core';
 import { Bm25Retriever } from './bm25/bm25-retriever.js';
 import { createDenseRetriever, createHybridRetriever } from './dense/create-dense-retrievers.js';
 import { GraphRetriever } from './graph/graph-retriever.js';
+import { InfiniRetriRetriever } from './infiniretri/infiniretri-retriever.js';
 import { parseRetrieverSpec } from './parse-retriever-spec.js';
 import type { RetrieverSpec } from './retriever-spec.js';
 
 /** What a retriever may need besides its spec; dense retrievers need an embedder. */
 export interface RetrieverDeps extends RunOptions {
   embedder?: Embedder;
+  /** infiniretri: the causal LM to read with (else its `lm` option is loaded). */
+  lm?: CausalLM;
+  /** infiniretri over a first stage: a document's whole text (else it is read from its chunks). */
+  documentText?: (docId: string) => string | undefined;
 }
 
 /** An in-memory retriever over `chunks`, chosen and configured by `spec` (validated). */
@@ -25,6 +30,11 @@ export async function createRetriever(spec: RetrieverSpec | string, chunks: read
     case 'graph': {
       const { retriever: _, first, ...options } = s;
       return GraphRetriever.create(await createRetriever(first as RetrieverSpec, chunks, deps), chunks, options, deps);
+    }
+    case 'infiniretri': {
+      const { retriever: _, first, ...options } = s;
+      const firstStage = first === undefined ? undefined : await createRetriever(first as RetrieverSpec, chunks, deps);
+      return InfiniRetriRetriever.create(chunks, options, { ...deps, ...(firstStage ? { first: firstStage } : {}) });
     }
   }
 }

@@ -4,7 +4,8 @@ import { RETRIEVER_NAMES, RetrieverSpecSchema, type ResolvedRetrieverSpec } from
 
 /**
  * Validates a retriever spec: an unknown `retriever` is E_UNKNOWN_COMPONENT, a bad option E_BAD_CONFIG. A bare name
- * ("bm25") stands for `{ retriever: name }`, and `graph:<first>` for `{ retriever: 'graph', first: <first> }`.
+ * ("bm25") stands for `{ retriever: name }`, `graph:<first>` for `{ retriever: 'graph', first: <first> }`,
+ * and `infiniretri:<first>` for `{ retriever: 'infiniretri', first: <first> }`.
  */
 export function parseRetrieverSpec(spec: unknown): ResolvedRetrieverSpec {
   spec = expandShorthand(spec);
@@ -27,6 +28,13 @@ export function parseRetrieverSpec(spec: unknown): ResolvedRetrieverSpec {
     }
     return { ...parsed.data, first };
   }
+  if (parsed.data.retriever === 'infiniretri' && parsed.data.first !== undefined) {
+    const first = parseRetrieverSpec(parsed.data.first);
+    if (first.retriever === 'infiniretri') {
+      throw new SiftError('E_BAD_CONFIG', 'Invalid infiniretri retriever spec: first must not be another infiniretri retriever', { details: { key: 'first' } });
+    }
+    return { ...parsed.data, first };
+  }
   return parsed.data;
 }
 
@@ -35,6 +43,9 @@ function expandShorthand(spec: unknown): unknown {
   const name = (spec as { retriever?: unknown } | null)?.retriever;
   if (typeof name === 'string' && name.startsWith('graph:')) {
     return { ...(spec as object), retriever: 'graph', first: name.slice('graph:'.length) };
+  }
+  if (typeof name === 'string' && name.startsWith('infiniretri:')) {
+    return { ...(spec as object), retriever: 'infiniretri', first: name.slice('infiniretri:'.length) };
   }
   return spec;
 }

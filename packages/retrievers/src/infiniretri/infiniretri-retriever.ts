@@ -1,0 +1,131 @@
+import { OnnxCausalLM, SiftError, type CausalLM, type Chunk, type Retriever, type RunOptions, type ScoredChunk } from '@sift/core';
+import { InfiniRetri, type RetainedSentence } from './infini-retri.js';
+import type { InfiniRetriOptions } from './infini-retri-options.js';
+import { infiniSentenceSpans, streamSentences, type SourceSentence } from './sentence-stream.js';
+
+export interface InfiniRetriRetrieverDeps extends RunOptions {
+  /** The causal LM to read with; when absent, `lm` is loaded (and closed by `close()`). */
+  lm?: CausalLM;
+  /** Whole text of a document, for the second stage; without it a document is read from its chunks. */
+  documentText?: (docId: string) => string | undefined;
+}
+
+export interface InfiniRetriRetrieverOptions extends InfiniRetriOptions {
+  /** 'sift-lm-mini' or a model folder; used when deps.lm is absent. */
+  lm?: string;
+  /** Top documents of `first` read whole (default 5). */
+  firstK?: number;
+}
+
+/**
+ * InfiniRetri as a `Retriever`. Alone, it reads all its chunks (each document from its chunks, in order, overlaps read
+ * once) as one long input; over a first stage, it reads that stage's top `firstK` documents whole. Returns the retained
+ * sentences (best score first, at most k) with offsets into their documents.
+ */
+export class InfiniRetriRetriever implements Retriever {
+  readonly name: string;
+  readonly #reader: InfiniRetri;
+  readonly #byDoc: Map<string, Chunk[]>;
+  readonly #first: Retriever | undefined;
+  readonly #firstK: number;
+  readonly #documentText: ((docId: string) => string | undefined) | undefined;
+  readonly #ownsLm: boolean;
+
+  private constructor(reader: InfiniRetri, chunks: readonly Chunk[], o: { first?: Retriever; firstK: number; documentText?: (id: string) => string | undefined; ownsLm: boolean }) {
+    this.#reader = reader;
+    this.#byDoc = new Map();
+    for (const c of chunks) {
+      const list = this.#byDoc.get(c.docId) ?? [];
+      list.push(c);
+      this.#byDoc.set(c.docId, list);
+    }
+    for (const list of this.#byDoc.values()) list.sort((a, b) => a.start - b.start || b.end - a.end);
+    this.#first = o.first;
+    this.#firstK = o.firstK;
+    this.#documentText = o.documentText;
+    this.#ownsLm = o.ownsLm;
+    this.name = o.first ? `infiniretri:${o.first.name}` : 'infiniretri';
+  }
+
+  static async create(chunks: readonly Chunk[], options: InfiniRetriRetrieverOptions = {}, deps: InfiniRetriRetrieverDeps & { first?: Retriever } = {}): Promise<InfiniRetriRetriever> {
+    const { lm: lmName = 'sift-lm-mini', firstK = 5, ...readOptions } = options;
+    const reader = new InfiniRetri(deps.lm ?? (await loadAttentionLM(lmName)), readOptions);
+    return new InfiniRetriRetriever(reader, chunks, {
+      ...(deps.first ? { first: deps.first } : {}),
+      firstK,
+      ...(deps.documentText ? { documentText: deps.documentText } : {}),
+      ownsLm: deps.lm === undefined,
+    });
+  }
+
+  get reader(): InfiniRetri {
+    return this.#reader;
+  }
+
+  async retrieve(query: string, k: number, opts: RunOptions = {}): Promise<ScoredChunk[]> {
+    const docIds = this.#first ? await this.#firstDocs(query, opts) : [...this.#byDoc.keys()];
+    const result = await this.#reader.run(query, this.#sentences(docIds, opts.signal), opts);
+    return result.retained
+      .sort((a, b) => b.score - a.score)
+      .slice(0, Math.max(0, k))
+      .map((s) => toScoredChunk(s, result.retained.length));
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsLm) await this.#reader.lm.close?.();
+  }
+
+  async #firstDocs(query: string, opts: RunOptions): Promise<string[]> {
+    const top = await this.#first!.retrieve(query, this.#firstK * 4, opts);
+    const ids: string[] = [];
+    for (const c of top) if (!ids.includes(c.docId) && ids.length < this.#firstK) ids.push(c.docId);
+    return ids;
+  }
+
+  async *#sentences(docIds: string[], signal?: AbortSignal): AsyncGenerator<SourceSentence> {
+    for (const docId of docIds) {
+      const whole = this.#first ? this.#documentText?.(docId) : undefined;
+      if (whole !== undefined) yield* streamSentences(whole, docId, signal);
+      else yield* sentencesOfChunks(this.#byDoc.get(docId) ?? []);
+    }
+  }
+}
+
+/** Sentences of one document's chunks (sorted by start), reading overlapping text once; offsets are the document's. */
+export function* sentencesOfChunks(chunks: readonly Chunk[]): Generator<SourceSentence> {
+  let covered = Number.NEGATIVE_INFINITY;
+  for (const c of chunks) {
+    const from = Math.max(0, covered - c.start);
+    if (from >= c.text.length) continue;
+    for (const [a, b] of infiniSentenceSpans(c.text, from)) {
+      yield { docId: c.docId, start: c.start + a, end: c.start + b, text: c.text.slice(a, b) };
+    }
+    covered = Math.max(covered, c.end);
+  }
+}
+
+/** Loads an ONNX causal LM and checks that it exports last-layer attention. */
+export async function loadAttentionLM(model: string): Promise<OnnxCausalLM> {
+  const lm = await OnnxCausalLM.create({ model });
+  if (!lm.hasAttention) {
+    await lm.close();
+    throw new SiftError('E_MODEL_MALFORMED', `infiniretri needs last-layer attention, but the ONNX graph of ${model} has no last_attention output (export it with scripts/export-hf-decoder.py)`, {
+      details: { key: 'lm', value: model },
+    });
+  }
+  return lm;
+}
+
+function toScoredChunk(s: RetainedSentence, retained: number): ScoredChunk {
+  return {
+    id: `${s.docId}@${s.start}-${s.end}`,
+    docId: s.docId,
+    text: s.text,
+    start: s.start,
+    end: s.end,
+    tokenCount: s.tokenCount,
+    metadata: {},
+    score: s.score,
+    explain: { retriever: 'infiniretri', retained },
+  };
+}
