@@ -28,6 +28,7 @@ export type {
   LlmOptions,
 } from './types.js';
 export { seededRandom } from './random.js';
+export { makeDir } from './make-dir.js';
 export { DocumentSchema, ChunkSchema, TokenizerNameSchema, type TokenizerName } from './schemas.js';
 export * from './text/index.js';
 export * from './io/index.js';

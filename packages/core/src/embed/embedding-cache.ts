@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
-import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { makeDir } from '../make-dir.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { SiftError } from '../errors.js';
@@ -106,7 +107,8 @@ export class EmbeddingCache {
       throw new SiftError('E_BAD_CONFIG', `Invalid embedding cache options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     }
     const { dir, modelId, dim, maxBytes } = parsed.data;
-    await mkdir(dir, { recursive: true });
+    // Not mkdir({ recursive: true }): it never returns for some paths (SIFT_CACHE_DIR=/proc/x).
+    await makeDir(dir);
     const cache = new EmbeddingCache(dir, modelId, dim);
     try {
       await evictOldest(dir, maxBytes);

@@ -1,6 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SiftError } from '@sift/core';
+import { makeDir, SiftError } from '@sift/core';
 import type { EvalReport } from '../eval-report.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -20,7 +20,7 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 /** Write report.json, report.md and report.html into `dir` (created if needed); returns the three paths. */
 export async function writeReport(r: EvalReport, dir: string): Promise<{ json: string; md: string; html: string }> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir); // not mkdir({ recursive: true }): it never returns for some paths (/proc/x)
     const paths = { json: join(dir, 'report.json'), md: join(dir, 'report.md'), html: join(dir, 'report.html') };
     await writeAtomic(paths.json, reportJson(r));
     await writeAtomic(paths.md, renderMarkdown(r));

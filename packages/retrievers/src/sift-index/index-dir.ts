@@ -1,7 +1,7 @@
-import { access, lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { access, readdir, readFile, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { SiftError } from '@sift/core';
+import { join } from 'node:path';
+import { makeDir, SiftError } from '@sift/core';
 import { LOCK_FILE } from './index-lock.js';
 import { sideIndexNames } from './side-index-registry.js';
 import { BM25_FILE, INDEX_FORMAT, LANCE_DIR, MANIFEST_FILE } from './manifest.js';
@@ -28,40 +28,22 @@ export function isSideIndexFile(name: string): boolean {
   return m !== null && sideIndexNames().includes(m[1]!);
 }
 
-const MAX_DEPTH = 256;
-
 /**
- * Makes sure `dir` is a writable folder, creating it and missing parents one level at a time. Node's own recursive
- * mkdir never returns for some paths (`/proc/x` loops on ENOENT), so this walks up at most MAX_DEPTH levels and
- * fails at once: anything that cannot be a writable folder is E_INDEX_PATH naming why.
+ * Makes sure `dir` is a writable folder, creating it and missing parents (core's bounded `makeDir`: Node's recursive
+ * mkdir never returns for some paths such as `/proc/x`). Anything that cannot be a writable folder is E_INDEX_PATH
+ * naming why, at once.
  */
 export async function makeIndexDir(dir: string): Promise<void> {
-  const missing: string[] = [];
-  let at = dir;
-  for (let depth = 0; ; depth++) {
-    const info = await lstat(at).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? null : fail(dir, at, err)));
-    if (info) {
-      if (!info.isDirectory() && !(info.isSymbolicLink() && (await isDirectory(at)))) {
-        throw pathError(dir, at === dir ? `${dir} is a file, not a folder` : `${at} is a file, so ${dir} cannot be a folder`);
-      }
-      break;
+  try {
+    await makeDir(dir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOTDIR' && e.path !== undefined) {
+      throw pathError(dir, e.path === dir ? `${dir} is a file, not a folder` : `${e.path} is a file, so ${dir} cannot be a folder`, err);
     }
-    const parent = dirname(at);
-    if (parent === at || depth >= MAX_DEPTH) throw pathError(dir, `cannot create ${dir}: no existing parent folder`);
-    missing.push(at);
-    at = parent;
-  }
-  for (const d of missing.reverse()) {
-    await mkdir(d).catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : fail(dir, d, err)));
+    fail(dir, e.path ?? dir, e);
   }
   await access(dir, constants.W_OK | constants.X_OK).catch((err: NodeJS.ErrnoException) => fail(dir, dir, err));
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
 }
 
 function fail(dir: string, at: string, err: NodeJS.ErrnoException): never {
