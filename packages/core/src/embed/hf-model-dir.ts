@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SiftError } from '../errors.js';
+import { makeDir } from '../make-dir.js';
 
 /** What a Hugging Face layout folder must hold for an ONNX encoder. */
 export const HF_REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
@@ -117,7 +118,7 @@ async function downloadHubModel(id: string, dir: string, onnxOrder: string[], op
       if (!required && res.status === 404) return false;
       throw new SiftError('E_MODEL_MISSING', `Cannot download ${url}: HTTP ${res.status}`, { details: { url, status: res.status } });
     }
-    await mkdir(path.dirname(target), { recursive: true });
+    await makeDir(path.dirname(target));
     const tmp = `${target}.part-${process.pid}`;
     await writeFile(tmp, new Uint8Array(await res.arrayBuffer()));
     await rename(tmp, target);
