@@ -96,7 +96,10 @@ export function convertNode(n: TfNode, ins: string[], ctx: ConvertContext): void
   }
   if (n.op in REDUCE) {
     const axes = axesOf(ins[1]!);
-    emit1(REDUCE[n.op]!, [ins[0]!, constI64(axes)], ctx.dtype(ins[0]!), { keepdims: { i: attrBool(n, 'keep_dims') ? 1 : 0 } });
+    const keepdims = { i: attrBool(n, 'keep_dims') ? 1 : 0 };
+    // Opset 17: ReduceSum takes its axes as an input, the other reductions as an attribute.
+    if (n.op === 'Sum') emit1('ReduceSum', [ins[0]!, constI64(axes)], ctx.dtype(ins[0]!), { keepdims });
+    else emit1(REDUCE[n.op]!, [ins[0]!], ctx.dtype(ins[0]!), { keepdims, axes: { ints: axes } });
     return;
   }
   switch (n.op) {

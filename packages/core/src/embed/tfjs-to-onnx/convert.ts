@@ -4,12 +4,14 @@
 // convert-ops.ts for what is not supported.
 import { SiftError } from '../../errors.js';
 import { convertNode, SUPPORTED_TF_OPS, type ConvertContext } from './convert-ops.js';
+import { inferRank } from './rank.js';
 import { encodeOnnxModel, ONNX_BOOL, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-writer.js';
 import { attrType, TF_BOOL, TF_FLOAT, TF_INT32, TF_INT64, type TfjsGraphModel, type TfNode } from './tfjs-graph.js';
 
 export { SUPPORTED_TF_OPS };
 
-export const ONNX_OPSET = 18;
+/** Opset 17, so that older runtimes and onnx.checker (onnx ≥ 1.12) accept the graph. */
+export const ONNX_OPSET = 17;
 
 export interface ConvertedModel {
   /** Serialized ONNX ModelProto. */
@@ -74,7 +76,7 @@ function topoSort(nodes: TfNode[], file: string): TfNode[] {
 }
 
 /**
- * Converts `model` to ONNX (opset 18). The graph outputs are the nodes nobody reads (besides constants), or `outputs`.
+ * Converts `model` to ONNX (opset 17). The graph outputs are the nodes nobody reads (besides constants), or `outputs`.
  * Throws E_MODEL_MALFORMED naming every unsupported op type at once.
  */
 export function convertTfjsToOnnx(model: TfjsGraphModel, opts: { outputs?: string[]; name?: string } = {}): ConvertedModel {
@@ -92,6 +94,7 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, opts: { outputs?: strin
   const inputs: OnnxValueInfo[] = [];
   const dtypes = new Map<string, number>(); // ONNX elem type of every tensor name
   const constants = new Map<string, { dtype: number; dims: number[]; values: number[] }>();
+  const ranks = new Map<string, number>(); // TF output name → rank, where known statically
   let tmp = 0;
 
   const ctx: ConvertContext = {
@@ -119,7 +122,7 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, opts: { outputs?: strin
     constValues(name) {
       return constants.get(name)?.values;
     },
-    ranks: new Map(),
+    ranks,
     addInput(v) {
       inputs.push(v);
       dtypes.set(v.name, v.elemType);
@@ -132,6 +135,11 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, opts: { outputs?: strin
       return outputName(node, k);
     });
     convertNode(n, ins, ctx);
+    const rank =
+      n.op === 'Const'
+        ? (model.weights.get(n.name)?.shape.length ?? (n.attr?.['value']?.tensor as { tensorShape?: { dim?: unknown[] } } | undefined)?.tensorShape?.dim?.length ?? 0)
+        : inferRank(n, ins, (x) => ranks.get(x), (x) => constants.get(x)?.values);
+    if (rank !== undefined && !ranks.has(n.name)) ranks.set(n.name, rank);
   }
 
   const read = new Set<string>();
@@ -140,7 +148,9 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, opts: { outputs?: strin
   const outputs: OnnxValueInfo[] = outNames.map((name) => {
     const node = model.nodes.find((n) => n.name === name);
     const t = node ? attrType(node, 'T', TF_FLOAT) : TF_FLOAT;
-    return { name, elemType: dtypes.get(name) ?? onnxTypeOf(t, name) };
+    const rank = ranks.get(name);
+    // A shape of the right rank with named dimensions (onnx.checker wants one on graph outputs); none if unknown.
+    return { name, elemType: dtypes.get(name) ?? onnxTypeOf(t, name), ...(rank !== undefined ? { dims: Array.from({ length: rank }, (_, i) => `${name}_d${i}`) } : {}) };
   });
   // Constants folded into attributes (axes, perms, 1×1 kernels re-laid-out) are no longer read by any node.
   const used = new Set(nodes.flatMap((x) => x.inputs));
