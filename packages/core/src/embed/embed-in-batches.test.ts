@@ -25,6 +25,14 @@ describe('embedInBatches', () => {
     expect(calls.flat()).toHaveLength(texts.length);
   });
 
+  it('minFill bounds padding: a batch ends at a row shorter than minFill × its longest', async () => {
+    const calls: string[][] = [];
+    await embedInBatches(texts, fake(calls), { maxBatchSize: 10, minFill: 0.5, lengthOf: (t) => t.length });
+    // Lengths sorted 6 6 4 3 2 1 1: [6 6 4 3] (3 ≥ 0.5·6), then [2 1 1].
+    expect(calls).toEqual([['bbbbbb', 'ffffff', 'dddd', 'eee'], ['cc', 'a', 'g']]);
+    for (const b of calls) expect(Math.min(...b.map((t) => t.length))).toBeGreaterThanOrEqual(0.5 * b[0]!.length);
+  });
+
   it('reports progress in texts and stops between batches when aborted', async () => {
     const events: Progress[] = [];
     const ctl = new AbortController();

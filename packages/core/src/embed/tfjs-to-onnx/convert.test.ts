@@ -61,6 +61,9 @@ describe('convertTfjsToOnnx', () => {
     const decoded = onnxProto.onnx.ModelProto.decode(converted.bytes);
     expect(Number(decoded.opsetImport[0]!.version)).toBe(17);
     expect(decoded.graph!.input.map((i) => i.name)).toEqual(['x']);
+    // Outputs declare their statically inferred rank (onnx.checker requires a shape on graph outputs).
+    const rank = (name: string) => decoded.graph!.output.find((o) => o.name === name)!.type!.tensorType!.shape!.dim!.length;
+    expect([rank('y'), rank('col'), rank('shape')]).toEqual([2, 1, 1]);
 
     const s = await OnnxSession.create(converted.bytes, { device: 'cpu', threads: 1 });
     try {
