@@ -74,10 +74,13 @@ export const PipelineConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['chunker'], message: `unknown chunker "${cfg.chunker}"; expected one of ${[...chunkerNames(), WHOLE_DOCUMENTS].map((n) => `"${n}"`).join(', ')}` });
     }
     if (typeof cfg.retriever === 'string') {
-      const name = cfg.retriever.startsWith('graph:') ? cfg.retriever.slice(6) : cfg.retriever;
+      // Two-stage shorthands: graph:<first> and infiniretri:<first> (the first stage is neither of them).
+      const stage = /^(graph|infiniretri):/.exec(cfg.retriever)?.[1];
+      const name = stage ? cfg.retriever.slice(stage.length + 1) : cfg.retriever;
       const known = RETRIEVER_NAMES as readonly string[];
-      if (!known.includes(name) || (cfg.retriever.startsWith('graph:') && name === 'graph')) {
-        ctx.addIssue({ code: 'custom', path: ['retriever'], message: `unknown retriever "${cfg.retriever}"; expected one of ${[...known.filter((n) => n !== 'graph'), ...known.filter((n) => n !== 'graph').map((n) => `graph:${n}`)].map((n) => `"${n}"`).join(', ')}` });
+      const firsts = known.filter((n) => n !== 'graph' && n !== 'infiniretri');
+      if (!known.includes(name) || (stage !== undefined && !firsts.includes(name))) {
+        ctx.addIssue({ code: 'custom', path: ['retriever'], message: `unknown retriever "${cfg.retriever}"; expected one of ${[...known.filter((n) => n !== 'graph'), ...firsts.map((n) => `graph:${n}`), ...firsts.map((n) => `infiniretri:${n}`)].map((n) => `"${n}"`).join(', ')}` });
       }
     }
     if (typeof cfg.selector === 'string' && !(ALL_SELECTOR_NAMES as readonly string[]).includes(cfg.selector)) {

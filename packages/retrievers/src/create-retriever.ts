@@ -2,7 +2,7 @@ import type { CausalLM, Chunk, Embedder, Retriever, RunOptions } from '@sift/cor
 import { Bm25Retriever } from './bm25/bm25-retriever.js';
 import { createDenseRetriever, createHybridRetriever } from './dense/create-dense-retrievers.js';
 import { GraphRetriever } from './graph/graph-retriever.js';
-import { InfiniRetriRetriever } from './infiniretri/infiniretri-retriever.js';
+import { InfiniRetriRetriever, type DocumentTextGetter } from './infiniretri/infiniretri-retriever.js';
 import { parseRetrieverSpec } from './parse-retriever-spec.js';
 import type { RetrieverSpec } from './retriever-spec.js';
 
@@ -12,7 +12,7 @@ export interface RetrieverDeps extends RunOptions {
   /** infiniretri: the causal LM to read with (else its `lm` option is loaded). */
   lm?: CausalLM;
   /** infiniretri over a first stage: a document's whole text (else it is read from its chunks). */
-  documentText?: (docId: string) => string | undefined;
+  documentText?: DocumentTextGetter;
 }
 
 /** An in-memory retriever over `chunks`, chosen and configured by `spec` (validated). */

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import { intArg } from '../options.js';
 import { writeOut } from '../write-out.js';
 import { configFromFlags } from './pipeline-flags.js';
+import { queryInputFile } from './query-input.js';
 
 interface QueryFlags {
   index?: string;
@@ -17,6 +18,7 @@ interface QueryFlags {
   budget?: number;
   json?: boolean;
   config?: string;
+  input?: string;
 }
 
 /** One ranked result, as `--json` prints it. */
@@ -46,15 +48,22 @@ export function queryCommand(ctx: CliContext): Command {
     .argument('<query>', 'what to look for')
     .option('--index <dir>', 'index folder (default: .sift)')
     .option('-k, --k <n>', 'number of results, or of candidates for the selector (default: 10)', intArg(1))
-    .option('--retriever <name>', 'bm25 | dense | hybrid | graph:bm25 | graph:hybrid (default: hybrid when the index has vectors, else bm25; graph:* needs `sift index --graph`)')
+    .option('--retriever <name>', 'bm25 | dense | hybrid | graph:bm25 | graph:hybrid | infiniretri:bm25 (default: hybrid when the index has vectors, else bm25; graph:* needs `sift index --graph`; infiniretri reads --input FILE)')
     .option('--embedder <spec>', 'embedder for dense/hybrid (default: the one the index was built with)')
     .option('--selector <name>', `choose among the k results: ${ALL_SELECTOR_NAMES.join(' | ')} (default: the top k; --budget alone implies budget)`)
     .option('--budget <n>', 'token budget for the selector', intArg(1))
     .option('--json', 'print {query, results:[{rank, score, docId, chunkId, start, end, text, tokenCount}], selection:{name, budget, tokens}}')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
+    .option('--input <file>', 'read this one file (any length) with --retriever infiniretri instead of searching an index')
     .action(async (query: string, flags: QueryFlags) => {
       const cfg = await loadConfig(ctx.io, flags.config);
       const config = configFromFlags(ctx, cfg, flags as Record<string, unknown>, ['k', 'retriever', 'embedder', 'selector', 'budget']);
+      if (flags.input !== undefined) {
+        const results = (await queryInputFile(ctx, query, flags.input, config)).map(toResult);
+        const selection = { name: 'none', budget: null, tokens: results.reduce((a, r) => a + r.tokenCount, 0) };
+        await writeOut(ctx.io.stdout, flags.json ? `${JSON.stringify({ query, results, selection })}\n` : formatResults(results, selection, false), ctx.signal);
+        return;
+      }
       const pipeline = await createPipeline(config, { source: 'sift query', onWarn: (m) => ctx.io.stderr.write(`sift: warning: ${m}\n`) });
       try {
         const r = await pipeline.query(query, { signal: ctx.signal });

@@ -5,6 +5,7 @@ export { InfiniRetriSpecSchema, type InfiniRetriSpec } from './infiniretri-spec.
 export {
   InfiniRetriRetriever,
   loadAttentionLM,
+  type DocumentTextGetter,
   sentencesOfChunks,
   type InfiniRetriRetrieverDeps,
   type InfiniRetriRetrieverOptions,

@@ -3,11 +3,13 @@ import { InfiniRetri, type RetainedSentence } from './infini-retri.js';
 import type { InfiniRetriOptions } from './infini-retri-options.js';
 import { infiniSentenceSpans, streamSentences, type SourceSentence } from './sentence-stream.js';
 
+export type DocumentTextGetter = (docId: string) => string | undefined | Promise<string | undefined>;
+
 export interface InfiniRetriRetrieverDeps extends RunOptions {
   /** The causal LM to read with; when absent, `lm` is loaded (and closed by `close()`). */
   lm?: CausalLM;
-  /** Whole text of a document, for the second stage; without it a document is read from its chunks. */
-  documentText?: (docId: string) => string | undefined;
+  /** Whole text of a document, for the second stage; without it (or when it gives undefined) it is read from its chunks. */
+  documentText?: DocumentTextGetter;
 }
 
 export interface InfiniRetriRetrieverOptions extends InfiniRetriOptions {
@@ -28,10 +30,10 @@ export class InfiniRetriRetriever implements Retriever {
   readonly #byDoc: Map<string, Chunk[]>;
   readonly #first: Retriever | undefined;
   readonly #firstK: number;
-  readonly #documentText: ((docId: string) => string | undefined) | undefined;
+  readonly #documentText: DocumentTextGetter | undefined;
   readonly #ownsLm: boolean;
 
-  private constructor(reader: InfiniRetri, chunks: readonly Chunk[], o: { first?: Retriever; firstK: number; documentText?: (id: string) => string | undefined; ownsLm: boolean }) {
+  private constructor(reader: InfiniRetri, chunks: readonly Chunk[], o: { first?: Retriever; firstK: number; documentText?: DocumentTextGetter; ownsLm: boolean }) {
     this.#reader = reader;
     this.#byDoc = new Map();
     for (const c of chunks) {
@@ -84,7 +86,7 @@ export class InfiniRetriRetriever implements Retriever {
 
   async *#sentences(docIds: string[], signal?: AbortSignal): AsyncGenerator<SourceSentence> {
     for (const docId of docIds) {
-      const whole = this.#first ? this.#documentText?.(docId) : undefined;
+      const whole = this.#first ? await this.#documentText?.(docId) : undefined;
       if (whole !== undefined) yield* streamSentences(whole, docId, signal);
       else yield* sentencesOfChunks(this.#byDoc.get(docId) ?? []);
     }

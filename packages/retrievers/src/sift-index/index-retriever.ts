@@ -7,6 +7,7 @@ import { indexDenseRetriever, indexHybridRetriever } from '../dense/index-dense.
 import { indexGraphRetriever } from '../graph/index-graph.js';
 import { firstSpecOf, walkOptionsOf } from '../graph/graph-spec.js';
 import type { SiftIndex } from './sift-index.js';
+import { indexInfiniRetriRetriever } from '../infiniretri/index-infiniretri.js';
 
 /** Backs `SiftIndex.retriever`: one case per retriever that can run over an on-disk index. */
 export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec, _deps: RetrieverDeps): Promise<Retriever> {
@@ -38,6 +39,8 @@ export async function createIndexRetriever(index: SiftIndex, spec: RetrieverSpec
     }
     case 'graph':
       return indexGraphRetriever(index, await createIndexRetriever(index, firstSpecOf(spec) as RetrieverSpec, _deps), walkOptionsOf(s as unknown as Record<string, unknown>));
+    case 'infiniretri':
+      return indexInfiniRetriRetriever(index, s, _deps, () => createIndexRetriever(index, s.first as RetrieverSpec, _deps));
     default:
       throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${(s as { retriever: string }).retriever}" cannot run over an on-disk index yet (index ${index.dir})`, {
         details: { key: 'retriever', value: (s as { retriever: string }).retriever },
