@@ -48,6 +48,8 @@ export async function runNiahTask(input: NiahTaskInput, opts: RunOptions = {}): 
     const t = performance.now();
     const top = await retriever.retrieve(s.question, k, opts);
     latency.push(performance.now() - t);
+    // A retriever that loaded a model for this context (infiniretri's LM) frees it before the next one.
+    await (retriever as { close?: () => Promise<void> }).close?.();
     const acc = new SpanCoverage(top).fractionCovered(s.gold) ?? 0;
     const key = `${s.length}|${s.depth}`;
     const cell = cells.get(key) ?? { length: s.length, depth: s.depth, acc: [], tokens: [] };
