@@ -17,6 +17,7 @@ describe('loadSelector', () => {
     expect((await loadSelector('budget')).name).toBe('budget');
     const sage = await loadSelector({ name: 'sage', reranker: 'none', minK: 1, maxK: 5, g: 1.5, cut: 'first' });
     expect((await sage.select('eiffel', cands)).chunks.map((c) => c.id)).toEqual(['a', 'b']);
+    expect((await (await loadSelector('sage')).select('eiffel', cands)).trace).toMatchObject({ reranker: 'first-stage' });
     const sageBm25 = await loadSelector({ name: 'sage', reranker: 'bm25', maxK: 3 });
     expect((await sageBm25.select('eiffel tower paris', cands)).trace).toMatchObject({ reranker: expect.stringMatching(/^bm25/) });
     const corag = await loadSelector({ name: 'corag', budget: 60, iterations: 5, seed: 3 });

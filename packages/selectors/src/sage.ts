@@ -13,8 +13,8 @@ export const SageOptionsShape = {
   cut: z.enum(['first', 'sharpest']).default('sharpest').describe("Cut at the first sharp drop (algorithms.md §2) or the sharpest one"),
   feedback: SageFeedbackOptionsSchema.optional().describe('LLM self-feedback rounds (needs an LLM)'),
 };
-// Defaults (maxK 4, g 1, sharpest) and the bm25 reranker that loadSelector adds were tuned on hotpotqa-100 q0-49
-// (bench/selection.bench.ts, which prints both halves).
+// Defaults (maxK 4, g 1, sharpest) were the best cut on hotpotqa-100 q0-49 over BM25 candidates, both with and without
+// the bm25 reranker (bench/selection.bench.ts, which prints both halves).
 export const SageOptionsSchema = z.object(SageOptionsShape).strict();
 export type SageOptions = z.input<typeof SageOptionsSchema>;
 
