@@ -67,7 +67,8 @@ export class DiskStore implements PipelineStore {
       ...(opts.embedder ? { embedder: opts.embedder } : {}),
       ...(opts.defaultRetriever ? { defaultRetriever: opts.defaultRetriever } : {}),
       sideIndexes,
-      ifExists: 'overwrite',
+      // 'open' unless a rebuild asked to replace it: a writer that committed since opened() looked must not be wiped.
+      ifExists: this.replacing ? 'overwrite' : 'open',
       ...(this.onWarn ? { onWarn: this.onWarn } : {}),
     });
     this.replacing = false;

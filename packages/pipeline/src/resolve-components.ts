@@ -54,7 +54,10 @@ export async function buildChunker(
 ): Promise<{ chunker: Chunker; config: ParsedChunkerConfig }> {
   const { name: _, ...base } = recorded ?? {};
   // A recorded `{ name }` without `chunker` came from a custom Chunker object: nothing to rebuild it from.
-  const fromIndex = 'chunker' in base ? base : {};
+  // A different chunker name keeps none of the recorded keys, so the index names the mismatch rather than zod naming
+  // a key the new chunker does not take.
+  const sameName = given.chunker === undefined || given.chunker === base.chunker;
+  const fromIndex = 'chunker' in base && sameName ? base : {};
   const merged = { chunker: PIPELINE_DEFAULTS.chunker, ...fromIndex, ...given } as ChunkerConfig;
   // createChunker validates first and words a bad setting by its key (E_BAD_CONFIG).
   const chunker = await createChunker(merged, embedder ? { embedder } : {});
