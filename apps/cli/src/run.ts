@@ -28,7 +28,7 @@ export async function run(argv: readonly string[], io: Partial<CliIo> = {}): Pro
     },
   };
   try {
-    await createProgram(ctx).parseAsync([...argv], { from: 'user' });
+    await (await createProgram(ctx, argv)).parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return reportError(full, signal, err);
