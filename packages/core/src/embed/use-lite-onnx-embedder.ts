@@ -97,6 +97,8 @@ export class UseLiteOnnxEmbedder implements Embedder {
     const converted = convertTfjsToOnnx(graph, { name: 'use-lite' });
     const session = await OnnxSession.create(converted.bytes, {
       device: 'cpu',
+      // Small per-call work: spinning threads would burn more CPU than they save (see allowSpinning).
+      allowSpinning: false,
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
