@@ -12,6 +12,7 @@ import {
   type Embedder,
   type LLM,
   type Reranker,
+  type ProgressCallback,
   type Retriever,
   type RunOptions,
   type ScoredChunk,
@@ -132,7 +133,8 @@ class SiftPipeline implements Pipeline {
         ...(embedder ? { embedder } : {}),
         graph: this.config.graph === true || (spec !== undefined && retrieverNeedsGraph(spec)),
         ...(typeof this.config.retriever === 'string' ? { defaultRetriever: this.config.retriever } : {}),
-        ...runOptions(roots ? { signal: opts.signal } : opts),
+        // With paths, progress counts files (readPaths); the store's embedding progress (unit 'texts') still goes out.
+        ...runOptions(roots ? { signal: opts.signal, ...(opts.onProgress ? { onProgress: embeddingProgressOnly(opts.onProgress) } : {}) } : opts),
       });
       this.retrievers.clear();
       let removed = 0;
@@ -379,4 +381,11 @@ function isStringArray(v: unknown): v is readonly string[] {
 /** RunOptions without undefined members (the index's option schemas are strict). */
 function runOptions(o: RunOptions): RunOptions {
   return { ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
+}
+
+/** Forwards only embedding progress (unit 'texts'), for runs whose own progress counts something else. */
+function embeddingProgressOnly(cb: ProgressCallback): ProgressCallback {
+  return (p) => {
+    if (p.unit === 'texts') cb(p);
+  };
 }

@@ -64,6 +64,7 @@ export function indexCommand(ctx: CliContext): Command {
       const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
       const issues: InputIssue[] = [];
       const progress = createProgressView(ctx.io, 'index', 'files', flags.progress);
+      let files: { done: number; total: number | undefined } = { done: 0, total: undefined };
       // The persistent embedding cache shared with sift eval (SIFT_EMBEDDING_CACHE=off disables it); its counts are
       // summed and printed once the bar is gone.
       const embedded: EmbeddedTotals = { texts: 0, embedded: 0, cached: 0, calls: 0 };
@@ -84,7 +85,14 @@ export function indexCommand(ctx: CliContext): Command {
             issues.push(issue);
             ctx.reportIssue(issue);
           },
-          onProgress: (p) => progress.update(p.done, p.total),
+          // Files read, then (the slow part) texts embedded, shown as the bar's status so it never looks frozen.
+          onProgress: (p) => {
+            if (p.unit === 'texts') progress.update(files.done, files.total, `embedding: ${p.done} texts`);
+            else {
+              files = { done: p.done, total: p.total };
+              progress.update(p.done, p.total);
+            }
+          },
         });
         progress.stop();
         ctx.io.stderr.write(embeddedLine(embedded));

@@ -64,6 +64,7 @@ export class IndexWriter {
   private pending: Chunk[] = [];
   private pendingMeta: string[] = [];
   private docsSeen = 0;
+  private textsEmbedded = 0;
 
   private readonly documents: Table;
   private readonly chunks: Table;
@@ -267,7 +268,16 @@ export class IndexWriter {
     for (let i = 0; i < batch.length; i += EMBED_BATCH) {
       throwIfAborted(this.opts.signal);
       const texts = batch.slice(i, i + EMBED_BATCH).map((c) => c.text);
-      const vecs = await embedder.embed(texts, { signal: this.opts.signal });
+      // Embedding is the slow phase: its progress goes out in texts (unit 'texts', message 'embedding').
+      const base = this.textsEmbedded;
+      const vecs = await embedder.embed(texts, {
+        signal: this.opts.signal,
+        onProgress: (p) => {
+          if (p.status === 'progress') notifyProgress(this.opts.onProgress, { status: 'progress', done: base + p.done, unit: 'texts', message: 'embedding' });
+        },
+      });
+      this.textsEmbedded += texts.length;
+      notifyProgress(this.opts.onProgress, { status: 'progress', done: this.textsEmbedded, unit: 'texts', message: 'embedding' });
       if (vecs.length !== texts.length) {
         throw new SiftError('E_RUNTIME', `Embedder "${embedder.id}" returned ${vecs.length} vectors for ${texts.length} texts`);
       }
