@@ -4,6 +4,7 @@ import { createRetriever } from '../create-retriever.js';
 import { parseRetrieverSpec } from '../parse-retriever-spec.js';
 import { FakeAttentionLM } from './_fake-attention-lm.js';
 import { InfiniRetri } from './infini-retri.js';
+import { sentencesOfChunks } from './infiniretri-retriever.js';
 import { streamSentences } from './sentence-stream.js';
 
 const QUESTION = 'Where does the zebra-42 sleep?';
@@ -88,6 +89,23 @@ describe('infiniretri as a Retriever', () => {
     return out;
   });
   const textOf = (id: string) => docs.find((d) => d.id === id)?.text;
+
+  it('reads overlapping or touching chunks as one run (a cut sentence stays whole) and stops a run at a gap', async () => {
+    const text = 'Alpha beta gamma. Delta epsilon zeta eta. Theta iota.';
+    const mk = (start: number, end: number): Chunk => ({ id: `${start}`, docId: 'd', text: text.slice(start, end), start, end, tokenCount: 0, metadata: {} });
+    const got: string[] = [];
+    for await (const s of sentencesOfChunks([mk(0, 25), mk(20, 41), mk(42, text.length)])) {
+      expect(text.slice(s.start, s.end)).toBe(s.text);
+      got.push(s.text);
+    }
+    expect(got).toEqual(['Alpha beta gamma.', 'Delta epsilon zeta eta.', 'Theta iota.']);
+    const split: string[] = [];
+    for await (const s of sentencesOfChunks([mk(0, 25), mk(26, text.length)])) {
+      expect(text.slice(s.start, s.end)).toBe(s.text);
+      split.push(s.text);
+    }
+    expect(split).toEqual(['Alpha beta gamma.', 'Delta e', 'silon zeta eta.', 'Theta iota.']);
+  });
 
   it('parses infiniretri and infiniretri:bm25 specs with the reference defaults', () => {
     expect(parseRetrieverSpec('infiniretri')).toMatchObject({ retriever: 'infiniretri', lm: 'sift-lm-mini', chunkSize: 1024, topK: 300, phraseTokens: 8 });

@@ -1,7 +1,7 @@
 import { OnnxCausalLM, SiftError, type CausalLM, type Chunk, type Retriever, type RunOptions, type ScoredChunk } from '@sift/core';
 import { InfiniRetri, type RetainedSentence } from './infini-retri.js';
 import type { InfiniRetriOptions } from './infini-retri-options.js';
-import { infiniSentenceSpans, streamSentences, type SourceSentence } from './sentence-stream.js';
+import { streamSentences, type SourceSentence } from './sentence-stream.js';
 
 export type DocumentTextGetter = (docId: string) => string | undefined | Promise<string | undefined>;
 
@@ -88,21 +88,34 @@ export class InfiniRetriRetriever implements Retriever {
     for (const docId of docIds) {
       const whole = this.#first ? await this.#documentText?.(docId) : undefined;
       if (whole !== undefined) yield* streamSentences(whole, docId, signal);
-      else yield* sentencesOfChunks(this.#byDoc.get(docId) ?? []);
+      else yield* sentencesOfChunks(this.#byDoc.get(docId) ?? [], signal);
     }
   }
 }
 
-/** Sentences of one document's chunks (sorted by start), reading overlapping text once; offsets are the document's. */
-export function* sentencesOfChunks(chunks: readonly Chunk[]): Generator<SourceSentence> {
-  let covered = Number.NEGATIVE_INFINITY;
-  for (const c of chunks) {
-    const from = Math.max(0, covered - c.start);
-    if (from >= c.text.length) continue;
-    for (const [a, b] of infiniSentenceSpans(c.text, from)) {
-      yield { docId: c.docId, start: c.start + a, end: c.start + b, text: c.text.slice(a, b) };
+/**
+ * Sentences of one document's chunks (sorted by start) with the document's offsets. Overlapping or touching chunks
+ * are read as one run of text (overlaps once), so a sentence that a chunk boundary cuts is still one sentence; a gap
+ * between chunks ends a run.
+ */
+export async function* sentencesOfChunks(chunks: readonly Chunk[], signal?: AbortSignal): AsyncGenerator<SourceSentence> {
+  let i = 0;
+  while (i < chunks.length) {
+    const runStart = chunks[i]!.start;
+    let covered = runStart;
+    // Collect the run's pieces lazily: each chunk adds the text past what the run already covers.
+    const run = function* (): Generator<string> {
+      while (i < chunks.length && chunks[i]!.start <= covered) {
+        const c = chunks[i++]!;
+        if (c.end > covered) {
+          yield c.text.slice(covered - c.start);
+          covered = c.end;
+        }
+      }
+    };
+    for await (const s of streamSentences(run(), chunks[i]!.docId, signal)) {
+      yield { ...s, start: s.start + runStart, end: s.end + runStart };
     }
-    covered = Math.max(covered, c.end);
   }
 }
 
