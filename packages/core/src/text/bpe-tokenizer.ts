@@ -2,6 +2,7 @@ import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
 import { mergeBytePairs } from './_bpe-merge.js';
+import { LONG_RUN, pieceSpans } from './_bpe-pieces.js';
 import { offsetsFromByteLengths, utf8Length } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
@@ -19,6 +20,8 @@ interface GptEncodingApi {
 interface BpeCore {
   bytePairEncode(input: string): number[];
   getBpeRankFromBytes(key: Uint8Array): number | undefined;
+  getBpeRankFromString(key: string): number | undefined;
+  tokenSplitRegex: RegExp;
 }
 
 // Pieces up to this many UTF-16 units keep gpt-tokenizer's own merge and cache (fast for short pieces); longer ones
@@ -41,9 +44,36 @@ export class BpeTokenizer implements Tokenizer {
   private constructor(
     readonly name: BpeTokenizerName,
     private readonly api: GptEncodingApi,
+    private readonly core: BpeCore,
     /** UTF-8 byte length of each token id (0 for ids that the encoder never emits). */
     private readonly byteLengths: Uint16Array,
   ) {}
+
+  /**
+   * The token ids of each pre-tokenizer piece. Texts longer than LONG_RUN go through `pieceSpans`, which keeps a run
+   * of one repeated character of any length from overflowing V8's regex stack; shorter ones through gpt-tokenizer.
+   */
+  private pieces(text: string): Iterator<number[], unknown> {
+    if (text.length <= LONG_RUN) return this.api.encodeGenerator(text, PLAIN_TEXT);
+    const core = this.core;
+    return (function* () {
+      for (const [a, b] of pieceSpans(text, core.tokenSplitRegex)) {
+        const piece = text.slice(a, b);
+        const id = core.getBpeRankFromString(piece);
+        yield id !== undefined ? [id] : core.bytePairEncode(piece);
+      }
+    })();
+  }
+
+  /** All pieces' ids, one iterator step at a time (guarded), into `each`. */
+  private eachPiece(text: string, each: (ids: number[]) => void): void {
+    const it = this.pieces(text);
+    for (;;) {
+      const next = this.guard(() => it.next());
+      if (next.done) return;
+      each(next.value);
+    }
+  }
 
   static create(name: BpeTokenizerName): Promise<BpeTokenizer> {
     let p = loaded.get(name);
@@ -71,18 +101,26 @@ export class BpeTokenizer implements Tokenizer {
       const api = enc.default as unknown as GptEncodingApi & { bytePairEncodingCoreProcessor?: BpeCore };
       if (!api.bytePairEncodingCoreProcessor) throw new Error('gpt-tokenizer has no bytePairEncodingCoreProcessor');
       useHeapMerge(api.bytePairEncodingCoreProcessor);
-      return new BpeTokenizer(name, api, byteLengths);
+      return new BpeTokenizer(name, api, api.bytePairEncodingCoreProcessor, byteLengths);
     } catch (cause) {
       throw new SiftError('E_DEPENDENCY_MISSING', `cannot load the ${name} tokenizer from gpt-tokenizer`, { cause });
     }
   }
 
   count(text: string): number {
-    return text.length === 0 ? 0 : this.guard(() => this.api.countTokens(text, PLAIN_TEXT));
+    if (text.length <= LONG_RUN) return text.length === 0 ? 0 : this.guard(() => this.api.countTokens(text, PLAIN_TEXT));
+    let n = 0;
+    this.eachPiece(text, (ids) => (n += ids.length));
+    return n;
   }
 
   encode(text: string): number[] {
-    return text.length === 0 ? [] : this.guard(() => this.api.encode(text, PLAIN_TEXT));
+    if (text.length <= LONG_RUN) return text.length === 0 ? [] : this.guard(() => this.api.encode(text, PLAIN_TEXT));
+    const out: number[] = [];
+    this.eachPiece(text, (ids) => {
+      for (const id of ids) out.push(id);
+    });
+    return out;
   }
 
   decode(ids: readonly number[]): string {
@@ -93,11 +131,9 @@ export class BpeTokenizer implements Tokenizer {
     const ids: number[] = [];
     const starts: number[] = [];
     if (text.length > 0) {
-      this.guard(() => {
-        for (const piece of this.api.encodeGenerator(text, PLAIN_TEXT)) {
-          starts.push(ids.length);
-          for (const id of piece) ids.push(id);
-        }
+      this.eachPiece(text, (piece) => {
+        starts.push(ids.length);
+        for (const id of piece) ids.push(id);
       });
     }
     return this.withOffsets(text, ids, starts);
@@ -111,12 +147,12 @@ export class BpeTokenizer implements Tokenizer {
     let n = 0;
     const table = this.byteLengths;
     if (text.length > 0) {
-      const gen = this.api.encodeGenerator(text, PLAIN_TEXT);
+      const gen = this.pieces(text);
       let last = performance.now();
       for (let count = 1; ; count++) {
         const next = this.guard(() => gen.next());
         if (next.done) break;
-        const piece = next.value;
+        const piece = next.value as number[];
         if (n + piece.length > lens.length) {
           const cap = Math.max(n + piece.length, Math.ceil(lens.length * 1.5));
           const l2 = new Uint16Array(cap);
@@ -160,7 +196,7 @@ export class BpeTokenizer implements Tokenizer {
       if (err instanceof RangeError && /call stack/i.test(err.message)) {
         throw new SiftError(
           'E_BAD_INPUT',
-          `${this.name} tokenizer: the text holds a run of millions of letters with no space, digit or punctuation, too long for its pre-tokenizer; use the char or whitespace tokenizer for such text`,
+          `${this.name} tokenizer: the text holds a run of millions of letters (not one repeated letter) with no space, digit or punctuation, too long for its pre-tokenizer; use the char or whitespace tokenizer for such text`,
           { cause: err },
         );
       }

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { pieceSpans } from './_bpe-pieces.js';
+
+async function splitRegex(name: 'cl100k' | 'o200k'): Promise<RegExp> {
+  const enc = name === 'cl100k' ? await import('gpt-tokenizer/encoding/cl100k_base') : await import('gpt-tokenizer/encoding/o200k_base');
+  return (enc.default as unknown as { bytePairEncodingCoreProcessor: { tokenSplitRegex: RegExp } }).bytePairEncodingCoreProcessor.tokenSplitRegex;
+}
+
+// Runs of one repeated character (letters of each case, CJK, punctuation, an emoji) inside varied context: spaces,
+// newlines, digits, contractions, other runs.
+const runChar = fc.constantFrom('a', 'A', 'é', '中', '.', '-', '😀', "'", 'ß', 'Ω');
+const context = fc.constantFrom('', ' ', '\n', "'s", "'S", ' x', 'x', 'Ab', '12', '3', '\r\n', '  ', '!', '中文', '\t', 'a', '.');
+const text = fc
+  .array(fc.tuple(context, runChar, fc.integer({ min: 1, max: 90 }), context), { minLength: 1, maxLength: 6 })
+  .map((parts) => parts.map(([a, ch, n, b]) => a + ch.repeat(n) + b).join(''));
+
+describe('pieceSpans', () => {
+  it.each(['cl100k', 'o200k'] as const)('equals the regex matches when long runs are shortened (%s)', async (name) => {
+    const re = await splitRegex(name);
+    fc.assert(
+      fc.property(text, (t) => {
+        const want = Array.from(t.matchAll(re), (m) => [m.index, m.index + m[0].length]);
+        // Runs over 40 units are cut down to 6 code points at each end before the regex runs.
+        expect(Array.from(pieceSpans(t, re, 40, 6))).toEqual(want);
+      }),
+      { seed: 31, numRuns: 400 },
+    );
+  });
+});
+
+describe('BpeTokenizer on texts longer than LONG_RUN', () => {
+  it('encodes a long run inside text exactly as gpt-tokenizer does (which still manages at 1.2 M characters)', { timeout: 300_000 }, async () => {
+    const { BpeTokenizer } = await import('./bpe-tokenizer.js');
+    const enc = (await import('gpt-tokenizer/encoding/cl100k_base')).default;
+    const tok = await BpeTokenizer.create('cl100k');
+    const t = `It's a test:\n${'='.repeat(300)} ${"'s".repeat(5)}${'ß'.repeat(1_200_000)}! 12345 and then some words.\n`;
+    const ids = tok.encode(t);
+    // gpt-tokenizer's own encode() spreads a piece's ids into push(), too many arguments here: collect its pieces.
+    const want: number[] = [];
+    for (const piece of enc.encodeGenerator(t, { disallowedSpecial: new Set() })) for (const id of piece) want.push(id);
+    expect(ids.length).toBe(want.length);
+    expect(ids.every((id, i) => id === want[i])).toBe(true);
+    expect(tok.count(t)).toBe(ids.length);
+    expect((await tok.tokenBoundaries(t)).offsets.length - 1).toBe(ids.length);
+  });
+});
