@@ -75,6 +75,7 @@ export default {
       log('  sift index (single file)');
       const a = await measure(one, path.join(root, 'idx-single'));
       if (a.exit !== 0) log(a.stderr);
+      log(`    peak RSS ${Math.round(a.maxRssMb)} MB, ${a.wallS.toFixed(1)} s, exit ${a.exit}`);
       rows.push({ input: 'one file', mb: single, files: 1, exit: a.exit, maxRssMb: a.maxRssMb, wallS: a.wallS });
       await rm(path.join(root, 'idx-single'), { recursive: true, force: true });
       await rm(one, { force: true });
@@ -87,6 +88,7 @@ export default {
       log('  sift index (many files)');
       const b = await measure(dir, path.join(root, 'idx-many'));
       if (b.exit !== 0) log(b.stderr);
+      log(`    peak RSS ${Math.round(b.maxRssMb)} MB, ${b.wallS.toFixed(1)} s, exit ${b.exit}`);
       rows.push({ input: 'many files', mb: many, files: n, exit: b.exit, maxRssMb: b.maxRssMb, wallS: b.wallS });
     } finally {
       await rm(root, { recursive: true, force: true });
