@@ -13,6 +13,8 @@ export interface CaseRun {
   stdinFile?: string;
   /** Send SIGINT once stderr or stdout matches this (the run is then mid-way). */
   interruptOn?: RegExp;
+  /** Send SIGINT once this file exists (e.g. the index's .lock: the writer is then mid-run). */
+  interruptWhenExists?: string;
   /** Checked after the run: a short description of what is left on disk, for the table. */
   after?: () => string;
 }
@@ -191,6 +193,17 @@ export const CASES: BadInputCase[] = [
     },
     expect: { code: 130, stderr: /^sift: aborted$/ },
   },
+  {
+    id: 'sigint-huge-doc',
+    what: 'Ctrl-C (SIGINT) while sift index works on one large document (20 MB in tests, 200 MB in the bench)',
+    async setup(dir, size) {
+      const idx = path.join(dir, 'idx');
+      const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu. '.repeat(1000);
+      const doc = await file(path.join(dir, 'big.txt'), words.repeat(Math.ceil((size === 'test' ? 20 : 200) * 1e6 / words.length)));
+      return { args: ['index', doc, '--index', idx], interruptWhenExists: path.join(idx, '.lock'), after: lockGone(idx) };
+    },
+    expect: { code: 130, stderr: /^sift: aborted$/ },
+  },
 ];
 
 /** `node <these> apps/cli/src/bin.ts …` runs the CLI from source. */
@@ -227,6 +240,15 @@ export async function runCase(c: BadInputCase, dir: string, size: 'test' | 'benc
     stderr += s;
     watch(s);
   });
+  // Polled until the child ends (cleared on close), so bounded by the case's own time limit.
+  const poll = run.interruptWhenExists
+    ? setInterval(() => {
+        if (!interrupted && existsSync(run.interruptWhenExists!)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      }, 50)
+    : undefined;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -234,6 +256,7 @@ export async function runCase(c: BadInputCase, dir: string, size: 'test' | 'benc
   }, timeoutMs);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c2, s2) => resolve([c2, s2])));
   clearTimeout(timer);
+  clearInterval(poll);
   if (stdinFd !== undefined) closeSync(stdinFd);
   const ms = performance.now() - t0;
   // The interrupt notice and progress lines are not the outcome: report the line after them.
