@@ -71,7 +71,8 @@ const LabelsFileSchema = z.object({
  */
 export class HnswIndex {
   readonly dim: number;
-  readonly options: ResolvedHnswOptions;
+  /** Replaced (never mutated) by `useEf`. */
+  options: ResolvedHnswOptions;
   readonly #index: Hnswlib.HierarchicalNSW;
   readonly #ids: string[];
   readonly #labels = new Map<string, number>();
@@ -136,6 +137,24 @@ export class HnswIndex {
       this.#index.addPoint(Array.from(v), label);
       this.#deleted.delete(label);
     }
+  }
+
+  /** The live ids with their stored vectors (hnswlib's copies: normalised in cosine space), for ef tuning. */
+  liveVectors(): { ids: string[]; vectors: Float32Array[] } {
+    const ids: string[] = [];
+    const vectors: Float32Array[] = [];
+    this.#ids.forEach((id, label) => {
+      if (this.#deleted.has(label)) return;
+      ids.push(id);
+      vectors.push(Float32Array.from(this.#index.getPoint(label)));
+    });
+    return { ids, vectors };
+  }
+
+  /** Makes `ef` the default search breadth (saved with the index; a query may still override it). */
+  useEf(ef: number): void {
+    this.options = { ...this.options, ef };
+    this.#index.setEf(ef);
   }
 
   /** Marks ids deleted; unknown or already deleted ids are ignored. Returns how many were deleted. */

@@ -17,6 +17,12 @@ export const HnswOptionsSchema = z
     /** Starting capacity; doubles whenever an insert would overflow it. */
     initialCapacity: z.number().int().min(1).default(1024),
     seed: z.number().int().min(0).default(100),
+    /**
+     * When set, each write of an index's HNSW side index chooses `ef` itself: the smallest that reaches this
+     * recall@10 against exact search on a sample of the stored vectors (see `tuneEf`); the choice is saved with the
+     * graph. The side index sets 0.95 when neither `ef` nor this is given.
+     */
+    recallTarget: z.number().gt(0).max(1).optional(),
   })
   .strict();
 export type HnswOptions = z.input<typeof HnswOptionsSchema>;

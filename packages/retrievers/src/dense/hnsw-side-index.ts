@@ -2,11 +2,15 @@ import { SiftError, throwIfAborted, yieldToEventLoop } from '@sift/core';
 import { z } from 'zod';
 import { verifiedSideIndexFiles } from '../sift-index/side-index-files.js';
 import type { SideIndexBuilder, SideIndexKind } from '../sift-index/side-index.js';
+import { tuneEf } from './hnsw-ef-tune.js';
 import { hnswFileNames, HnswIndex } from './hnsw-index.js';
 import { HnswOptionsSchema } from './hnsw-options.js';
 
 /** The manifest name of the HNSW side index. */
 export const HNSW_SIDE_INDEX = 'hnsw';
+
+/** The recall@10 an index's graph is tuned to when no `ef` is given. */
+export const DEFAULT_RECALL_TARGET = 0.95;
 
 /** `hnsw.<generation>`: each commit writes its own pair of files. */
 export const hnswStem = (generation: number): string => `${HNSW_SIDE_INDEX}.${generation}`;
@@ -23,7 +27,9 @@ export const hnswSideIndex: SideIndexKind = {
     const parsed = HnswOptionsSchema.safeParse(options ?? {});
     if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid hnsw side index options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     const { initialCapacity: _capacity, ...rest } = parsed.data;
-    return rest;
+    // No ef given: each write chooses it from the graph (recall@10 ≥ 0.95 against exact search on a sample).
+    const given = (options ?? {}) as { ef?: unknown; recallTarget?: unknown };
+    return given.ef === undefined && given.recallTarget === undefined ? { ...rest, recallTarget: DEFAULT_RECALL_TARGET } : rest;
   },
   async begin(ctx): Promise<SideIndexBuilder> {
     let graph: HnswIndex | undefined;
@@ -61,6 +67,8 @@ export const hnswSideIndex: SideIndexKind = {
       async write(dir, generation) {
         if (!graph) return []; // no vectors yet: an empty side index has no files
         const stem = hnswStem(generation);
+        const target = (ctx.options as { recallTarget?: number }).recallTarget;
+        if (target !== undefined) graph.useEf(tuneEf(graph, { target }).ef);
         await graph.save(dir, { generation, stem });
         const names = hnswFileNames(stem);
         return [names.bin, names.labels];

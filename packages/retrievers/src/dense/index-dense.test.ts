@@ -47,6 +47,13 @@ afterEach(async () => {
 });
 
 describe('SiftIndex.retriever dense / hybrid', () => {
+  it('without an ef, the graph tunes its own: recallTarget 0.95 in the manifest, the chosen ef saved with the graph', async () => {
+    const record = index.manifest.sideIndexes.hnsw!;
+    expect(record.options).toMatchObject({ recallTarget: 0.95 });
+    const labels = JSON.parse(readFileSync(path.join(dir, Object.keys(record.files).find((f) => f.endsWith('.labels.json'))!), 'utf8'));
+    expect(labels.options.ef).toBe(16); // 30 vectors: the smallest ladder ef already finds every neighbour
+  });
+
   it('dense goes through the committed HNSW graph, or LanceDB when asked for flat', async () => {
     const hnsw = await index.retriever({ retriever: 'dense' }, { embedder });
     const a = await hnsw.retrieve('q3', 5);
