@@ -36,6 +36,47 @@ export function offsetsFromByteLengths(text: string, byteLengths: ArrayLike<numb
   return offsets;
 }
 
+/**
+ * `offsetsFromByteLengths` one token at a time, for encoders that stream tokens: `start(bytes)` returns the UTF-16
+ * start of the next token and moves past its `bytes` UTF-8 bytes.
+ */
+export class Utf16Cursor {
+  private p = 0; // UTF-16 index of the first character not fully consumed
+  private pb = 0; // byte offset where the character at p starts
+  private b = 0; // byte offset where the current token starts
+
+  constructor(private readonly text: string) {}
+
+  start(bytes: number): number {
+    const text = this.text;
+    const n = text.length;
+    let { p, pb } = this;
+    const b = this.b;
+    for (;;) {
+      if (p >= n) break;
+      const c = text.charCodeAt(p);
+      let units = 1;
+      let size: number;
+      if (c < 0x80) size = 1;
+      else if (c < 0x800) size = 2;
+      else if (c >= 0xd800 && c <= 0xdbff && p + 1 < n) {
+        const d = text.charCodeAt(p + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          size = 4;
+          units = 2;
+        } else size = 3;
+      } else size = 3;
+      if (pb + size > b) break;
+      pb += size;
+      p += units;
+    }
+    this.p = p;
+    this.pb = pb;
+    this.b = b + bytes;
+    return p;
+  }
+}
+
 /** UTF-8 byte length of a string, counting a lone surrogate as 3 bytes (U+FFFD). */
 export function utf8Length(s: string): number {
   let bytes = 0;

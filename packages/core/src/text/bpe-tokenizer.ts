@@ -3,7 +3,7 @@ import { SiftError } from '../errors.js';
 import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
 import { mergeBytePairs } from './_bpe-merge.js';
 import { LONG_RUN, pieceSpans } from './_bpe-pieces.js';
-import { offsetsFromByteLengths, utf8Length } from './_utf8.js';
+import { offsetsFromByteLengths, Utf16Cursor, utf8Length } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
 export type BpeTokenizerName = 'cl100k' | 'o200k';
@@ -141,11 +141,13 @@ export class BpeTokenizer implements Tokenizer {
 
   async tokenBoundaries(text: string, opts: { signal?: AbortSignal | undefined } = {}): Promise<TokenBoundaries> {
     throwIfAborted(opts.signal);
-    // Token byte lengths and piece starts in typed arrays grown as needed: 3 bytes per token while encoding.
-    let lens = new Uint16Array(Math.max(16, text.length >>> 2));
-    let pieces = new Uint8Array(lens.length);
+    // Token starts (UTF-16) and piece marks in typed arrays grown as needed: 5 bytes per token. English runs about
+    // 4 characters per token, so text.length / 3 rarely needs to grow.
+    let offsets = new Int32Array(Math.max(16, Math.ceil(text.length / 3)));
+    let pieces = new Uint8Array(offsets.length);
     let n = 0;
     const table = this.byteLengths;
+    const cursor = new Utf16Cursor(text);
     if (text.length > 0) {
       const gen = this.pieces(text);
       let last = performance.now();
@@ -153,17 +155,17 @@ export class BpeTokenizer implements Tokenizer {
         const next = this.guard(() => gen.next());
         if (next.done) break;
         const piece = next.value as number[];
-        if (n + piece.length > lens.length) {
-          const cap = Math.max(n + piece.length, Math.ceil(lens.length * 1.5));
-          const l2 = new Uint16Array(cap);
-          l2.set(lens.subarray(0, n));
+        if (n + piece.length + 1 > offsets.length) {
+          const cap = Math.max(n + piece.length + 1, Math.ceil(offsets.length * 1.25));
+          const o2 = new Int32Array(cap);
+          o2.set(offsets.subarray(0, n));
           const p2 = new Uint8Array(cap);
           p2.set(pieces.subarray(0, n));
-          lens = l2;
+          offsets = o2;
           pieces = p2;
         }
         pieces[n] = 1;
-        for (const id of piece) lens[n++] = table[id] ?? 0;
+        for (const id of piece) offsets[n++] = cursor.start(table[id] ?? 0);
         // Every few thousand pieces, give signals and timers a turn once YIELD_MS have passed.
         if ((count & 4095) === 0 && performance.now() - last > YIELD_MS) {
           await yieldToEventLoop();
@@ -172,7 +174,13 @@ export class BpeTokenizer implements Tokenizer {
         }
       }
     }
-    return { offsets: offsetsFromByteLengths(text, lens.subarray(0, n)), pieces: pieces.slice(0, n) };
+    offsets[n] = text.length;
+    // Give back a large unused tail; a small one costs less than a copy.
+    const tight = offsets.length - (n + 1) > (n >> 3);
+    return {
+      offsets: tight ? offsets.slice(0, n + 1) : offsets.subarray(0, n + 1),
+      pieces: tight ? pieces.slice(0, n) : pieces.subarray(0, n),
+    };
   }
 
   private withOffsets(text: string, ids: number[], starts: number[]): TokenOffsets {
