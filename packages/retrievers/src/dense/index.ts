@@ -1,6 +1,7 @@
 // Dense and hybrid retrieval: HNSW (hnswlib-node), exact flat search, LanceDB vector + full-text search, weighted RRF.
 export { HnswIndex, hnswFileNames, HNSW_FILE, HNSW_LABELS_FILE, HNSW_FORMAT_VERSION, type HnswHit, type HnswSearchOptions } from './hnsw-index.js';
 export { HnswOptionsSchema, type HnswOptions, type ResolvedHnswOptions } from './hnsw-options.js';
+export { tuneEf, EF_LADDER, TUNING_MARGIN, type EfTuning, type TunableGraph } from './hnsw-ef-tune.js';
 export { FlatIndex, type FlatHit } from './flat-index.js';
 export { DenseRetriever } from './dense-retriever.js';
 export { DenseOptionsSchema, type DenseOptions, type ResolvedDenseOptions } from './dense-options.js';
