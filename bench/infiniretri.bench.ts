@@ -2,7 +2,7 @@
 // in the retained set, per length × depth, with sift-lm-mini (or $SIFT_INFINIRETRI_LM); next to BM25 at the same token
 // budget (InfiniRetri's retained cl100k tokens) over the same sentences and over ~64-token chunks of them. Prints LM
 // tokens/s and peak RSS. Lengths: $SIFT_BENCH_NIAH_LENGTHS (default 4096,32768; --quick 4096), haystack:
-// $SIFT_BENCH_NIAH_HAYSTACK (paul-graham | moby-dick).
+// $SIFT_BENCH_NIAH_HAYSTACK (paul-graham | moby-dick), needle: $SIFT_BENCH_NIAH_KIND (single | multikey).
 import { createTokenizer, OnnxCausalLM, type Chunk } from '@sift/core';
 import { generateNiah, loadHaystack, type NiahSample } from '@sift/eval';
 import { Bm25Retriever, InfiniRetri, infiniSentenceSpans, streamSentences } from '@sift/retrievers';
@@ -46,9 +46,10 @@ const bench: Bench = {
     const lengths = (process.env['SIFT_BENCH_NIAH_LENGTHS'] ?? (quick ? '4096' : '4096,32768')).split(',').map(Number);
     const haystackName = process.env['SIFT_BENCH_NIAH_HAYSTACK'] ?? 'paul-graham';
     const lmName = process.env['SIFT_INFINIRETRI_LM'] ?? 'sift-lm-mini';
+    const kind = (process.env['SIFT_BENCH_NIAH_KIND'] ?? 'single') as 'single' | 'multikey';
     const counter = await createTokenizer('cl100k');
     const haystack = await loadHaystack(haystackName, datasetsDir());
-    const samples = generateNiah(haystack, counter, { lengths, depths: DEPTHS, samples: 1, seed: 42 });
+    const samples = generateNiah(haystack, counter, { lengths, depths: DEPTHS, samples: 1, seed: 42, kind });
     const lm = await OnnxCausalLM.create({ model: lmName, threads: 1 });
     const reader = new InfiniRetri(lm);
     const results: CellResult[] = [];
@@ -93,7 +94,7 @@ const bench: Bench = {
     const lmTok = results.reduce((a, c) => a + c.lmTokens, 0);
     const secs = results.reduce((a, c) => a + c.seconds, 0);
     const table = [
-      `haystack ${haystackName}, 1 context per cell, LM ${lmName}; 1 = the needle's sentence is retained`,
+      `haystack ${haystackName}, needle ${kind}, 1 context per cell, LM ${lmName}; 1 = the needle's sentence is retained`,
       `### infiniretri (${lmName})`,
       mdTable(header, grid((c) => c.infini)),
       '### BM25 over the same sentences, at InfiniRetri\'s retained token budget',
