@@ -103,9 +103,11 @@ export default {
     // Cache: a cold pass embeds (ONNX) and stores, a warm pass only reads the files.
     const cacheDir = mkdtempSync(path.join(tmpdir(), 'sift-embcache-'));
     let cache: { coldPerSec: number; warmPerSec: number; hitRate: number; entries: number; lastLine: string };
+    // Owns `onnx` (closing it closes both), so it is closed at the end, after the recall runs below use `onnx`.
+    let cached: CachedEmbedder | undefined;
     try {
       const lines: string[] = [];
-      const cached = await CachedEmbedder.create({ embedder: onnx, dir: cacheDir, info: (m) => lines.push(m) });
+      cached = await CachedEmbedder.create({ embedder: onnx, dir: cacheDir, info: (m) => lines.push(m) });
       let c = performance.now();
       await cached.embed(passages);
       const cold = passages.length / ((performance.now() - c) / 1000);
@@ -114,8 +116,10 @@ export default {
       const warm = passages.length / ((performance.now() - c) / 1000);
       const st = cached.stats();
       cache = { coldPerSec: cold, warmPerSec: warm, hitRate: st.hitRate, entries: st.entries, lastLine: lines.at(-1) ?? '' };
-    } finally {
+    } catch (err) {
+      await cached?.close();
       rmSync(cacheDir, { recursive: true, force: true });
+      throw err;
     }
 
     // hotpotqa-100 recall with each embedder over all passages. TF.js truncating at 128 tokens is what the earlier
@@ -151,6 +155,8 @@ export default {
       recalls['corpus'] = { passages: { all: all.length, longerThan128Tokens: long } };
       await Promise.all([tfjsTrunc?.close(), onnxTrunc.close()]);
     }
+    await cached?.close();
+    rmSync(cacheDir, { recursive: true, force: true });
     await Promise.all(systems.map(([, e]) => e.close?.()));
     const load1 = loadavg()[0]!;
 
