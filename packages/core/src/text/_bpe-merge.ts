@@ -10,8 +10,30 @@ const NONE = 0x7fffffff;
  * ended). Parts live in a linked list over byte offsets; pairs sit in an indexed min-heap keyed by (rank, start), so
  * each merge costs two heap updates. Returns the parts as [start, end) pairs, flat; every part is a vocabulary token.
  */
-export function mergeBytePairs(length: number, rankOf: RankOf): Int32Array {
+export function mergeBytePairs(length: number, rankOf: RankOf, bytes?: Uint8Array): Int32Array {
   if (length === 0) return new Int32Array(0);
+  // With the bytes, each part's token id is known (a byte's own rank, then the rank of the pair it was merged
+  // from), and a pair's rank depends only on its two ids: cache it, since a piece repeats few distinct pairs.
+  const ids = bytes ? new Int32Array(length) : undefined;
+  const pairCache = new Map<number, number>();
+  if (ids && bytes) {
+    const byteIds = new Int32Array(256).fill(-1);
+    for (let p = 0; p < length; p++) {
+      const v = bytes[p]!;
+      if (byteIds[v] === -1) byteIds[v] = rankOf(p, p + 1) ?? NONE;
+      ids[p] = byteIds[v]!;
+    }
+  }
+  const pairRank = (p: number, q: number, end: number): number => {
+    if (!ids || ids[p] === NONE || ids[q] === NONE) return rankOf(p, end) ?? NONE;
+    const key = ids[p]! * 262144 + ids[q]!;
+    let r = pairCache.get(key);
+    if (r === undefined) {
+      r = rankOf(p, end) ?? NONE;
+      pairCache.set(key, r);
+    }
+    return r;
+  };
   const next = new Int32Array(length); // start of the following part (length for the last)
   const prev = new Int32Array(length); // start of the preceding part (-1 for the first)
   const rank = new Int32Array(length); // rank of the pair that starts at this part (NONE when it is no token)
@@ -60,7 +82,7 @@ export function mergeBytePairs(length: number, rankOf: RankOf): Int32Array {
   // Re-rank the pair starting at part p after its right end moved, and fix its place in the heap.
   const rerank = (p: number) => {
     const mid = next[p]!;
-    const r = mid < length ? (rankOf(p, next[mid]!) ?? NONE) : NONE;
+    const r = mid < length ? pairRank(p, mid, next[mid]!) : NONE;
     rank[p] = r;
     if (r === NONE) remove(p);
     else if (where[p]! < 0) {
@@ -77,7 +99,7 @@ export function mergeBytePairs(length: number, rankOf: RankOf): Int32Array {
     prev[p] = p - 1;
   }
   for (let p = 0; p + 1 < length; p++) {
-    const r = rankOf(p, p + 2) ?? NONE;
+    const r = pairRank(p, p + 1, p + 2);
     rank[p] = r;
     if (r !== NONE) heap[size++] = p;
   }
@@ -93,6 +115,7 @@ export function mergeBytePairs(length: number, rankOf: RankOf): Int32Array {
     remove(q);
     next[p] = next[q]!;
     if (next[p]! < length) prev[next[p]!] = p;
+    if (ids) ids[p] = rank[p]!;
     parts--;
     rerank(p);
     if (prev[p]! >= 0) rerank(prev[p]!);

@@ -276,7 +276,7 @@ function useHeapMerge(core: BpeCore): void {
   core.bytePairEncode = (input: string): number[] => {
     if (input.length <= LONG_PIECE) return shortMerge(input);
     const bytes = utf8.encode(input);
-    const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)));
+    const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)), bytes);
     const ids = new Array<number>(parts.length / 2);
     for (let k = 0; k < ids.length; k++) {
       const id = core.getBpeRankFromBytes(bytes.subarray(parts[2 * k]!, parts[2 * k + 1]!));
