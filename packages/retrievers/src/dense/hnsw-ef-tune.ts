@@ -4,7 +4,7 @@ import { seededRandom } from '@sift/core';
 export const EF_LADDER: readonly number[] = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3200, 4096, 6144, 8192];
 
 /** Multiply-adds the exact search of the sample may spend (about a second of CPU): fewer sample queries on big indexes. */
-const EXACT_BUDGET = 1.5e9;
+const EXACT_BUDGET = 1e9;
 
 export interface EfTuning {
   /** The chosen ef: the smallest on the ladder whose sample recall@k reaches target + TUNING_MARGIN (else the largest tried). */
@@ -53,7 +53,7 @@ export function tuneEf(graph: TunableGraph, opts: { target: number; k?: number; 
   const kk = Math.min(k, n);
   if (n <= k) return { ef: Math.max(k, EF_LADDER[0]!), recall: 1, target: opts.target, k, sample: 0 };
   const dim = vectors[0]!.length;
-  const sample = Math.max(1, Math.min(opts.maxSample ?? 200, Math.floor(EXACT_BUDGET / (n * dim))));
+  const sample = Math.max(1, Math.min(opts.maxSample ?? 120, Math.floor(EXACT_BUDGET / (n * dim))));
   const rand = seededRandom(opts.seed ?? 7);
   const mean = new Float64Array(dim);
   for (const v of vectors) for (let d = 0; d < dim; d++) mean[d]! += v[d]!;
