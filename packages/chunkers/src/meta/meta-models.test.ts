@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collect, createTokenizer, OnnxCausalLM, sentenceOffsets } from '@sift/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMetaLm, SIFT_LM_MARGIN } from './load-lm.js';
 import { MarginChunker } from './margin-chunker.js';
+import { answerIds, marginOf, marginPrompt } from './margin-prompt.js';
 import { PplChunker } from './ppl-chunker.js';
 import { sentenceNlls } from './sentence-nll.js';
 
@@ -89,6 +91,24 @@ describe.each(['sift-lm-mini', 'tiny-llama-gqa'])('meta chunkers on %s', (name) 
     for (const c of chunks) {
       expect(text.slice(c.start, c.end)).toBe(c.text);
       expect(c.tokenCount).toBeLessThanOrEqual(64);
+    }
+  });
+});
+
+describe('sift-lm-margin (the margin-sampling fine-tune of sift-lm-mini)', () => {
+  const dir = path.join(ROOT, 'models/sift-lm-margin');
+  it('gives the margins PyTorch gave for the reference prompts (≤ 1e-4), through loadMetaLm', async () => {
+    const ref = JSON.parse(readFileSync(path.join(dir, 'reference.json'), 'utf8')) as { margins: Array<{ a: string; b: string; ids_len: number; margin: number }> };
+    const lm = await loadMetaLm(SIFT_LM_MARGIN, { threads: 1 });
+    try {
+      const ids = answerIds(lm);
+      for (const r of ref.margins) {
+        const prompt = marginPrompt(r.a, r.b, 'en');
+        expect(lm.tokenize(prompt)).toHaveLength(r.ids_len);
+        expect(Math.abs((await marginOf(lm, prompt, ids)) - r.margin)).toBeLessThanOrEqual(1e-4);
+      }
+    } finally {
+      await lm.close?.();
     }
   });
 });
