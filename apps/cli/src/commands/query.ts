@@ -16,6 +16,7 @@ interface QueryFlags {
   embedder?: string;
   selector?: string;
   budget?: number;
+  reranker?: string;
   json?: boolean;
   config?: string;
   input?: string;
@@ -52,12 +53,13 @@ export function queryCommand(ctx: CliContext): Command {
     .option('--embedder <spec>', 'embedder for dense/hybrid (default: the one the index was built with)')
     .option('--selector <name>', `choose among the k results: ${ALL_SELECTOR_NAMES.join(' | ')} (default: the top k; --budget alone implies budget)`)
     .option('--budget <n>', 'token budget for the selector', intArg(1))
+    .option('--reranker <name>', 'rerank the k candidates first, and score sage/corag with it: bm25 | embedding | query-likelihood | cross-encoder:<folder>')
     .option('--json', 'print {query, results:[{rank, score, docId, chunkId, start, end, text, tokenCount}], selection:{name, budget, tokens}}')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
     .option('--input <file>', 'read this one file (any length) with --retriever infiniretri instead of searching an index')
     .action(async (query: string, flags: QueryFlags) => {
       const cfg = await loadConfig(ctx.io, flags.config);
-      const config = configFromFlags(ctx, cfg, flags as Record<string, unknown>, ['k', 'retriever', 'embedder', 'selector', 'budget']);
+      const config = configFromFlags(ctx, cfg, flags as Record<string, unknown>, ['k', 'retriever', 'embedder', 'selector', 'budget', 'reranker']);
       if (flags.input !== undefined) {
         const results = (await queryInputFile(ctx, query, flags.input, config)).map(toResult);
         const selection = { name: 'none', budget: null, tokens: results.reduce((a, r) => a + r.tokenCount, 0) };
