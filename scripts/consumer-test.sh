@@ -99,7 +99,7 @@ if ! pnpm install --offline --no-frozen-lockfile --reporter=append-only >install
   pnpm install --prefer-offline --no-frozen-lockfile --reporter=append-only >install.log 2>&1 || { cat install.log; exit 1; }
 fi
 grep -E '^(dependencies|devDependencies):|^\+ ' install.log || true
-grep -E "Progress: resolved" install.log | tail -n 1 # resolved/reused counts (the @sift/* file: tarballs count as downloaded)
+grep -E "Progress: resolved" install.log | tail -n 1 # pnpm's resolved/reused/downloaded counts
 
 step "one copy of each native runtime"
 dups=0
