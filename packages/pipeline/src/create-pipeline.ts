@@ -38,7 +38,7 @@ import {
   retrieverNeedsVectors,
   retrieverSpecOf,
 } from './resolve-components.js';
-import { resolveSelector } from './resolve-selector.js';
+import { resolveSelector, selectorNameOf } from './resolve-selector.js';
 import { wholeDocumentChunker } from './whole-document-chunker.js';
 
 const COMPONENT_KEYS = ['chunker', 'embedder', 'retriever', 'selector', 'reranker'] as const;
@@ -313,7 +313,9 @@ class SiftPipeline implements Pipeline {
     let s = this.selectors.get(key);
     if (!s) {
       s = (async () => {
-        const reranker = await this.reranker();
+        // Candidates reach select() already reranked by the pipeline's reranker, so sage cuts those scores as they
+        // are (no second scoring pass); corag still needs it as the utility of whole combinations.
+        const reranker = selectorNameOf(spec) === 'sage' ? undefined : await this.reranker();
         // An embedding reranker inside a selector spec needs the pipeline's embedder; load it only then.
         const wantsEmbedder = JSON.stringify(spec).includes('"embedding"');
         return resolveSelector(spec, {
