@@ -11,6 +11,8 @@ export interface CurvePoint {
 /** Quality and size of the selected context at one token budget. */
 export interface BudgetPoint {
   budget: number;
+  /** Retrieval with several selectors: the selector this point belongs to. */
+  selector?: string;
   recall: number;
   answer_in_context: number;
   tokens_per_query: number;

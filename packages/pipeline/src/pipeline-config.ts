@@ -53,6 +53,8 @@ export const PipelineConfigSchema = z
     reranker: z.union([named, RerankerSpecSchema]).optional(),
     /** Token budget passed to the selector. */
     budget: z.number().int().positive().optional(),
+    /** Several selectors (evaluation: one recall-vs-tokens curve per selector, each at every budget). */
+    selectors: z.array(z.union([named, AnySelectorSpecSchema])).min(1).optional(),
     /** Several budgets (evaluation: one selection per budget). */
     budgets: z.array(z.number().int().positive()).min(1).optional(),
     /** Chunks retrieved per query (the selector chooses among them). */

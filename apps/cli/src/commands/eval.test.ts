@@ -85,6 +85,17 @@ describe('sift eval', () => {
     expect(md).not.toMatch(/^\| budgets \|/m);
     expect(md).not.toMatch(/^\| recall \|/m);
     expect(md).toMatch(/^\| 20 \| /m);
+
+    // A selector list: every selector at every budget, one labelled line set and one plot curve per selector.
+    const several = join(dir, 'beir-several');
+    const s = await runCli(['eval', '--dataset', `beir:${beir}`, '--pipeline', cfg, '--selector', 'budget,sage,corag', '--budget', '20,60', '--out', several]);
+    expect(s.code).toBe(0);
+    for (const name of ['budget', 'sage', 'corag']) for (const b of [20, 60]) expect(s.stdout).toMatch(new RegExp(`^  ${name}, budget ${b}: recall +\\S+$`, 'm'));
+    const sr = JSON.parse(await readFile(join(several, 'report.json'), 'utf8')) as { budgets: Array<{ selector: string; budget: number; tokens_per_query: number }> };
+    expect(sr.budgets.map((b) => `${b.selector}@${b.budget}`)).toEqual(['budget@20', 'budget@60', 'sage@20', 'sage@60', 'corag@20', 'corag@60']);
+    for (const b of sr.budgets) expect(b.tokens_per_query).toBeLessThanOrEqual(b.budget);
+    const html = await readFile(join(several, 'report.html'), 'utf8');
+    for (const name of ['top-k chunks', 'budget', 'sage', 'corag']) expect(html).toContain(`>${name}<`);
   });
 
   it('usage errors exit 2 with one line', async () => {

@@ -77,7 +77,12 @@ async function buildConfig(ctx: CliContext, f: EvalFlags): Promise<EvalConfig> {
     throw new SiftError('E_BAD_CONFIG', '--size/--overlap need --chunker', { details: { key: 'chunker' } });
   }
   if (f.retriever !== undefined) pipeline.retriever = f.retriever;
-  if (f.selector !== undefined) pipeline.selector = f.selector;
+  if (f.selector !== undefined) {
+    // A list (`topk,budget,sage,corag`) evaluates each selector at every budget: one recall-vs-tokens curve each.
+    const names = f.selector.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    pipeline.selector = names[0];
+    if (names.length > 1) pipeline.selectors = names;
+  }
   if (f.k !== undefined) pipeline.k = f.k;
   if (f.budget !== undefined) pipeline.budgets = f.budget;
   if (f.embedder !== undefined) pipeline.embedder = f.embedder;
@@ -115,7 +120,7 @@ function summary(r: EvalReport, paths: { json: string; md: string; html: string 
   const rows: Array<[string, number | null]> = Object.entries(r.metrics).filter(([k]) => SUMMARY_KEYS.test(k) && !(byBudget && FIRST_BUDGET_KEYS.has(k)));
   if (byBudget) {
     for (const b of r.budgets!) {
-      const label = Number.isFinite(b.budget) ? `budget ${b.budget}` : 'selector';
+      const label = [b.selector, Number.isFinite(b.budget) ? `budget ${b.budget}` : b.selector === undefined ? 'selector' : undefined].filter(Boolean).join(', ');
       rows.push([`${label}: recall`, b.recall], [`${label}: answer_in_context`, b.answer_in_context], [`${label}: tokens_per_query`, b.tokens_per_query]);
     }
   }
@@ -148,7 +153,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--size <n>', 'chunk size in tokens', intArg(1))
     .option('--overlap <n>', 'chunk overlap in tokens', intArg(0))
     .option('--retriever <name>', 'retriever (default bm25, or hybrid when --embedder is given; dense, hybrid and graph:hybrid use --embedder, default use-lite)')
-    .option('--selector <name>', 'selector over the retrieved chunks (topk, threshold, budget, …)')
+    .option('--selector <name>', 'selector over the retrieved chunks (topk, threshold, budget, sage, corag); a comma list evaluates each at every budget, one recall-vs-tokens curve per selector')
     .option('--k <n>', 'chunks in the context without a selector, and NIAH top-k (default 10)', intArg(1))
     .option('--budget <list>', 'token budget(s), e.g. 256,512', (v: string) => listArg(v).map((x) => intArg(1)(x)))
     .option('--embedder <name>', 'embedder for dense retrieval or embedding segmenters (use-lite or a model folder)')

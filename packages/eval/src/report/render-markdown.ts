@@ -22,7 +22,16 @@ export function renderMarkdown(r: EvalReport): string {
     s.push('## Recall curve', '', table(['k', 'recall', 'all gold', 'answer in context', 'tokens'], r.curve.map((p) => [String(p.k), formatMetric('r', p.recall), formatMetric('r', p.all_gold), formatMetric('r', p.answer_in_context), formatMetric('t', p.tokens)])), '');
   }
   if (r.budgets?.length) {
-    s.push('## Budgets', '', table(['budget', r.task === 'chunking' ? 'evidence recall' : 'recall', 'answer in context', 'tokens per query'], r.budgets.map((b) => [String(b.budget), formatMetric('r', b.evidence_recall ?? b.recall), formatMetric('r', b.answer_in_context), formatMetric('t', b.tokens_per_query)])), '');
+    const bySelector = r.budgets.some((b) => b.selector !== undefined);
+    s.push(
+      '## Budgets',
+      '',
+      table(
+        [...(bySelector ? ['selector'] : []), 'budget', r.task === 'chunking' ? 'evidence recall' : 'recall', 'answer in context', 'tokens per query'],
+        r.budgets.map((b) => [...(bySelector ? [b.selector ?? ''] : []), String(b.budget), formatMetric('r', b.evidence_recall ?? b.recall), formatMetric('r', b.answer_in_context), formatMetric('t', b.tokens_per_query)]),
+      ),
+      '',
+    );
   }
   if (r.grid?.length) {
     const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);

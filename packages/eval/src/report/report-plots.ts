@@ -27,8 +27,15 @@ export function reportPlots(r: EvalReport): Array<{ caption: string; svg: string
   const tokenSeries = [];
   if (r.curve?.length) tokenSeries.push({ name: 'top-k chunks', points: r.curve.map((p) => [p.tokens, p.recall] as [number, number]) });
   if (r.budgets?.length) {
-    const name = r.task === 'chunking' ? `${String(r.pipeline.chunker ?? 'chunker')}` : `selector`;
-    tokenSeries.push({ name, points: r.budgets.map((b) => [b.tokens_per_query, b.evidence_recall ?? b.recall] as [number, number]) });
+    // One curve per selector (a report of one selector has no `selector` on its points).
+    const groups = new Map<string, typeof r.budgets>();
+    for (const b of r.budgets) {
+      const name = r.task === 'chunking' ? String(r.pipeline.chunker ?? 'chunker') : (b.selector ?? 'selector');
+      groups.set(name, [...(groups.get(name) ?? []), b]);
+    }
+    for (const [name, points] of groups) {
+      tokenSeries.push({ name, points: points.map((b) => [b.tokens_per_query, b.evidence_recall ?? b.recall] as [number, number]) });
+    }
   }
   if (tokenSeries.length > 0) {
     out.push({

@@ -83,9 +83,14 @@ async function rankQuestions(
   const { pipeline, chunkingMs, indexMs } = built;
   const k = config.k ?? PIPELINE_DEFAULTS.k;
   const retriever: Retriever = { name: 'pipeline', retrieve: (q, depth, o) => pipeline.retrieve(q, depth, o) };
-  const selectorName = input.parts?.selector?.name ?? selectorNameOf(config.selector) ?? (config.budget !== undefined ? 'budget' : undefined);
+  // Each selector (several with `selectors`) is run at each budget: one point per (selector, budget).
+  const selectorSpecs: unknown[] = input.parts?.selector ? [input.parts.selector] : (config.selectors ?? (config.selector !== undefined ? [config.selector] : []));
+  const selectorName = input.parts?.selector?.name ?? selectorNameOf(selectorSpecs[0]) ?? (config.budget !== undefined ? 'budget' : undefined);
   const hasSelector = selectorName !== undefined;
-  const budgets: Array<number | undefined> = hasSelector ? (config.budgets?.length ? config.budgets : [config.budget]) : [];
+  const budgetList: Array<number | undefined> = hasSelector ? (config.budgets?.length ? config.budgets : [config.budget]) : [];
+  const runs = (selectorSpecs.length > 0 ? selectorSpecs : [undefined]).flatMap((spec) => budgetList.map((budget) => ({ spec, budget })));
+  const budgets = runs.map((r) => r.budget);
+  const severalSelectors = selectorSpecs.length > 1;
   const items: QuestionResult[] = [];
   const ks = [...new Set([...input.ks, 1, 2, 5, 10, k])].sort((a, b) => a - b);
   const maxK = ks[ks.length - 1]!;
@@ -109,8 +114,12 @@ async function rankQuestions(
     const ranked = await rankChunks(retriever, q.question, maxK, hasSelector ? candidateDepth : k, opts);
     let selections: ScoredChunk[][] = [];
     if (hasSelector) {
-      for (const b of budgets) {
-        const s = await pipeline.select(q.question, ranked, { ...(b !== undefined ? { budget: b } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+      for (const { spec, budget: b } of runs) {
+        const s = await pipeline.select(q.question, ranked, {
+          ...(spec !== undefined && !input.parts?.selector ? { selector: spec as never } : {}),
+          ...(b !== undefined ? { budget: b } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
         selections.push(s.chunks);
       }
     } else {
@@ -168,6 +177,7 @@ async function rankQuestions(
   perBudget.forEach((b, i) => {
     const point: BudgetPoint = {
       budget: budgets[i] ?? Number.NaN,
+      ...(severalSelectors ? { selector: selectorNameOf(runs[i]!.spec) ?? String(i) } : {}),
       recall: meanDefined(b.recall),
       answer_in_context: meanDefined(b.aic),
       tokens_per_query: meanDefined(b.tokens),
@@ -190,7 +200,7 @@ async function rankQuestions(
   const withAnswers = dataset.questions.filter((q) => q.answers.length > 0).length;
   return {
     task: 'retrieval',
-    pipeline: built.described,
+    pipeline: severalSelectors ? { ...built.described, selectors: selectorSpecs.map((s) => selectorNameOf(s)).join(', ') } : built.described,
     n: dataset.questions.length,
     metrics,
     curve,
@@ -200,7 +210,7 @@ async function rankQuestions(
       'ranked through @sift/pipeline over a temporary on-disk index (the path of sift index + sift query)',
       `${built.chunks} chunks from ${dataset.documents.length} documents; ${withGold} questions with gold passages, ${withAnswers} with extractive answers`,
       'recall/ndcg/mrr are passage-level: a passage ranks where its best chunk ranks',
-      `tokens are counted with the evaluation tokenizer; context = ${hasSelector ? `selector ${selectorName}` : `top ${k} chunks`}`,
+      `tokens are counted with the evaluation tokenizer; context = ${hasSelector ? `selector ${severalSelectors ? selectorSpecs.map((s) => selectorNameOf(s)).join(', ') : selectorName}` : `top ${k} chunks`}`,
     ],
   };
 }
