@@ -1,5 +1,7 @@
 // `pnpm bench [name…] [--quick] [--json]`: discovers bench/*.bench.ts, runs the selected ones in file-name order and
-// prints each one's table (stdout), or with --json one object keyed by bench name. Progress goes to stderr.
+// prints each one's table (stdout), or with --json its figures: one bench named alone prints its own object
+// (`sift bench embed --json` → `{ "passagesPerSecond": …, "maxAbsDiff": … }`, as the issues name the keys), several
+// or all print one object keyed by bench name. Progress goes to stderr.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
       if (json) out[file] = { error: message };
     }
   }
-  if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  const alone = args.positionals.length === 1 && selected.length === 1 ? selected[0]! : undefined;
+  const printed = alone !== undefined ? (Object.values(out)[0] ?? {}) : out;
+  if (json) process.stdout.write(`${JSON.stringify(printed, null, 2)}\n`);
   return failed > 0 ? 1 : 0;
 }
 
