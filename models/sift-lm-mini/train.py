@@ -541,19 +541,12 @@ class ExportWrapper(nn.Module):
         return (logits, *flat, probs)
 
 
-def stage_export(args, src) -> None:
-    torch.set_num_threads(args.threads)
-    saved = torch.load(WORK / "ckpt.pt")
-    cfg = saved["config"]
-    model = SiftLM(cfg)
-    model.load_state_dict(saved["model"])
-    model.eval()
-    bpe = ByteBPE.load(HERE)
-    nl, h, hd = cfg["num_hidden_layers"], cfg["num_attention_heads"], cfg["head_dim"]
-
-    # ONNX: dynamic batch, sequence and past length; exported with a non-empty past so the graph concatenates.
-    onnx_dir = HERE / "onnx"
+def export_onnx(model, cfg: dict, onnx_dir: Path) -> Path:
+    """Writes `onnx_dir/model.onnx` with the decoder I/O OnnxCausalLM reads (the sift-lm-margin and sift-lm-retri
+    scripts export through this too). Dynamic batch, sequence and past length; exported with a non-empty past so the
+    graph concatenates."""
     onnx_dir.mkdir(exist_ok=True)
+    nl, h, hd = cfg["num_hidden_layers"], cfg["num_attention_heads"], cfg["head_dim"]
     b, s, p = 1, 5, 3
     ids = torch.randint(0, cfg["vocab_size"], (b, s))
     mask = torch.ones(b, p + s, dtype=torch.long)
@@ -576,6 +569,18 @@ def stage_export(args, src) -> None:
                       output_names=out_names, dynamic_axes=axes, opset_version=17, do_constant_folding=True)
     dedupe_tied_embedding(onnx_file)
     log(f"export: {onnx_file} ({onnx_file.stat().st_size / 1e6:.1f} MB)")
+    return onnx_file
+
+
+def stage_export(args, src) -> None:
+    torch.set_num_threads(args.threads)
+    saved = torch.load(WORK / "ckpt.pt")
+    cfg = saved["config"]
+    model = SiftLM(cfg)
+    model.load_state_dict(saved["model"])
+    model.eval()
+    bpe = ByteBPE.load(HERE)
+    export_onnx(model, cfg, HERE / "onnx")
     (HERE / "config.json").write_text(json.dumps({**cfg, "sift": {"last_attention_output": "last_attention"}},
                                                  indent=2) + "\n")
 

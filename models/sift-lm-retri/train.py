@@ -314,31 +314,7 @@ def stage_export(args, src) -> None:
     after, before = evaluate(model, heldout), evaluate(before_model, heldout)
     ppl_after, ppl_before = heldout_ppl(model, bpe, src), heldout_ppl(before_model, bpe, src)
     mini.log(f"held-out attention retrieval: after {after}, before {before}; perplexity after {ppl_after:.1f}, before {ppl_before:.1f}")
-    onnx_dir = HERE / "onnx"
-    onnx_dir.mkdir(exist_ok=True)
-    nl, h, hd = cfg["num_hidden_layers"], cfg["num_attention_heads"], cfg["head_dim"]
-    b, s, p = 1, 5, 3
-    ids = torch.randint(0, cfg["vocab_size"], (b, s))
-    mask = torch.ones(b, p + s, dtype=torch.long)
-    pos = torch.arange(p, p + s).unsqueeze(0)
-    past = [torch.randn(b, h, p, hd) for _ in range(2 * nl)]
-    in_names = ["input_ids", "attention_mask", "position_ids"]
-    out_names = ["logits"]
-    axes = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total_sequence"},
-            "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"},
-            "last_attention": {0: "batch", 2: "sequence", 3: "total_sequence"}}
-    for i in range(nl):
-        for kv in ("key", "value"):
-            in_names.append(f"past_key_values.{i}.{kv}")
-            out_names.append(f"present.{i}.{kv}")
-            axes[f"past_key_values.{i}.{kv}"] = {0: "batch", 2: "past_sequence"}
-            axes[f"present.{i}.{kv}"] = {0: "batch", 2: "total_sequence"}
-    out_names.append("last_attention")
-    onnx_file = onnx_dir / "model.onnx"
-    torch.onnx.export(mini.ExportWrapper(model), (ids, mask, pos, *past), str(onnx_file), input_names=in_names,
-                      output_names=out_names, dynamic_axes=axes, opset_version=17, do_constant_folding=True)
-    mini.dedupe_tied_embedding(onnx_file)
-    mini.log(f"export: {onnx_file} ({onnx_file.stat().st_size / 1e6:.1f} MB)")
+    mini.export_onnx(model, cfg, HERE / "onnx")
     (HERE / "config.json").write_text(json.dumps({**cfg, "sift": {"last_attention_output": "last_attention"}}, indent=2) + "\n")
     for f in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(MINI / f, HERE / f)
