@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { SiftError } from '../../errors.js';
+
+/**
+ * The config.json keys of an M2-BERT checkpoint (HazyResearch/m2 `bert/src/configuration_bert.py`, as in
+ * togethercomputer/m2-bert-80M-*-retrieval), with the official retrieval models' values as defaults where the code's
+ * own default differs. Other keys are kept but not used.
+ */
+export const M2ConfigSchema = z
+  .object({
+    hidden_size: z.number().int().positive(),
+    num_hidden_layers: z.number().int().positive(),
+    intermediate_size: z.number().int().positive(),
+    vocab_size: z.number().int().positive(),
+    max_position_embeddings: z.number().int().positive(),
+    /** The sequence length the implicit filters were built for (their positional features span it). */
+    long_conv_l_max: z.number().int().positive().optional(),
+    type_vocab_size: z.number().int().positive().default(2),
+    layer_norm_eps: z.number().positive().default(1e-12),
+    pad_token_id: z.number().int().min(0).default(0),
+    hyena_emb_dim: z.number().int().min(3).default(5),
+    hyena_filter_order: z.number().int().positive().default(128),
+    hyena_w: z.number().default(10),
+    hyena_w_mod: z.number().default(1),
+    bidirectional: z.boolean().default(true),
+    residual_long_conv: z.boolean().default(true),
+    use_glu_mlp: z.boolean().default(true),
+    use_monarch_mlp: z.boolean().default(true),
+    monarch_mlp_nblocks: z.number().int().positive().default(4),
+    use_positional_encodings: z.boolean().default(true),
+    monarch_mixer_sequence_mixing: z.boolean().default(true),
+    pool_all: z.boolean().default(false),
+    hyena_training_additions: z.boolean().default(false),
+  })
+  .passthrough();
+export type M2Config = z.output<typeof M2ConfigSchema>;
+
+/** Parses and checks a config object; the features this runtime does not implement are named. */
+export function parseM2Config(raw: unknown, label: string): M2Config {
+  const parsed = M2ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SiftError('E_MODEL_MALFORMED', `${label} is not an M2-BERT config: ${z.prettifyError(parsed.error)}`, { details: { file: label } });
+  }
+  const c = parsed.data;
+  const unsupported: string[] = [];
+  if (!c.monarch_mixer_sequence_mixing) unsupported.push('monarch_mixer_sequence_mixing=false (attention BERT)');
+  if (c.pool_all) unsupported.push('pool_all=true');
+  if (c.hyena_training_additions) unsupported.push('hyena_training_additions=true');
+  if (c.hyena_emb_dim % 2 === 0) unsupported.push(`hyena_emb_dim=${c.hyena_emb_dim} (must be odd)`);
+  if (unsupported.length > 0) {
+    throw new SiftError('E_MODEL_MALFORMED', `${label}: unsupported M2 settings ${unsupported.join(', ')}`, { details: { file: label } });
+  }
+  return c;
+}
+
+export async function readM2Config(file: string): Promise<M2Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SiftError('E_MODEL_MISSING', `M2 model config not found: ${file}`, { cause: err, details: { file } });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SiftError('E_MODEL_MALFORMED', `${file} is not JSON: ${(err as Error).message}`, { cause: err, details: { file } });
+  }
+  return parseM2Config(raw, file);
+}
+
+/** The length the model's reference inference pads every input to. */
+export function m2SequenceLength(c: M2Config): number {
+  return c.long_conv_l_max ?? c.max_position_embeddings;
+}

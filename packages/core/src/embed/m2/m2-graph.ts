@@ -1,0 +1,163 @@
+// Writes an M2-BERT encoder as an ONNX graph for one fixed sequence length L (the reference pads every input to it).
+// Inputs: input_ids int64 [batch, L]. Outputs: pooler_output [batch, d] (CLS → dense → tanh) and last_hidden_state
+// [batch, L, d]. The implicit Hyena filters are written as their MLPs over constant positional features, followed by the
+// kernel FFT: every input of that subgraph is an initializer, so onnxruntime folds the kernel spectra into constants
+// when the session is created, and the file holds only the small MLP weights (precomputed spectra would take
+// 2 filters × d × 2L complex values per layer).
+import { ONNX_INT64 } from '../tfjs-to-onnx/onnx-writer.js';
+import { GraphBuilder } from './_graph-builder.js';
+import { forwardReal, inverseRealHalf, multiplySpectra, planFactors, type Complex } from './fft-graph.js';
+import type { FilterMlp, HyenaFilterWeights, M2LayerWeights, M2Weights, Tensor } from './m2-weights.js';
+
+export interface M2GraphOptions {
+  /** Sequence length of the graph (default: the model's). */
+  length?: number;
+  /** Largest FFT stage (default 16: log-depth stages of small matrices; the bench compares others). */
+  maxRadix?: number;
+  /** `matmul`: FFT as matrix products (every execution provider). `dft`: the ONNX DFT op (onnxruntime: CPU only). */
+  fft?: 'matmul' | 'dft';
+}
+
+export const M2_OPSET = 17;
+
+export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Array {
+  const c = w.config;
+  const d = c.hidden_size;
+  const L = opts.length ?? Math.min(c.long_conv_l_max ?? c.max_position_embeddings, c.max_position_embeddings);
+  if (w.positionEmbeddings && L > w.positionEmbeddings.shape[0]!) {
+    throw new Error(`graph length ${L} exceeds the model's ${w.positionEmbeddings.shape[0]} positions`);
+  }
+  const factors = planFactors(2 * L, opts.maxRadix ?? 16);
+  const g = new GraphBuilder();
+  const ids = g.input('input_ids', ONNX_INT64, ['batch', L]);
+
+  // Embeddings: word rows gathered, plus the (constant) position rows 0…L−1 and token type 0, then LayerNorm.
+  let h = g.op('Gather', [g.float('word_embeddings', w.wordEmbeddings.shape, w.wordEmbeddings.data), ids], { axis: { i: 0 } });
+  const fixed = new Float32Array(L * d);
+  for (let t = 0; t < L; t++) {
+    for (let j = 0; j < d; j++) fixed[t * d + j] = (w.positionEmbeddings?.data[t * d + j] ?? 0) + w.tokenTypeEmbeddings.data[j]!;
+  }
+  h = g.add(h, g.float('pos_type_embeddings', [L, d], fixed));
+  h = g.layerNorm(h, 'emb_ln', w.embLayerNorm.w.data, w.embLayerNorm.b.data, c.layer_norm_eps);
+
+  w.layers.forEach((layer, i) => {
+    const a = sequenceMixer(g, layer, h, L, d, factors, opts.fft ?? 'matmul', `l${i}`);
+    h = stateMixer(g, layer, a, L, d, c.intermediate_size, c.use_glu_mlp, c.layer_norm_eps, `l${i}`);
+  });
+
+  const cls = g.reshape(g.slice(h, [0], [1], [1]), [0, d]);
+  const pooled = g.op('Tanh', [g.linear('pooler', cls, w.pooler.w, w.pooler.b)]);
+  g.output(pooled, 'pooler_output', ['batch', d]);
+  g.output(h, 'last_hidden_state', ['batch', L, d]);
+  return g.encode('m2_bert', M2_OPSET, `M2-BERT encoder, L=${L}, FFT ${opts.fft ?? 'matmul'} stages ${factors.join('x')}`);
+}
+
+function sequenceMixer(g: GraphBuilder, layer: M2LayerWeights, u: string, L: number, d: number, factors: number[], fft: 'matmul' | 'dft', hint: string): string {
+  const z = g.linear(`${hint}_in`, u, layer.inLinear.w, layer.inLinear.b);
+  // Depthwise Conv1d(k=3, padding=2), first L outputs: w0·z[t−2] + w1·z[t−1] + w2·z[t] + b.
+  const C3 = 3 * d;
+  const zp = g.op('Pad', [z, g.ints([0, 2, 0, 0, 0, 0])]);
+  const sw = layer.shortFilter.w.data;
+  let uc = g.add(g.mul(g.slice(zp, [2], [L + 2], [1]), g.float(`${hint}_sf2`, [C3], tap(sw, C3, 2))), g.float(`${hint}_sfb`, [C3], layer.shortFilter.b.data));
+  uc = g.add(uc, g.mul(g.slice(zp, [1], [L + 1], [1]), g.float(`${hint}_sf1`, [C3], tap(sw, C3, 1))));
+  uc = g.add(uc, g.mul(g.slice(zp, [0], [L], [1]), g.float(`${hint}_sf0`, [C3], tap(sw, C3, 0))));
+  const x1 = g.slice(uc, [0], [d], [2]);
+  const x2 = g.slice(uc, [d], [2 * d], [2]);
+  const v = g.slice(uc, [2 * d], [3 * d], [2]);
+  const vx = g.mul(v, x1);
+
+  // Both long convolutions (v·x1 with filter 1, the raw input with filter 2) in one transform over 2d channels.
+  const filters = [layer.filter, ...(layer.filter2 ? [layer.filter2] : [])];
+  const C = d * filters.length;
+  const x = filters.length === 2 ? g.op('Concat', [vx, u], { axis: { i: 2 } }) : vx;
+  const kTime = filters.length === 2 ? g.op('Concat', filters.map((f) => filterTaps(g, f, L, d)), { axis: { i: 1 } }) : filterTaps(g, layer.filter, L, d);
+  const conv = fft === 'dft' ? dftConv(g, x, kTime, L, C) : matmulConv(g, x, kTime, L, C, factors);
+  const D = new Float32Array(C);
+  filters.forEach((f, i) => D.set(f.bias, i * d));
+  const yAll = g.add(conv, g.mul(x, g.float(`${hint}_D`, [C], D)));
+  let y = g.mul(g.slice(yAll, [0], [d], [2]), x2);
+  if (filters.length === 2) y = g.add(y, g.slice(yAll, [d], [2 * d], [2]));
+  return g.linear(`${hint}_out`, y, layer.outLinear.w, layer.outLinear.b);
+}
+
+function matmulConv(g: GraphBuilder, x: string, kTime: string, L: number, C: number, factors: number[]): string {
+  const N = 2 * L;
+  // The kernel spectrum, scaled by 1/N so the unscaled inverse gives the convolution (fftconv's rfft(k)/N with
+  // norm="forward" irfft).
+  const k = forwardReal(g, g.mul(kTime, g.scalar(1 / N)), factors, C, false, 1);
+  const s = forwardReal(g, x, factors, C, true);
+  return inverseRealHalf(g, multiplySpectra(g, s, k), factors, C);
+}
+
+/** The same convolution with the opset-17 DFT op (complex DFT of the zero-padded input; onnxruntime runs it on CPU). */
+function dftConv(g: GraphBuilder, x: string, kTime: string, L: number, C: number): string {
+  const N = 2 * L;
+  const padded = g.op('Pad', [x, g.ints([0, 0, 0, 0, L, 0])]);
+  const xs = g.op('DFT', [g.op('Unsqueeze', [padded, g.ints([3])])], { axis: { i: 1 } });
+  const k4 = g.op('Unsqueeze', [g.mul(kTime, g.scalar(1 / N)), g.ints([0, 3])]);
+  const ks = g.op('DFT', [k4], { axis: { i: 1 } });
+  const re = (t: string) => g.slice(t, [0], [1], [3]);
+  const im = (t: string) => g.slice(t, [1], [2], [3]);
+  const p: Complex = multiplySpectra(g, { re: re(xs), im: im(xs) }, { re: re(ks), im: im(ks) });
+  const back = g.op('DFT', [g.op('Concat', [p.re, p.im], { axis: { i: 3 } })], { axis: { i: 1 }, inverse: { i: 1 } });
+  // onnxruntime's inverse DFT divides by N; undo it (the 1/N is already in the kernel).
+  const real = g.mul(g.slice(back, [0, 0], [L, 1], [1, 3]), g.scalar(N));
+  return g.op('Squeeze', [real, g.ints([3])]);
+}
+
+/** Time-domain taps [2L, d]: k_fwd in the first L rows, flip(k_rev) in the last L (zeros when one-directional). */
+function filterTaps(g: GraphBuilder, f: HyenaFilterWeights, L: number, d: number): string {
+  const e = f.z.shape[1]!;
+  const z = f.z.data.subarray(0, L * e);
+  const t = f.t.subarray(0, L);
+  const fwd = taps(g, f, f.fwd, z, t, L, e, d);
+  if (!f.rev) return g.op('Pad', [fwd, g.ints([0, 0, L, 0])]);
+  // flip(k_rev)[j] = k_rev[L−1−j], and the filter is a per-position function of (z, t): feed both reversed.
+  const zr = new Float32Array(L * e);
+  const tr = new Float32Array(L);
+  for (let i = 0; i < L; i++) {
+    zr.set(z.subarray((L - 1 - i) * e, (L - i) * e), i * e);
+    tr[i] = t[L - 1 - i]!;
+  }
+  return g.op('Concat', [fwd, taps(g, f, f.rev, zr, tr, L, e, d)], { axis: { i: 0 } });
+}
+
+function taps(g: GraphBuilder, f: HyenaFilterWeights, mlp: FilterMlp, z: Float32Array, t: Float32Array, L: number, e: number, d: number): string {
+  let x = g.float('hyena_z', [L, e], z);
+  const freq = g.float('hyena_freq', [f.freq.length], f.freq.map((v) => v * f.wMod));
+  mlp.linears.forEach((lin, i) => {
+    x = g.linear('hyena', x, lin.w, lin.b);
+    if (i < mlp.linears.length - 1) x = g.op('Sin', [g.mul(x, freq)]);
+  });
+  const negRates = g.float('hyena_rates', [1, d], f.deltas.map((v) => -Math.abs(v)));
+  const decay = g.op('Exp', [g.mul(g.float('hyena_t', [L, 1], t), negRates)]);
+  return g.mul(x, decay);
+}
+
+function tap(w: Float32Array, C: number, k: number): Float32Array {
+  return Float32Array.from({ length: C }, (_, j) => w[j * 3 + k]!);
+}
+
+/** BertGatedLinearUnitMLP (or BertMLP) with BlockdiagLinear layers, then LayerNorm(mlp + residual). */
+function stateMixer(g: GraphBuilder, layer: M2LayerWeights, a: string, L: number, d: number, I: number, glu: boolean, eps: number, hint: string): string {
+  let hdn = blockdiag(g, a, layer.gated.w, layer.gated.b, L, `${hint}_gated`);
+  hdn = glu ? g.mul(g.gelu(g.slice(hdn, [0], [I], [2])), g.slice(hdn, [I], [2 * I], [2])) : g.gelu(hdn);
+  const o = blockdiag(g, hdn, layer.wo.w, layer.wo.b, L, `${hint}_wo`);
+  return g.layerNorm(g.add(o, a), `${hint}_ln`, layer.layernorm.w.data, layer.layernorm.b.data, eps);
+}
+
+/** x [B, L, nb·p] with W [nb, q, p]: one batched MatMul over blocks ([B, nb, L, p] · [nb, p, q]). */
+function blockdiag(g: GraphBuilder, x: string, w: Tensor, b: Tensor | undefined, L: number, hint: string): string {
+  const [nb, q, p] = w.shape as [number, number, number];
+  let y: string;
+  if (nb === 1) {
+    y = g.linear(hint, x, { shape: [q, p], data: w.data });
+  } else {
+    const wT = new Float32Array(nb * p * q);
+    for (let k = 0; k < nb; k++) for (let j = 0; j < q; j++) for (let i = 0; i < p; i++) wT[(k * p + i) * q + j] = w.data[(k * q + j) * p + i]!;
+    const xb = g.transpose(g.reshape(x, [0, L, nb, p]), [0, 2, 1, 3]);
+    const yb = g.matmul(xb, g.float(`${hint}_wT`, [nb, p, q], wT));
+    y = g.reshape(g.transpose(yb, [0, 2, 1, 3]), [0, L, nb * q]);
+  }
+  return b ? g.add(y, g.float(`${hint}_b`, [b.data.length], b.data)) : y;
+}
