@@ -6,20 +6,25 @@ function referenceScores(A: number[][], s: AttentionSpans, p: number, firstChunk
   const Q = range(s.questionStart, s.n);
   const C = range(s.contextStart, s.contextEnd);
   const M = Q.map((q) => C.map((c) => A[q]![c]!));
-  // torch padding='same' with an even kernel pads (p-1)//2 on the left and the rest on the right.
-  const padLeft = Math.floor((p - 1) / 2);
-  const smoothed = M.map((row) =>
-    row.map((_, c) => {
-      let sum = 0;
-      for (let j = 0; j < p; j++) {
-        const col = c - padLeft + j;
-        if (col >= 0 && col < row.length) sum += row[col]!;
-      }
-      return sum;
-    }),
-  );
+  const smoothed = M.map((row) => convolve2dSameOnes(row, p));
   const w = Q.map((q) => Q.reduce((acc, q2) => acc + firstChunkA[q]![q2]!, 0));
   return C.map((_, c) => Q.reduce((acc, _q, i) => acc + w[i]! * w[i]! * smoothed[i]![c]!, 0));
+}
+
+/**
+ * scipy.signal.convolve2d(row, ones((1, p)), mode="same", boundary="fill", fillvalue=0) for one row, transcribed from
+ * its C loop (pylab_convolve_2d, flip on, SAME): out[n] = Σ_k in[new_n − k], new_n = n + ((p − 1) >> 1), k = 0 … p−1.
+ */
+function convolve2dSameOnes(row: number[], p: number): number[] {
+  return row.map((_, n) => {
+    const newN = n + ((p - 1) >> 1);
+    let sum = 0;
+    for (let k = 0; k < p; k++) {
+      const col = newN - k;
+      if (col >= 0 && col < row.length) sum += row[col]!;
+    }
+    return sum;
+  });
 }
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
@@ -59,6 +64,19 @@ describe('InfiniRetri attention scoring', () => {
     for (let c = 0; c < want.length; c++) expect(got[c]).toBeCloseTo(want[c]!, 4);
     const unfrozen = referenceScores(later, spans, 8, later);
     expect(unfrozen.some((v, c) => Math.abs(v - got[c]!) > 1e-3)).toBe(true);
+  });
+
+  it("places an even phrase window as scipy's convolve2d 'same' does: 4 columns left, 3 right for p = 8", () => {
+    // One question row attending only to context column 10 of 20: the scores are 1 on columns 7 … 14.
+    const n = 22;
+    const s: AttentionSpans = { n, contextStart: 0, contextEnd: 20, questionStart: 21 };
+    const A = new Float32Array(n * n);
+    A[21 * n + 10] = 1;
+    const got = contextTokenScores(A, s, Float64Array.of(1), 8);
+    expect([...got].map((v, c) => (v > 0 ? c : -1)).filter((c) => c >= 0)).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(convolve2dSameOnes(range(0, 20).map((c) => (c === 10 ? 1 : 0)), 8).map((v, c) => (v > 0 ? c : -1)).filter((c) => c >= 0)).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
+    // Odd windows are centred: p = 3 reaches one column each side.
+    expect([...contextTokenScores(A, s, Float64Array.of(1), 3)].map((v, c) => (v > 0 ? c : -1)).filter((c) => c >= 0)).toEqual([9, 10, 11]);
   });
 
   it('question weights are the row sums over the question columns', () => {

@@ -31,8 +31,9 @@ export function questionWeights(attention: Float32Array, s: AttentionSpans): Flo
 
 /**
  * One score per context token (index 0 = column contextStart). `weights` are the frozen question weights (one per
- * question row). The window of an even `phraseTokens` p covers columns [c − ⌊(p−1)/2⌋, c + ⌈(p−1)/2⌉], as
- * torch's padding='same' places it.
+ * question row). The window covers columns [c − ⌊p/2⌋, c + p − 1 − ⌊p/2⌋]: where the reference's
+ * `scipy.signal.convolve2d(M, ones((1, p)), mode="same")` places it (its C loop reads columns new_n − k for k < p,
+ * new_n = c + ⌊(p−1)/2⌋), so an even window reaches one column further left than right (p = 8: c−4 … c+3).
  */
 export function contextTokenScores(attention: Float32Array, s: AttentionSpans, weights: Float64Array, phraseTokens: number): Float64Array {
   checkSpans(attention, s);
@@ -48,8 +49,7 @@ export function contextTokenScores(attention: Float32Array, s: AttentionSpans, w
     const off = (s.questionStart + r) * s.n + s.contextStart;
     for (let c = 0; c < width; c++) weighted[c]! += w2 * attention[off + c]!;
   }
-  const left = Math.floor((phraseTokens - 1) / 2);
-  const right = phraseTokens - 1 - left;
+  const { left, right } = phraseWindow(phraseTokens);
   const prefix = new Float64Array(width + 1);
   for (let c = 0; c < width; c++) prefix[c + 1] = prefix[c]! + weighted[c]!;
   const out = new Float64Array(width);
@@ -59,6 +59,12 @@ export function contextTokenScores(attention: Float32Array, s: AttentionSpans, w
     out[c] = prefix[b]! - prefix[a]!;
   }
   return out;
+}
+
+/** Columns the phrase window reaches left and right of its centre (scipy convolve2d 'same' placement). */
+export function phraseWindow(phraseTokens: number): { left: number; right: number } {
+  const left = Math.floor(phraseTokens / 2);
+  return { left, right: phraseTokens - 1 - left };
 }
 
 /** Indices of the `k` highest scores (all of them when there are fewer); ties go to the earlier index. */

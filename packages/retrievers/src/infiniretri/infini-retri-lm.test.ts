@@ -1,6 +1,8 @@
 import { OnnxCausalLM } from '@sift/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promptParts } from './_prompt-parts.js';
 import { InfiniRetri } from './infini-retri.js';
+import { INFINIRETRI_PROMPT } from './infini-retri-options.js';
 import { streamSentences } from './sentence-stream.js';
 
 // The shipped sift-lm-mini runs the whole mechanism for real here. Its attention does NOT find a needle (checked: over
@@ -30,5 +32,12 @@ describe('InfiniRetri with sift-lm-mini', () => {
     // Same input, same model: the same retained set (the procedure is deterministic).
     const again = await reader.run('When did the ferry leave?', streamSentences(text, 'doc'));
     expect(again.retained.map((s) => s.start)).toEqual(r.retained.map((s) => s.start));
+  });
+
+  it('splits the prompt at the question text without changing its tokens (the ids sift-lm-retri was trained on)', () => {
+    const q = 'What is the special magic number for amber-heron mentioned in the provided text?';
+    const p = promptParts(lm, { prompt: INFINIRETRI_PROMPT }, q);
+    expect([...p.separator, ...p.question]).toEqual(lm.tokenize(`\n\nQuestion: ${q}\n\nAnswer:`));
+    expect(lm.decode(p.question).trimStart().startsWith('What is')).toBe(true);
   });
 });

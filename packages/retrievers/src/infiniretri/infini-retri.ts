@@ -2,6 +2,7 @@ import { notifyProgress, SiftError, throwIfAborted, type CausalLM, type RunOptio
 import { contextTokenScores, questionWeights, topIndices, type AttentionSpans } from './attention-scores.js';
 import { InfiniRetriOptionsSchema, type InfiniRetriOptions, type ResolvedInfiniRetriOptions } from './infini-retri-options.js';
 import type { SourceSentence } from './sentence-stream.js';
+import { promptParts, type PromptParts } from './_prompt-parts.js';
 import { splitOversized } from './split-oversized.js';
 
 /** A sentence kept in the cache, with its score (sum of its top tokens' scores) in the last pass that read it. */
@@ -30,14 +31,6 @@ interface Held extends SourceSentence {
   ids: number[];
   score: number;
 }
-
-/** Optional chat template capability (OnnxCausalLM has it through its tokenizer). */
-interface ChatCapable {
-  tokenizer?: { hasChatTemplate?: boolean; applyChatTemplate?(m: Array<{ role: string; content: string }>, o?: { addGenerationPrompt?: boolean }): string };
-}
-
-const CONTEXT_MARK = '\u0000SIFT_CONTEXT\u0000';
-const QUESTION_MARK = '\u0000SIFT_QUESTION\u0000';
 
 /**
  * InfiniRetri (arXiv 2502.12962; procedure of infini-retri 0.0.3): reads any number of sentences in chunks of about
@@ -140,25 +133,8 @@ export class InfiniRetri {
   }
 
   /** Token ids of the prompt around the context: prefix, separator, then the question rows (question to end). */
-  #promptParts(question: string): { prefix: number[]; separator: number[]; question: number[] } {
-    const template = this.options.prompt;
-    let text = template.replace('{context}', CONTEXT_MARK).replace('{question}', QUESTION_MARK);
-    const chat = (this.lm as unknown as ChatCapable).tokenizer;
-    if (this.options.chat !== false && chat?.hasChatTemplate && chat.applyChatTemplate) {
-      text = chat.applyChatTemplate([{ role: 'user', content: text }], { addGenerationPrompt: true });
-    }
-    const c = text.indexOf(CONTEXT_MARK);
-    const afterContext = text.slice(c + CONTEXT_MARK.length);
-    // The question rows start at the question's section: the "\n\n" before it (or any gap) is the separator.
-    const q = afterContext.indexOf(QUESTION_MARK);
-    let sepEnd = q;
-    const label = afterContext.slice(0, q).lastIndexOf('\n\n');
-    if (label >= 0) sepEnd = label + 2;
-    return {
-      prefix: this.lm.tokenize(text.slice(0, c)),
-      separator: this.lm.tokenize(afterContext.slice(0, sepEnd)),
-      question: this.lm.tokenize(afterContext.slice(sepEnd).replace(QUESTION_MARK, question)),
-    };
+  #promptParts(question: string): PromptParts {
+    return promptParts(this.lm, this.options, question);
   }
 }
 
