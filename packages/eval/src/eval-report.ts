@@ -26,6 +26,10 @@ export interface GridCell {
   accuracy: number;
   n: number;
   tokens: number;
+  /** NIAH: tokens of the retrieved chunks that reached the context (mean per cell). */
+  context_tokens?: number;
+  /** NIAH: seconds per context (chunking + ranking, mean per cell). */
+  seconds?: number;
 }
 
 export interface SegmentationDocument {

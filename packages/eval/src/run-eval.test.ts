@@ -127,6 +127,20 @@ describe.skipIf(!pg.present)('runEval niah', () => {
     expect(r.n).toBe(12);
     expect(r.metrics.accuracy, JSON.stringify(r.grid)).toBeGreaterThanOrEqual(0.9);
   });
+
+  it('with one token budget, fills it in rank order and reports the context tokens per cell', async () => {
+    const base = { dataset: 'niah', niah: { lengths: [2048], depths: [0, 100], samples: 1 } } as const;
+    const r = await runEval({ ...base, pipeline: { chunker: { chunker: 'token', size: 40 }, budgets: [120] } }, { components });
+    for (const c of r.grid!) {
+      expect(c.context_tokens).toBeGreaterThan(40);
+      expect(c.context_tokens).toBeLessThanOrEqual(120);
+      expect(c.seconds).toBeGreaterThan(0);
+    }
+    expect(r.notes!.join(' ')).toContain('120-token budget');
+    const topk = await runEval({ ...base, pipeline: { chunker: { chunker: 'token', size: 40 }, k: 1 } }, { components });
+    for (const c of topk.grid!) expect(c.context_tokens).toBeLessThan(60); // one 40-token chunk (counted by the eval tokenizer)
+    await expect(runEval({ ...base, pipeline: { budgets: [100, 200] } }, { components })).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
+  });
 });
 
 describe('runEval on a BEIR folder', () => {

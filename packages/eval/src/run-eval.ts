@@ -8,7 +8,7 @@ import { loadChoi, type ChoiDocument } from './datasets/choi.js';
 import { resolveDatasetsDir } from './datasets/datasets-dir.js';
 import { loadHaystack } from './datasets/haystack.js';
 import { loadHotpotQa } from './datasets/hotpotqa.js';
-import { generateNiah } from './datasets/niah.js';
+import { iterateNiah, niahSampleCount } from './datasets/niah.js';
 import type { SkippedItem } from './datasets/malformed-items.js';
 import type { QaDataset } from './datasets/qa-dataset.js';
 import { loadSquad2 } from './datasets/squad2.js';
@@ -43,6 +43,15 @@ const DEFAULT_K = PIPELINE_DEFAULTS.k;
 
 async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
+}
+
+function* take<T>(items: Iterable<T>, n: number): Generator<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const x of items) {
+    yield x;
+    if (++i >= n) return;
+  }
 }
 
 function parseConfig(config: EvalConfig): ResolvedEvalConfig {
@@ -131,9 +140,12 @@ export async function runEval(config: EvalConfig, opts: RunEvalOptions = {}): Pr
       const { haystack: source = 'paul-graham', lengths, depths, ...gen } = cfg.niah ?? {};
       const counter = await components.tokenizer();
       const haystack = await loadHaystack(source, datasetsDir);
-      let samples = generateNiah(haystack, counter, { ...gen, lengths: lengths ?? DEFAULT_NIAH_LENGTHS, depths: depths ?? DEFAULT_NIAH_DEPTHS });
-      if (cfg.limit !== undefined) samples = samples.slice(0, cfg.limit);
-      body = await runNiahTask({ samples, pipeline: cfg.pipeline, components, counter, ...withEmbedder }, run);
+      // Contexts are generated one at a time as the task reads them: a 1M-token grid never sits in memory at once.
+      const niahOptions = { ...gen, lengths: lengths ?? DEFAULT_NIAH_LENGTHS, depths: depths ?? DEFAULT_NIAH_DEPTHS };
+      const all = niahSampleCount(niahOptions);
+      const total = cfg.limit !== undefined ? Math.min(cfg.limit, all) : all;
+      const samples = take(iterateNiah(haystack, counter, niahOptions), total);
+      body = await runNiahTask({ samples, total, pipeline: cfg.pipeline, components, counter, ...withEmbedder }, run);
     } else {
       const dataset = await loadQa(cfg, datasetsDir, onSkip);
       const counter = await components.tokenizer();

@@ -7,6 +7,6 @@ export { loadSquad2, type Squad2Options } from './squad2.js';
 export { loadBeir, parseQrels, type BeirOptions } from './beir.js';
 export { loadChoi, parseChoiRef, resolveChoiSubsets, type ChoiDocument } from './choi.js';
 export { loadHaystack, type HaystackSource } from './haystack.js';
-export { generateNiah, NiahOptionsSchema, type NiahOptions, type NiahSample, type TokenCounter } from './niah.js';
+export { generateNiah, iterateNiah, niahSampleCount, NiahOptionsSchema, type NiahOptions, type NiahSample, type TokenCounter } from './niah.js';
 export { seededRandom } from './seeded-random.js';
 export { CHOI_PUBLISHED_PK, choiPublishedPk } from './choi-published.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateNiah } from './niah.js';
+import { generateNiah, iterateNiah, niahSampleCount } from './niah.js';
 
 // Whitespace words stand in for real tokens: the generator only needs a consistent counter.
 const words = { count: (t: string) => t.split(/\s+/).filter(Boolean).length };
@@ -42,5 +42,19 @@ describe('generateNiah', () => {
     expect(mv!.gold).toHaveLength(3);
     expect(mv!.answers).toHaveLength(3);
     expect(mv!.question).toMatch(/What are all the special magic numbers/);
+  });
+
+  it('iterateNiah yields the same contexts lazily, and a context longer than the haystack repeats it', () => {
+    const opts = { lengths: [150, 2000], depths: [0, 50], samples: 2, seed: 3 };
+    const it = iterateNiah(hay, words, opts);
+    const first = it.next().value!;
+    expect(first).toEqual(generateNiah(hay, words, opts)[0]);
+    expect([first, ...it]).toEqual(generateNiah(hay, words, opts));
+    expect(niahSampleCount(opts)).toBe(8);
+    // The haystack holds about 400 words; a 2000-word context reads it about five times, needle kept once.
+    const long = generateNiah(hay, words, { lengths: [2000], depths: [50], samples: 1 })[0]!;
+    expect(long.tokens).toBeGreaterThan(1900);
+    expect(long.document.text.split('Sentence number 7 talks').length - 1).toBeGreaterThanOrEqual(4);
+    expect(long.document.text.split('special magic number').length - 1).toBe(1);
   });
 });

@@ -59,11 +59,26 @@ function pieces(texts: readonly string[], counter: TokenCounter): Array<{ text: 
  * Deterministic for a seed.
  */
 export function generateNiah(haystack: readonly string[], counter: TokenCounter, options: NiahOptions): NiahSample[] {
+  return [...iterateNiah(haystack, counter, options)];
+}
+
+/** Contexts `generateNiah` would build (lengths × depths × samples). */
+export function niahSampleCount(options: NiahOptions): number {
+  const o = NiahOptionsSchema.parse(options);
+  return o.lengths.length * o.depths.length * o.samples;
+}
+
+/**
+ * `generateNiah` one context at a time, in the same order and with the same contexts: only the context being read is
+ * held (a 1M-token context is about 4 MB of text), whatever the grid. A haystack shorter than a length is read again
+ * from its start (wrapping around), at most 64 times: the Paul Graham essays (about 150k cl100k tokens) make a 1M-token
+ * context by repeating about 7 times, from a seeded starting sentence.
+ */
+export function* iterateNiah(haystack: readonly string[], counter: TokenCounter, options: NiahOptions): Generator<NiahSample> {
   const o = NiahOptionsSchema.parse(options);
   const all = pieces(haystack, counter);
   if (all.length === 0) throw new SiftError('E_DATASET_MALFORMED', 'NIAH haystack has no text');
   const rand = seededRandom(o.seed);
-  const out: NiahSample[] = [];
   for (const length of o.lengths) {
     for (const depth of o.depths) {
       for (let s = 0; s < o.samples; s++) {
@@ -148,7 +163,7 @@ export function generateNiah(haystack: readonly string[], counter: TokenCounter,
           o.kind === 'multivalue'
             ? `What are all the special magic numbers for ${key} mentioned in the provided text?`
             : `What is the special magic number for ${key} mentioned in the provided text?`;
-        out.push({
+        yield {
           id,
           length,
           depth,
@@ -157,9 +172,8 @@ export function generateNiah(haystack: readonly string[], counter: TokenCounter,
           gold,
           answers: needles.filter((n) => n.gold).map((n) => n.value),
           tokens: counter.count(text),
-        });
+        };
       }
     }
   }
-  return out;
 }
