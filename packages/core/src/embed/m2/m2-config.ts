@@ -32,6 +32,21 @@ export const M2ConfigSchema = z
     monarch_mixer_sequence_mixing: z.boolean().default(true),
     pool_all: z.boolean().default(false),
     hyena_training_additions: z.boolean().default(false),
+    /** Sift's additions (absent in official configs). */
+    sift: z
+      .object({
+        /**
+         * Multiply the long convolutions' inputs by the attention mask, so that right padding does not change the real
+         * positions' outputs (sift-m2-mini is trained that way); official models ignore the mask.
+         */
+        mask_padding: z.boolean().default(false),
+        cls_token_id: z.number().int().min(0).optional(),
+        sep_token_id: z.number().int().min(0).optional(),
+        pad_token_id: z.number().int().min(0).optional(),
+        tokenizer: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 export type M2Config = z.output<typeof M2ConfigSchema>;
@@ -72,5 +87,9 @@ export async function readM2Config(file: string): Promise<M2Config> {
 
 /** The length the model's reference inference pads every input to. */
 export function m2SequenceLength(c: M2Config): number {
-  return c.long_conv_l_max ?? c.max_position_embeddings;
+  return Math.min(c.long_conv_l_max ?? c.max_position_embeddings, c.max_position_embeddings);
+}
+
+export function masksPadding(c: M2Config): boolean {
+  return c.sift?.mask_padding === true;
 }

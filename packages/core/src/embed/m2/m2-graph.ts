@@ -7,6 +7,7 @@
 import { ONNX_INT64 } from '../tfjs-to-onnx/onnx-writer.js';
 import { GraphBuilder } from './_graph-builder.js';
 import { forwardReal, inverseRealHalf, multiplySpectra, planFactors, type Complex } from './fft-graph.js';
+import { m2SequenceLength, masksPadding } from './m2-config.js';
 import type { FilterMlp, HyenaFilterWeights, M2LayerWeights, M2Weights, Tensor } from './m2-weights.js';
 
 export interface M2GraphOptions {
@@ -23,13 +24,17 @@ export const M2_OPSET = 17;
 export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Array {
   const c = w.config;
   const d = c.hidden_size;
-  const L = opts.length ?? Math.min(c.long_conv_l_max ?? c.max_position_embeddings, c.max_position_embeddings);
+  const L = opts.length ?? m2SequenceLength(c);
   if (w.positionEmbeddings && L > w.positionEmbeddings.shape[0]!) {
     throw new Error(`graph length ${L} exceeds the model's ${w.positionEmbeddings.shape[0]} positions`);
   }
   const factors = planFactors(2 * L, opts.maxRadix ?? 16);
   const g = new GraphBuilder();
   const ids = g.input('input_ids', ONNX_INT64, ['batch', L]);
+  // Models trained with mask_padding zero the long convolutions' inputs at padded positions ([batch, L, 1] float).
+  const mask = masksPadding(c)
+    ? g.op('Unsqueeze', [g.op('Cast', [g.input('attention_mask', ONNX_INT64, ['batch', L])], { to: { i: 1 } }), g.ints([2])])
+    : undefined;
 
   // Embeddings: word rows gathered, plus the (constant) position rows 0…L−1 and token type 0, then LayerNorm.
   let h = g.op('Gather', [g.float('word_embeddings', w.wordEmbeddings.shape, w.wordEmbeddings.data), ids], { axis: { i: 0 } });
@@ -41,7 +46,7 @@ export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Arra
   h = g.layerNorm(h, 'emb_ln', w.embLayerNorm.w.data, w.embLayerNorm.b.data, c.layer_norm_eps);
 
   w.layers.forEach((layer, i) => {
-    const a = sequenceMixer(g, layer, h, L, d, factors, opts.fft ?? 'matmul', `l${i}`);
+    const a = sequenceMixer(g, layer, h, L, d, factors, opts.fft ?? 'matmul', `l${i}`, mask);
     h = stateMixer(g, layer, a, L, d, c.intermediate_size, c.use_glu_mlp, c.layer_norm_eps, `l${i}`);
   });
 
@@ -52,7 +57,17 @@ export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Arra
   return g.encode('m2_bert', M2_OPSET, `M2-BERT encoder, L=${L}, FFT ${opts.fft ?? 'matmul'} stages ${factors.join('x')}`);
 }
 
-function sequenceMixer(g: GraphBuilder, layer: M2LayerWeights, u: string, L: number, d: number, factors: number[], fft: 'matmul' | 'dft', hint: string): string {
+function sequenceMixer(
+  g: GraphBuilder,
+  layer: M2LayerWeights,
+  u: string,
+  L: number,
+  d: number,
+  factors: number[],
+  fft: 'matmul' | 'dft',
+  hint: string,
+  mask: string | undefined,
+): string {
   const z = g.linear(`${hint}_in`, u, layer.inLinear.w, layer.inLinear.b);
   // Depthwise Conv1d(k=3, padding=2), first L outputs: w0·z[t−2] + w1·z[t−1] + w2·z[t] + b.
   const C3 = 3 * d;
@@ -69,7 +84,8 @@ function sequenceMixer(g: GraphBuilder, layer: M2LayerWeights, u: string, L: num
   // Both long convolutions (v·x1 with filter 1, the raw input with filter 2) in one transform over 2d channels.
   const filters = [layer.filter, ...(layer.filter2 ? [layer.filter2] : [])];
   const C = d * filters.length;
-  const x = filters.length === 2 ? g.op('Concat', [vx, u], { axis: { i: 2 } }) : vx;
+  let x = filters.length === 2 ? g.op('Concat', [vx, u], { axis: { i: 2 } }) : vx;
+  if (mask) x = g.mul(x, mask);
   const kTime = filters.length === 2 ? g.op('Concat', filters.map((f) => filterTaps(g, f, L, d)), { axis: { i: 1 } }) : filterTaps(g, layer.filter, L, d);
   const conv = fft === 'dft' ? dftConv(g, x, kTime, L, C) : matmulConv(g, x, kTime, L, C, factors);
   const D = new Float32Array(C);
