@@ -12,6 +12,8 @@ import { PoolingSchema } from './pooling.js';
 import { UseLiteEmbedder } from './use-lite-embedder.js';
 import { UseLiteOnnxEmbedder } from './use-lite-onnx-embedder.js';
 import { StaticEmbedder } from './static-embedder.js';
+import { isM2Folder } from './m2/m2-config.js';
+import { M2Embedder, SIFT_M2_MINI } from './m2/m2-embedder.js';
 import { defaultEmbedderWarn, safeWarn } from './embedder-log.js';
 
 /** The built-in default: needs no download. */
@@ -49,12 +51,13 @@ export type CreateEmbedderOptions = z.input<typeof CreateEmbedderOptionsSchema> 
 };
 
 /** The spec names createEmbedder knows besides model folders and hub ids. */
-export const BUILTIN_EMBEDDERS = ['use-lite', 'use-lite-tfjs', 'static'] as const;
+export const BUILTIN_EMBEDDERS = ['use-lite', 'use-lite-tfjs', 'static', 'sift-m2-mini'] as const;
 
 /**
  * Builds an embedder from a spec string: `use-lite` (default, offline; USE-lite on onnxruntime, or on TF.js with a
  * warning when onnxruntime-node is not installed), `use-lite-tfjs` (the same model on TF.js WASM), `static` (the
- * static embedder distilled from USE-lite, models/static-use-lite; `static:<dir>` for another folder), a local Hugging Face folder holding an ONNX
+ * static embedder distilled from USE-lite, models/static-use-lite; `static:<dir>` for another folder), `sift-m2-mini` or
+ * `m2:<dir>` or any M2-BERT folder (long-context Monarch Mixer encoder with late chunking), a local Hugging Face folder holding an ONNX
  * encoder, or a hub id `org/name` (from the model cache dir, or downloaded when `allowRemote`).
  */
 export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: CreateEmbedderOptions = {}): Promise<Embedder> {
@@ -82,6 +85,13 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
     embedder = await StaticEmbedder.create(name === 'static' ? {} : { modelDir: dir });
   } else if (name === 'use-lite-tfjs') {
     embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
+  } else if (name === SIFT_M2_MINI || name.startsWith('m2:') || (existsSync(name) && isM2Folder(name))) {
+    // M2-BERT long-context encoders (packages/core/src/embed/m2): built from config.json + model.safetensors.
+    embedder = await M2Embedder.create({
+      model: name.startsWith('m2:') ? name.slice('m2:'.length) : name,
+      ...pick('device', 'threads', 'batchSize', 'maxTokens', 'normalize'),
+      ...hooks,
+    });
   } else if (existsSync(name) || isHubId(name)) {
     embedder = await OnnxEmbedder.create({
       model: name,

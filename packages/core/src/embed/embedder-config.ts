@@ -38,6 +38,15 @@ export const EmbedderConfigSchema = z.discriminatedUnion('name', [
       output: z.string().min(1).optional(),
     })
     .strict(),
+  z
+    .object({
+      name: z.literal('m2'),
+      /** `sift-m2-mini` or an absolute M2-BERT folder. */
+      model: z.string().min(1),
+      normalize: z.boolean(),
+      maxTokens: z.number().int().min(8),
+    })
+    .strict(),
 ]);
 export type EmbedderConfig = z.infer<typeof EmbedderConfigSchema>;
 
@@ -59,6 +68,9 @@ export async function createEmbedderFromConfig(config: EmbedderConfig, options: 
     return createEmbedder('use-lite', { ...options, ...(c.longText ? { longText: c.longText } : {}), ...(c.maxTokens ? { maxTokens: c.maxTokens } : {}) });
   }
   if (c.name === 'static') return createEmbedder(c.model === undefined ? 'static' : `static:${c.model}`, options);
+  if (c.name === 'm2') {
+    return createEmbedder(c.model === 'sift-m2-mini' ? c.model : `m2:${c.model}`, { ...options, normalize: c.normalize, maxTokens: c.maxTokens });
+  }
   if (c.output !== undefined) {
     throw new SiftError('E_BAD_CONFIG', `Embedder config names output "${c.output}", which createEmbedder cannot select; build the OnnxEmbedder directly`, {
       details: { key: 'output' },

@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { SiftError } from '../../errors.js';
 
@@ -92,4 +94,16 @@ export function m2SequenceLength(c: M2Config): number {
 
 export function masksPadding(c: M2Config): boolean {
   return c.sift?.mask_padding === true;
+}
+
+/** True for a folder whose config.json describes an M2-BERT (Monarch Mixer) encoder. */
+export function isM2Folder(dir: string): boolean {
+  const file = path.join(dir, 'config.json');
+  if (!existsSync(file)) return false;
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return c['monarch_mixer_sequence_mixing'] === true || c['model_type'] === 'm2_bert';
+  } catch {
+    return false;
+  }
 }

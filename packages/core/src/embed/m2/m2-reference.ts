@@ -17,7 +17,7 @@ export function m2ReferenceForward(w: M2Weights, ids: ArrayLike<number>): M2Refe
   const L = ids.length;
   const d = c.hidden_size;
   const eps = c.layer_norm_eps;
-  let h = new Float64Array(L * d);
+  let h: Float64Array = new Float64Array(L * d);
   for (let t = 0; t < L; t++) {
     for (let j = 0; j < d; j++) {
       let v = w.wordEmbeddings.data[ids[t]! * d + j]! + w.tokenTypeEmbeddings.data[j]!;
@@ -39,7 +39,7 @@ export function m2ReferenceForward(w: M2Weights, ids: ArrayLike<number>): M2Refe
       for (let j = 0; j < d; j++) s[t * d + j] = y[t * d + j]! * uc[t * 3 * d + d + j]! + (yu ? yu[t * d + j]! : 0);
     }
     const a = linear(s, L, layer.outLinear.w, layer.outLinear.b.data);
-    let g = blockdiag(a, L, layer.gated.w, layer.gated.b?.data);
+    let g: Float64Array = blockdiag(a, L, layer.gated.w, layer.gated.b?.data);
     const I = c.intermediate_size;
     const act = new Float64Array(L * I);
     for (let t = 0; t < L; t++) {
