@@ -7,6 +7,12 @@ export interface PromptParts {
   separator: number[];
   /** From the question's first token to the end of the input (the answer cue and any chat-template tail included). */
   question: number[];
+  /**
+   * Leading tokens of `separator` that are the blank line after the context. The reference's context is
+   * `context.strip() + "\n\n"` and its sentence split joins that blank line to the last sentence, so these columns are
+   * scored as part of the context (they belong to its last sentence).
+   */
+  blank: number;
 }
 
 /** Optional chat template capability (OnnxCausalLM has it through its tokenizer). */
@@ -34,9 +40,16 @@ export function promptParts(lm: Pick<CausalLM, 'tokenize'>, options: Pick<Resolv
   const q = afterContext.indexOf(QUESTION_MARK);
   let sepEnd = q;
   while (sepEnd > 0 && (afterContext[sepEnd - 1] === ' ' || afterContext[sepEnd - 1] === '\t')) sepEnd--;
+  const separatorText = afterContext.slice(0, sepEnd);
+  const separator = lm.tokenize(separatorText);
+  const rest = lm.tokenize(separatorText.trimStart());
+  // Count the blank tokens only when the separator tokenizes as blank + the rest (a BPE that merges the newline into
+  // the next word leaves no separate blank column, so none is scored).
+  const blankEnds = rest.length <= separator.length && rest.every((id, i) => separator[separator.length - rest.length + i] === id);
   return {
     prefix: lm.tokenize(text.slice(0, c)),
-    separator: lm.tokenize(afterContext.slice(0, sepEnd)),
+    separator,
     question: lm.tokenize(afterContext.slice(sepEnd).replace(QUESTION_MARK, question)),
+    blank: blankEnds ? separator.length - rest.length : 0,
   };
 }

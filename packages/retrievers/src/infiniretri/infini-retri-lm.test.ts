@@ -39,5 +39,7 @@ describe('InfiniRetri with sift-lm-mini', () => {
     const p = promptParts(lm, { prompt: INFINIRETRI_PROMPT }, q);
     expect([...p.separator, ...p.question]).toEqual(lm.tokenize(`\n\nQuestion: ${q}\n\nAnswer:`));
     expect(lm.decode(p.question).trimStart().startsWith('What is')).toBe(true);
+    // "\n\nQuestion:" is two newline tokens, then the label: both newlines are scored as the context's end.
+    expect(p.blank).toBe(2);
   });
 });

@@ -84,7 +84,10 @@ export class InfiniRetri {
         }
       });
       const contextStart = prompt.prefix.length;
-      const contextEnd = ids.length;
+      // The blank line after the context is scored as the end of its last sentence, as the reference reads it.
+      const blank = context.length > 0 ? prompt.blank : 0;
+      for (let b = 0; b < blank; b++) owner.push(context.length - 1);
+      const contextEnd = ids.length + blank;
       ids.push(...prompt.separator);
       const questionStart = ids.length;
       ids.push(...prompt.question);
