@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""Train sift-m2-mini: a small M2-BERT retrieval encoder (official checkpoint layout, scripts/m2/m2_model.py).
+
+Stages:
+  train   contrastive training (in-batch negatives, cosine, scale 20) on three kinds of pairs per step:
+          (a) 2wiki title → passage text ([CLS] pooled both sides),
+          (b) 2wiki title → that passage's span inside a document of several passages (late chunking:
+              tanh(pooler(mean of the span's token states))),
+          (c) SOTU / Moby-Dick sentence → the ~256-token window that contains it.
+          Time-boxed (--minutes or --until HH:MM UTC), checkpoints every few minutes, resumable.
+  eval    held-out retrieval: title → passage recall@1 / MRR over 600 held-out 2wiki passages, whole-passage and
+          late-chunked, against BM25 and the untrained (random-init) model.
+  export  official-layout checkpoint (config.json + pytorch_model.bin) → scripts/m2/convert.py → this folder
+          (config.json, model.safetensors, tokenizer.json, tokenizer_config.json), reference.json, training.json.
+
+  nohup nice -n 15 /usr/bin/python3 models/sift-m2-mini/train.py train --until 08:05 > /tmp/m2py-train.log 2>&1 &
+Never run in CI or tests.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1] / "scripts/m2"))
+import data as D  # noqa: E402
+from m2_model import M2Config, M2ForTextEncoding  # noqa: E402
+
+WORK = HERE / ".work"
+MAX_LEN = 8192
+SCALE = 20.0
+
+
+def model_config(tok: D.Tokenizer) -> dict:
+    return dict(vocab_size=tok.vocab_size, hidden_size=192, num_hidden_layers=4, intermediate_size=768,
+                monarch_mlp_nblocks=4, hyena_filter_order=64, hyena_emb_dim=5, max_position_embeddings=MAX_LEN,
+                long_conv_l_max=MAX_LEN, hidden_dropout_prob=0.0, pad_token_id=tok.pad_id,
+                sift={"cls_token_id": tok.cls_id, "sep_token_id": tok.sep_id, "pad_token_id": tok.pad_id,
+                      "mask_padding": True, "tokenizer": "byte-bpe", "pad_to": "any"})
+
+
+def new_model(tok: D.Tokenizer, seed: int) -> M2ForTextEncoding:
+    torch.manual_seed(seed)
+    m = M2ForTextEncoding(M2Config(**model_config(tok)))
+    with torch.no_grad():
+        m.bert.embeddings.word_embeddings.weight.normal_(0, 0.02)
+        # Zero positions and token types: positions past the longest training sequence stay 0 (harmless) instead of noise.
+        m.bert.embeddings.position_embeddings.weight.zero_()
+        m.bert.embeddings.token_type_embeddings.weight.zero_()
+    return m
+
+
+# ------------------------------------------------------------------------------------------------ batching
+def pad_batch(seqs: list[list[int]], pad: int):
+    L = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), L), pad, dtype=torch.long)
+    mask = torch.zeros((len(seqs), L), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s)
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+def embed_cls(model, seqs, pad):
+    ids, mask = pad_batch(seqs, pad)
+    return model(ids, mask)[1]
+
+
+def embed_spans(model, doc_ids: list[int], spans, pad):
+    ids, mask = pad_batch([doc_ids], pad)
+    h = model(ids, mask)[0][0]
+    means = torch.stack([h[a:b].mean(0) for a, b in spans])
+    return torch.tanh(model.bert.pooler.dense(means))
+
+
+def info_nce(q, d):
+    q, d = F.normalize(q, dim=-1), F.normalize(d, dim=-1)
+    logits = SCALE * q @ d.T
+    target = torch.arange(len(q))
+    return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target))
+
+
+class Sampler:
+    def __init__(self, src, tok, seed):
+        self.tok, self.rng = tok, random.Random(seed)
+        self.wiki = src["wiki_train"]
+        cache = WORK / "windows.json"
+        if not cache.exists():
+            cache.write_text(json.dumps([w for w in D.windows(src["long_train"], tok, 256) if w[1]]))
+        self.win = json.loads(cache.read_text())
+
+    def pairs(self, n):
+        ps = self.rng.sample(self.wiki, n)
+        return [self.tok.encode(p["title"], 64) for p in ps], [self.tok.encode(p["text"], 192) for p in ps]
+
+    def late(self, n):
+        ps = self.rng.sample(self.wiki, n)
+        ids, spans, titles = D.late_chunk_doc(ps, self.tok, 2048, 200)
+        return ids, spans, [self.tok.encode(t, 64) for t in titles]
+
+    def windows(self, n):
+        ws = self.rng.sample(self.win, n)
+        return [self.tok.encode(self.rng.choice(s), 96) for _, s in ws], [self.tok.encode(w, 320) for w, _ in ws]
+
+
+# ------------------------------------------------------------------------------------------------ stages
+def stage_train(a) -> None:
+    tok = D.Tokenizer()
+    src = D.load_sources()
+    WORK.mkdir(exist_ok=True)
+    ck = WORK / "train.pt"
+    model = new_model(tok, 1234)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embeddings" not in n and "pos_emb" not in n]
+    other = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embeddings" not in n and "pos_emb" not in n)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": other, "weight_decay": 0.0}],
+                            lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
+    state = {"step": 0, "seconds": 0.0, "tokens": 0, "history": []}
+    if ck.exists() and not a.fresh:
+        saved = torch.load(ck)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["opt"])
+        state = saved["state"]
+        print(f"resumed at step {state['step']}", flush=True)
+    deadline = time.time() + a.minutes * 60
+    if a.until:
+        hh, mm = map(int, a.until.split(":"))
+        now = dt.datetime.now(dt.timezone.utc)
+        end = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+        deadline = end.timestamp()
+    budget = max(deadline - time.time(), 1.0) + state["seconds"]
+    sampler = Sampler(src, tok, seed=state["step"] + 1)
+    torch.set_num_threads(2)
+    model.train()
+    t_start, last_save, ema = time.time(), time.time(), None
+    while time.time() < deadline:
+        t0 = time.time()
+        frac = (state["seconds"] + (t0 - t_start)) / budget
+        lr = a.lr * min(1.0, (state["step"] + 1) / 30) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        q, d = sampler.pairs(a.batch)
+        loss_a = info_nce(embed_cls(model, q, tok.pad_id), embed_cls(model, d, tok.pad_id))
+        doc, spans, titles = sampler.late(a.late)
+        loss_b = info_nce(embed_cls(model, titles, tok.pad_id), embed_spans(model, doc, spans, tok.pad_id))
+        q2, w2 = sampler.windows(a.windows)
+        loss_c = info_nce(embed_cls(model, q2, tok.pad_id), embed_cls(model, w2, tok.pad_id))
+        loss = loss_a + loss_b + loss_c
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        state["step"] += 1
+        state["tokens"] += sum(map(len, q + d + titles + q2 + w2)) + len(doc)
+        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+        if state["step"] % 10 == 0:
+            el = state["seconds"] + time.time() - t_start
+            row = {"step": state["step"], "loss": round(ema, 4), "a": round(loss_a.item(), 3), "b": round(loss_b.item(), 3),
+                   "c": round(loss_c.item(), 3), "lr": round(lr, 6), "tokens": state["tokens"], "seconds": round(el)}
+            state["history"].append(row)
+            print(json.dumps(row), f"{time.time() - t0:.1f}s/step", flush=True)
+        if time.time() - last_save > 300:
+            save(ck, model, opt, state, time.time() - t_start)
+            state["seconds"] += time.time() - t_start
+            t_start, last_save = time.time(), time.time()
+    save(ck, model, opt, state, time.time() - t_start)
+    print("done", state["step"], "steps", flush=True)
+
+
+def save(path, model, opt, state, extra_seconds):
+    s = dict(state, seconds=state["seconds"] + extra_seconds)
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": s}, str(path) + ".tmp")
+    Path(str(path) + ".tmp").replace(path)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="stage", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--minutes", type=float, default=60)
+    t.add_argument("--until", help="HH:MM UTC deadline (overrides --minutes)")
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--batch", type=int, default=24)
+    t.add_argument("--late", type=int, default=12)
+    t.add_argument("--windows", type=int, default=8)
+    t.add_argument("--fresh", action="store_true")
+    e = sub.add_parser("eval")
+    e.add_argument("--untrained", action="store_true")
+    x = sub.add_parser("export")
+    a = ap.parse_args()
+    if a.stage == "train":
+        stage_train(a)
+    else:
+        import evaluate
+
+        evaluate.stage_eval(a) if a.stage == "eval" else evaluate.stage_export(a)
+
+
+if __name__ == "__main__":
+    main()
