@@ -132,8 +132,10 @@ function summary(r: EvalReport, paths: { json: string; md: string; html: string 
     const lengths = [...new Set(r.grid.map((c) => c.length))].sort((a, b) => a - b);
     const depths = [...new Set(r.grid.map((c) => c.depth))].sort((a, b) => a - b);
     const at = new Map(r.grid.map((c) => [`${c.depth}|${c.length}`, c.accuracy]));
-    lines.push(`  depth\\length ${lengths.map((l) => String(l).padStart(7)).join('')}`);
-    for (const d of depths) lines.push(`  ${String(d).padStart(12)} ${lengths.map((l) => (at.get(`${d}|${l}`) ?? Number.NaN).toFixed(2).padStart(7)).join('')}`);
+    // Columns as wide as the longest length (1048576 is 7 digits) plus a space, so neighbours never run together.
+    const cw = Math.max(7, ...lengths.map((l) => String(l).length + 1));
+    lines.push(`  depth\\length ${lengths.map((l) => String(l).padStart(cw)).join('')}`);
+    for (const d of depths) lines.push(`  ${String(d).padStart(12)} ${lengths.map((l) => (at.get(`${d}|${l}`) ?? Number.NaN).toFixed(2).padStart(cw)).join('')}`);
   }
   lines.push(`wrote ${paths.json}`, `      ${paths.md}`, `      ${paths.html}`);
   return `${lines.join('\n')}\n`;

@@ -38,6 +38,17 @@ export function renderMarkdown(r: EvalReport): string {
     const depths = [...new Set(r.grid.map((c) => c.depth))].sort((a, b) => a - b);
     const at = new Map(r.grid.map((c) => [`${c.depth}|${c.length}`, c.accuracy]));
     s.push('## NIAH accuracy (rows: depth %, columns: length in tokens)', '', table(['depth \\ length', ...lengths.map(String)], depths.map((d) => [String(d), ...lengths.map((l) => formatMetric('a', at.get(`${d}|${l}`)))])), '');
+    if (r.grid.some((c) => c.context_tokens !== undefined)) {
+      s.push(
+        '## NIAH cells',
+        '',
+        table(
+          ['length', 'depth %', 'accuracy', 'n', 'haystack tokens', 'retrieved tokens (context)', 'seconds per context'],
+          r.grid.map((c) => [String(c.length), String(c.depth), formatMetric('a', c.accuracy), String(c.n), String(Math.round(c.tokens)), c.context_tokens === undefined ? '–' : String(Math.round(c.context_tokens)), c.seconds === undefined ? '–' : c.seconds.toFixed(1)]),
+        ),
+        '',
+      );
+    }
   }
   if (r.subsets?.length) {
     const pub = (x: { published?: Readonly<Record<string, number>> }, k: string) => formatMetric('p', x.published?.[k]);

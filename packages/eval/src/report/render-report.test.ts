@@ -29,6 +29,16 @@ describe('report rendering', () => {
     expect(md).toContain('| missing | – |');
     expect(md).toMatch(/\| depth \\ length \| 4096 \| 16384 \| 65536 \|/);
   });
+
+  it('markdown lists the NIAH cells with their retrieved tokens and time when the task measured them', () => {
+    expect(renderMarkdown(fixtureReport())).not.toContain('## NIAH cells');
+    const r = fixtureReport();
+    r.grid = r.grid!.map((c) => ({ ...c, context_tokens: 350, seconds: 2.25 }));
+    const md = renderMarkdown(r);
+    expect(md).toContain('## NIAH cells');
+    expect(md).toContain('| 16384 | 50 |');
+    expect(md).toContain('| 350 | 2.3 |');
+  });
 });
 
 describe('writeReport and --compare', () => {
