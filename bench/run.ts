@@ -11,14 +11,15 @@ import { parseArgs } from 'node:util';
 export interface Bench {
   name: string;
   description: string;
-  run(opts: { quick: boolean; json: boolean }): Promise<{ table: string; results: unknown }>;
+  /** `lengths`: the raw `--lengths` list (e.g. "2k,32k") for benches that sweep sequence lengths. */
+  run(opts: { quick: boolean; json: boolean; lengths?: string }): Promise<{ table: string; results: unknown }>;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SUFFIX = '.bench.ts';
 
 function usage(available: string[]): string {
-  return `usage: pnpm bench [name…] [--quick] [--json]\navailable: ${available.join(', ') || '(none)'}`;
+  return `usage: pnpm bench [name…] [--quick] [--json] [--lengths 2k,32k]\navailable: ${available.join(', ') || '(none)'}`;
 }
 
 function isBench(x: unknown): x is Bench {
@@ -36,7 +37,12 @@ async function main(argv: string[]): Promise<number> {
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        quick: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        lengths: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n${usage(available)}\n`);
@@ -52,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const selected = args.positionals.length > 0 ? available.filter((n) => args.positionals.includes(n)) : available;
-  const { quick, json } = args.values as { quick: boolean; json: boolean };
+  const { quick, json, lengths } = args.values as { quick: boolean; json: boolean; lengths?: string };
   const out: Record<string, unknown> = {};
   let failed = 0;
   for (const file of selected) {
@@ -63,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       if (!isBench(mod.default)) throw new Error(`${where} must default-export { name, description, run(opts) }`);
       const bench = mod.default;
       process.stderr.write(`▶ ${bench.name}: ${bench.description}${quick ? ' (quick)' : ''}\n`);
-      const { table, results } = await bench.run({ quick, json });
+      const { table, results } = await bench.run({ quick, json, ...(lengths !== undefined ? { lengths } : {}) });
       const seconds = (performance.now() - t0) / 1000;
       if (json) out[bench.name] = results;
       else process.stdout.write(`\n## ${bench.name}\n\n${table}\n`);

@@ -22,7 +22,7 @@ import {
 import type { ResolvedRetrieverSpec } from '@sift/retrievers';
 import { createReranker } from '@sift/selectors';
 import { DiskStore } from './disk-store.js';
-import { checkSameEmbedder, noVectorsError } from './index-embedder.js';
+import { checkSameEmbedder, lateChunked, noVectorsError, withLateChunking } from './index-embedder.js';
 import { MemoryStore } from './memory-store.js';
 import { isChunker, isEmbedder, isReranker, isRetriever, isSelector } from './parts.js';
 import { MEMORY_INDEX, parsePipelineConfig, PIPELINE_DEFAULTS, WHOLE_DOCUMENTS, type ParsedPipelineConfig } from './pipeline-config.js';
@@ -127,7 +127,7 @@ class SiftPipeline implements Pipeline {
       const seen = new Set<string>();
       const docs = roots ? this.readPaths(roots, opts, seen) : (input as IndexStream);
       const counts = await this.store.add(docs, {
-        chunker: chunking.chunker,
+        chunker: lateChunked(chunking.chunker, embedder),
         ...(chunking.config ? { chunkerConfig: chunking.config } : {}),
         ...(chunking.tokenizer ? { tokenizer: chunking.tokenizer } : {}),
         ...(embedder ? { embedder } : {}),
@@ -265,7 +265,7 @@ class SiftPipeline implements Pipeline {
       this.owned.push(e);
       if (recorded) checkSameEmbedder(dir, recorded, e);
       return e;
-    })();
+    })().then((e) => withLateChunking(e, this.config.lateChunking === true, this.store.kind));
     this.embedderPromise.catch(() => (this.embedderPromise = undefined));
     return this.embedderPromise;
   }

@@ -12,7 +12,7 @@ export {
   type ParsedPipelineConfig,
 } from './pipeline-config.js';
 export { loadPipelineConfig, CONFIG_FILE_NAME } from './load-pipeline-config.js';
-export { checkSameEmbedder, noVectorsError } from './index-embedder.js';
+export { checkSameEmbedder, noVectorsError, LateChunkVectors, withLateChunking, lateChunked } from './index-embedder.js';
 export { retrieverSpecOf, retrieverNeedsVectors, chunkerSpecOf, givenChunkerSettings } from './resolve-components.js';
 export { resolveSelector, selectorNameOf, type SelectorDeps } from './resolve-selector.js';
 export { wholeDocumentChunker } from './whole-document-chunker.js';

@@ -45,6 +45,8 @@ export const PipelineConfigSchema = z
     tokenizer: TokenizerNameSchema.optional(),
     /** `use-lite` or a local Hugging Face ONNX encoder folder. dense, hybrid and graph:dense|hybrid default to use-lite. */
     embedder: named.optional(),
+    /** Late chunking: embed each document whole and pool each chunk's token states (needs sift-m2-mini or an M2 folder). */
+    lateChunking: z.boolean().optional(),
     /** `bm25`, `dense`, `hybrid`, `graph:bm25`, … or a full `RetrieverSpecSchema` object. */
     retriever: z.union([named, RetrieverSpecSchema]).optional(),
     /** `topk`, `threshold`, `budget`, `sage`, `corag`, … or a full selector spec object; default: the top k chunks. */

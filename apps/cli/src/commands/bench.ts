@@ -16,14 +16,23 @@ export function benchCommand(ctx: CliContext): Command {
     .argument('[names...]', 'benchmark names (default: all)')
     .option('--json', 'machine-readable results on stdout')
     .option('--quick', 'smaller inputs, for a fast check')
-    .action(async (names: string[], opts: { json?: boolean; quick?: boolean }) => {
+    .option('--lengths <list>', 'sequence lengths for benches that sweep them, e.g. 2k,32k (bench m2)')
+    .action(async (names: string[], opts: { json?: boolean; quick?: boolean; lengths?: string }) => {
       const root = findRepoRoot();
       const runner = root && path.join(root, 'bench', 'run.ts');
       const tsx = root && path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
       if (!root || !runner || !existsSync(runner) || !tsx || !existsSync(tsx)) {
         throw new SiftError('E_DEPENDENCY_MISSING', 'benchmarks need a source checkout of Sift (bench/run.ts and tsx); run "pnpm bench" there');
       }
-      const args = [tsx, '--conditions=source', runner, ...names, ...(opts.json ? ['--json'] : []), ...(opts.quick ? ['--quick'] : [])];
+      const args = [
+        tsx,
+        '--conditions=source',
+        runner,
+        ...names,
+        ...(opts.json ? ['--json'] : []),
+        ...(opts.quick ? ['--quick'] : []),
+        ...(opts.lengths !== undefined ? ['--lengths', opts.lengths] : []),
+      ];
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...ctx.io.env }, signal: ctx.signal, stdio: ['ignore', 'pipe', 'pipe'] });
         // Decode as streams, so that a character split across two reads stays whole.

@@ -107,7 +107,8 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
       { details: { embedder: spec } },
     );
   }
-  if (o.embeddingCacheDir === undefined || embedder instanceof StaticEmbedder) return embedder;
+  // M2 encoders stay unwrapped: the cache would hide their late-chunking capability (embedSpans).
+  if (o.embeddingCacheDir === undefined || embedder instanceof StaticEmbedder || embedder instanceof M2Embedder) return embedder;
   return CachedEmbedder.create({
     embedder,
     dir: o.embeddingCacheDir,

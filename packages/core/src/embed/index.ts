@@ -57,3 +57,4 @@ export { m2ReferenceForward, type M2ReferenceOutput } from './m2/m2-reference.js
 export { randomM2Tensors, randomM2Config, type RandomM2Options } from './m2/m2-random.js';
 export { readSafetensors, parseSafetensors, encodeSafetensors, type SafeTensor } from './m2/safetensors.js';
 export { defaultM2GraphCacheDir } from './m2/m2-graph-cache.js';
+export { buildAttentionEncoderGraph, type AttentionEncoderOptions } from './m2/attention-graph.js';

@@ -6,7 +6,7 @@
 // 2 filters × d × 2L complex values per layer).
 import { ONNX_INT64 } from '../tfjs-to-onnx/onnx-writer.js';
 import { GraphBuilder } from './_graph-builder.js';
-import { forwardReal, inverseRealHalf, multiplySpectra, planFactors, type Complex } from './fft-graph.js';
+import { forwardReal, inverseRealHalf, multiplySpectra, planFactors } from './fft-graph.js';
 import { m2SequenceLength, masksPadding } from './m2-config.js';
 import type { FilterMlp, HyenaFilterWeights, M2LayerWeights, M2Weights, Tensor } from './m2-weights.js';
 
@@ -114,8 +114,9 @@ function dftConv(g: GraphBuilder, x: string, kTime: string, L: number, C: number
   const ks = g.op('DFT', [k4], { axis: { i: 1 } });
   const re = (t: string) => g.slice(t, [0], [1], [3]);
   const im = (t: string) => g.slice(t, [1], [2], [3]);
-  const p: Complex = multiplySpectra(g, { re: re(xs), im: im(xs) }, { re: re(ks), im: im(ks) });
-  const back = g.op('DFT', [g.op('Concat', [p.re, p.im], { axis: { i: 3 } })], { axis: { i: 1 }, inverse: { i: 1 } });
+  const pr = g.sub(g.mul(re(xs), re(ks)), g.mul(im(xs), im(ks)));
+  const pi = g.add(g.mul(re(xs), im(ks)), g.mul(im(xs), re(ks)));
+  const back = g.op('DFT', [g.op('Concat', [pr, pi], { axis: { i: 3 } })], { axis: { i: 1 }, inverse: { i: 1 } });
   // onnxruntime's inverse DFT divides by N; undo it (the 1/N is already in the kernel).
   const real = g.mul(g.slice(back, [0, 0], [L, 1], [1, 3]), g.scalar(N));
   return g.op('Squeeze', [real, g.ints([3])]);
