@@ -66,7 +66,7 @@ def late_vectors(model, tok, ids, spans):
 
 
 def load_trained(tok, untrained=False):
-    model = T.new_model(tok, 1234)
+    model = T.new_model(tok, 1234, warm_start=untrained)  # "untrained" = the starting point of training
     if not untrained:
         model.load_state_dict(torch.load(T.WORK / "train.pt")["model"])
     return model.eval()

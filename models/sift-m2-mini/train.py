@@ -51,11 +51,27 @@ def model_config(tok: D.Tokenizer) -> dict:
                       "mask_padding": True, "tokenizer": "byte-bpe", "pad_to": "any"})
 
 
-def new_model(tok: D.Tokenizer, seed: int) -> M2ForTextEncoding:
+def lm_mini_embeddings(d: int) -> torch.Tensor:
+    """sift-lm-mini's trained token embeddings (4096×256, same BPE), reduced to d dimensions by PCA: the
+    contrastive run is too short on CPU to learn token meanings from scratch."""
+    import onnx
+    from onnx import numpy_helper
+
+    g = onnx.load(str(D.LM_MINI / "onnx/model.onnx")).graph
+    e = next(numpy_helper.to_array(t) for t in g.initializer if t.name == "model.embed.weight").astype(np.float64)
+    c = e - e.mean(0)
+    _, _, vt = np.linalg.svd(c, full_matrices=False)
+    z = c @ vt[:d].T
+    return torch.tensor(z / z.std() * 0.02, dtype=torch.float32)
+
+
+def new_model(tok: D.Tokenizer, seed: int, warm_start: bool = True) -> M2ForTextEncoding:
     torch.manual_seed(seed)
     m = M2ForTextEncoding(M2Config(**model_config(tok)))
     with torch.no_grad():
         m.bert.embeddings.word_embeddings.weight.normal_(0, 0.02)
+        if warm_start:
+            m.bert.embeddings.word_embeddings.weight[: tok.bpe.vocab_size] = lm_mini_embeddings(m.config.hidden_size)
         # Zero positions and token types: positions past the longest training sequence stay 0 (harmless) instead of noise.
         m.bert.embeddings.position_embeddings.weight.zero_()
         m.bert.embeddings.token_type_embeddings.weight.zero_()
