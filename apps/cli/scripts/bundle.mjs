@@ -1,18 +1,21 @@
-// Bundles the `sift` command into dist/bundle/ (run by `pnpm build` after `tsc -b`, and by `pnpm pack`'s prepack).
-// Why: start-up of the unbundled CLI was dominated by loading ~365 small ES modules (every @sift package's files and
-// zod's); one module graph of a few files loads in a fraction of that. dist/bin.js runs this bundle when it is there
-// and falls back to the module tree (dist/main.js) when it is not.
+// Bundles the `sift` command into one CommonJS file, dist/bundle/sift-<content hash>.cjs (run by `pnpm build` after
+// `tsc -b`, and by `pnpm pack`'s prepack). Why: start-up of the unbundled CLI was dominated by loading and compiling
+// ~365 small ES modules (every @sift package's files and zod's). dist/bin.js runs this file through V8's code cache
+// (src/compile-cache.ts), so after the first run almost nothing is compiled from source; without the file it runs the
+// module tree (dist/main.js). CommonJS because Node 20 gives a code cache only to scripts; the hash in the name keys
+// that cache.
 //
 // What stays outside the bundle: native and heavy runtimes (onnxruntime-node, LanceDB, apache-arrow, hnswlib-node,
-// TF.js via @energetic-ai, transformers, sharp). They are still loaded on first use through `await import()`, now
-// from this package's own dependencies (checked below). Commands, the eval harness and gpt-tokenizer's rank tables are
-// split into chunks that load only when used.
+// TF.js via @energetic-ai, transformers, sharp). They still load on first use (`await import(x)` becomes
+// `Promise.resolve().then(() => require(x))`), from this package's own dependencies (checked below). Modules that
+// commands import lazily stay lazy: esbuild runs their top level on first import.
 //
 // Code that finds files beside itself (`import.meta.url`: model folders, package.json, createRequire) sees the URL of
-// its own file in the installed package's dist/ (resolved through `import.meta.resolve('@sift/<pkg>')`), so it
-// behaves exactly as in the unbundled build.
-import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// its own file in the installed package's dist/ (found with `require.resolve('@sift/<pkg>')`), so it behaves
+// exactly as in the unbundled build.
+import { build, transform } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,7 @@ const outdir = path.join(cliDir, 'dist', 'bundle');
 /** Loaded on first use from node_modules, never bundled (native code, or instanceof checks across packages). */
 export const EXTERNAL = [
   'onnxruntime-node',
+  'gpt-tokenizer',
   '@lancedb/lancedb',
   'apache-arrow',
   'hnswlib-node',
@@ -44,49 +48,62 @@ function siftPackageOf(file) {
   return { name, distFile: `${m[2]}.js` };
 }
 
-/** Rewrites `import.meta.url` in @sift sources to the URL the file has in its package's dist/ (see the header). */
-const siftFileUrls = {
-  name: 'sift-file-urls',
+const { compilerOptions } = JSON.parse(readFileSync(path.join(workspace, 'tsconfig.base.json'), 'utf8'));
+const TS_OPTIONS = { compilerOptions: { verbatimModuleSyntax: compilerOptions.verbatimModuleSyntax, target: compilerOptions.target, useDefineForClassFields: compilerOptions.useDefineForClassFields } };
+const externalImport = new RegExp(`\\bimport\\((['"])((?:${EXTERNAL.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(?:/[^'"]*)?)\\1\\)`, 'g');
+
+/**
+ * In @sift sources: `import.meta.url` becomes the URL the file has in its package's dist/ (see the header), and
+ * `import('<external>')` calls `__siftImport`, the real `import()` of dist/bin.js, so externals load as ES modules
+ * exactly as in the unbundled build (a script run from V8's code cache cannot call `import()` itself).
+ */
+const siftSources = {
+  name: 'sift-sources',
   setup(b) {
-    b.onLoad({ filter: /\/(packages|apps)\/[^/]+\/src\/.*\.ts$/ }, (args) => {
+    b.onLoad({ filter: /\/(packages|apps)\/[^/]+\/src\/.*\.ts$/ }, async (args) => {
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return undefined;
       const pkg = siftPackageOf(args.path);
-      if (!pkg) return undefined;
+      if (!pkg || (!source.includes('import.meta.url') && source.search(externalImport) < 0)) return undefined;
+      // Types first (`typeof import('x')` is no call), with the workspace's TypeScript settings that change output.
+      const js = (await transform(source, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: args.path, tsconfigRaw: TS_OPTIONS })).code;
       const base = pkg.name === '@sift/cli' ? null : pkg.name;
       const url = `__siftFileUrl(${JSON.stringify(base)}, ${JSON.stringify(pkg.distFile)})`;
-      return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+      const contents = js.replaceAll('import.meta.url', url).replace(externalImport, (_, q, spec) => `__siftImport(${q}${spec}${q})`);
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
 
-// Each output file gets: `require` for bundled CommonJS (commander), and the helper the plugin above calls. For the
-// CLI's own files the bundle sits in dist/bundle/, so their dist/ is one folder up.
+// `require` resolves from the bundle file; the CLI's own files sit one folder up, in dist/.
 const banner = [
-  "import { createRequire as __siftCreateRequire } from 'node:module';",
-  'const require = __siftCreateRequire(import.meta.url);',
-  'const __siftFileUrl = (pkg, file) => new URL(file, pkg === null ? new URL("../", import.meta.url) : import.meta.resolve(pkg)).href;',
+  'const __siftFileUrl = (pkg, file) => new URL(file, pkg === null ? require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", "/")) : require("node:url").pathToFileURL(require.resolve(pkg))).href;',
 ].join('\n');
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { main: path.join(cliDir, 'src', 'main.ts') },
-  outdir,
+  entryPoints: [path.join(cliDir, 'src', 'main.ts')],
+  outfile: path.join(outdir, 'sift.cjs'),
+  write: false,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
+  // A script run from the code cache cannot call import(); the plugin routes externals to __siftImport, and any
+  // other dynamic import of a package (none today) would become require().
+  supported: { 'dynamic-import': false },
   platform: 'node',
   target: 'node20',
   // Bundle the workspace packages from their TypeScript sources (no dependence on their dist/ being fresh).
   conditions: ['source'],
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
-  plugins: [siftFileUrls],
+  plugins: [siftSources],
   banner: { js: banner },
-  chunkNames: '[name]-[hash]',
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
+if (result.warnings.length > 0) {
+  console.error('bundle: esbuild warnings (import.meta outside @sift sources would be empty in CommonJS); fix them first');
+  process.exit(1);
+}
 
 // Every external the bundle imports must be installed where it is looked up from: this package's node_modules (or one
 // above it), as it will be beside the installed package.
@@ -107,5 +124,8 @@ if (missing.size > 0) {
   console.error(`bundle: ${[...missing].join(', ')} not installed beside ${cliDir}: add to apps/cli/package.json dependencies (same versions as the packages that use them)`);
   process.exit(1);
 }
-const bytes = Object.values(result.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
-console.log(`bundle: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1e6).toFixed(2)} MB in ${path.relative(workspace, outdir)}`);
+const [out] = result.outputFiles;
+const file = path.join(outdir, `sift-${createHash('sha256').update(out.contents).digest('hex').slice(0, 16)}.cjs`);
+mkdirSync(outdir, { recursive: true });
+writeFileSync(file, out.contents);
+console.log(`bundle: ${path.relative(workspace, file)}, ${(out.contents.length / 1e6).toFixed(2)} MB`);
