@@ -114,19 +114,16 @@ def sotu_eval(model, tok, n_per_doc=5, seed=7) -> dict:
 
 
 def stage_eval(a) -> None:
+    """--which untrained|trained; each writes .work/eval-<which>.json (bm25 goes with 'trained')."""
     tok = D.Tokenizer()
     src = D.load_sources()
     torch.set_num_threads(2)
-    out = {}
-    for label, untrained in (("untrained", True), ("trained", False)):
-        if untrained and not getattr(a, "untrained", False) and not a.stage == "export":
-            continue
-        model = load_trained(tok, untrained)
-        out[label] = {"wiki_title_to_passage": wiki_eval(model, tok, src["wiki_held"]), "sotu_heldout": sotu_eval(model, tok)}
-        print(label, json.dumps(out[label]), flush=True)
-    out["bm25_wiki_title_to_passage"] = bm25_wiki(src["wiki_held"])
-    print("bm25", json.dumps(out["bm25_wiki_title_to_passage"]))
-    (T.WORK / "eval.json").write_text(json.dumps(out, indent=2) + "\n")
+    model = load_trained(tok, a.which == "untrained")
+    out = {"wiki_title_to_passage": wiki_eval(model, tok, src["wiki_held"]), "sotu_heldout": sotu_eval(model, tok)}
+    if a.which == "trained":
+        out["bm25_wiki_title_to_passage"] = bm25_wiki(src["wiki_held"])
+    print(a.which, json.dumps(out), flush=True)
+    (T.WORK / f"eval-{a.which}.json").write_text(json.dumps(out, indent=2) + "\n")
 
 
 REF_TEXTS = ["Call me Ishmael.", "The State of the Union is strong.",
@@ -173,7 +170,8 @@ def stage_export(a) -> None:
     }
     (T.HERE / "reference.json").write_text(json.dumps(refjson) + "\n")
     saved = torch.load(T.WORK / "train.pt")["state"]
-    ev = json.loads((T.WORK / "eval.json").read_text()) if (T.WORK / "eval.json").exists() else None
+    ev = {w: json.loads((T.WORK / f"eval-{w}.json").read_text()) for w in ("untrained", "trained")
+          if (T.WORK / f"eval-{w}.json").exists()}
     training = {"command": "nice -n 15 /usr/bin/python3 models/sift-m2-mini/train.py train --until 08:22; eval; export",
                 "steps": saved["step"], "tokens": saved["tokens"], "seconds": round(saved["seconds"]),
                 "hardware": f"{platform.machine()} CPU, 2 cores shared with ~6 other jobs at nice 15, PyTorch {torch.__version__}",

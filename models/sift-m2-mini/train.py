@@ -212,7 +212,7 @@ def main() -> None:
     t.add_argument("--windows", type=int, default=8)
     t.add_argument("--fresh", action="store_true")
     e = sub.add_parser("eval")
-    e.add_argument("--untrained", action="store_true")
+    e.add_argument("--which", choices=["untrained", "trained"], default="trained")
     x = sub.add_parser("export")
     a = ap.parse_args()
     if a.stage == "train":
