@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Embedder, LateChunkingEmbedder } from '@sift/core';
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from './create-pipeline.js';
@@ -9,6 +12,10 @@ describe('index embedder checks', () => {
   it('accepts the recorded embedder and names both when they differ', () => {
     expect(() => checkSameEmbedder('/x', { id: 'use-lite', dim: 512 }, embedder('use-lite', 512))).not.toThrow();
     expect(() => checkSameEmbedder('/x', { id: 'use-lite', dim: 512 }, embedder('mine', 512))).toThrow('index /x was built with embedder "use-lite" (dim 512), not "mine" (dim 512)');
+  });
+  it('accepts the plain encoder for an index built with late chunking (queries are embedded by it)', () => {
+    expect(() => checkSameEmbedder('/x', { id: 'm2:mini:8192:norm:late', dim: 192 }, embedder('m2:mini:8192:norm', 192))).not.toThrow();
+    expect(() => checkSameEmbedder('/x', { id: 'm2:mini:8192:norm', dim: 192 }, embedder('m2:other:8192:norm', 192))).toThrow(/was built with/);
   });
   it('says how to get vectors', () => {
     expect(noVectorsError('/x')).toMatchObject({ code: 'E_BAD_CONFIG', message: expect.stringMatching(/has no vectors .*--retriever bm25.*--embedder use-lite --rebuild/) });
@@ -52,6 +59,27 @@ describe('late chunking', () => {
     expect(q.chunks.length).toBeGreaterThan(0);
     const info = await p.describe();
     expect(JSON.stringify(info)).toContain('fake-m2');
+  });
+
+  it('an on-disk index built with lateChunking records <id>:late and answers queries in a later pipeline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sift-late-'));
+    try {
+      const calls = { embed: [] as string[][], spans: [] as Array<{ text: string; spans: Array<{ start: number; end: number }> }> };
+      const config = { index: join(dir, '.sift'), retriever: 'dense', chunker: 'sentence', size: 8, overlap: 0, lateChunking: true } as const;
+      {
+        await using p = await createPipeline({ ...config, embedder: spanEmbedder(calls) });
+        await p.index([{ id: 'a', text: 'The quick brown fox jumps over the lazy dog. It runs away into the green wood.', metadata: {} }]);
+      }
+      expect(calls.spans).toHaveLength(1);
+      expect(calls.embed).toEqual([]);
+      await using again = await createPipeline({ ...config, embedder: spanEmbedder(calls) });
+      expect(JSON.stringify(await again.stats())).toContain('fake-m2:late');
+      const q = await again.query('fox');
+      expect(q.chunks.map((c) => c.docId)).toContain('a');
+      expect(calls.embed).toEqual([['fox']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves a repeated text its vectors in turn: round-robin for memory stores, once for disk stores', async () => {

@@ -1,5 +1,8 @@
 import { SiftError, supportsLateChunking, type Chunk, type Chunker, type Document, type Embedder, type LateChunkingEmbedder, type RunOptions } from '@sift/core';
 
+/** The id suffix of late-chunked vectors (`LateChunkVectors`). */
+const LATE_SUFFIX = ':late';
+
 /** What an index records about its embedder (`manifest.embedder`). */
 export interface RecordedEmbedder {
   id: string;
@@ -15,9 +18,13 @@ export function noVectorsError(dir: string): SiftError {
   );
 }
 
-/** An index's vectors and a query's must come from the same embedder (same id and dimension). */
+/**
+ * An index's vectors and a query's must come from the same embedder (same id and dimension). An index built with late
+ * chunking records `<id>:late`; its queries are embedded by `<id>` itself, so that one matches too.
+ */
 export function checkSameEmbedder(dir: string, built: RecordedEmbedder, embedder: Embedder): void {
-  if (embedder.id !== built.id || embedder.dim !== built.dim) {
+  const sameId = embedder.id === built.id || `${embedder.id}${LATE_SUFFIX}` === built.id;
+  if (!sameId || embedder.dim !== built.dim) {
     throw new SiftError(
       'E_BAD_CONFIG',
       `index ${dir} was built with embedder "${built.id}" (dim ${built.dim}), not "${embedder.id}" (dim ${embedder.dim})`,
@@ -46,7 +53,7 @@ export class LateChunkVectors implements Embedder {
     readonly inner: LateChunkingEmbedder,
     private readonly keep: boolean,
   ) {
-    this.id = `${inner.id}:late`;
+    this.id = `${inner.id}${LATE_SUFFIX}`;
     this.dim = inner.dim;
     this.maxTokens = inner.maxTokens;
     this.config = (inner as { config?: unknown }).config;
