@@ -155,15 +155,16 @@ def stage_train(a) -> None:
         now = dt.datetime.now(dt.timezone.utc)
         end = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
         deadline = end.timestamp()
-    budget = max(deadline - time.time(), 1.0) + state["seconds"]
     sampler = Sampler(src, tok, seed=state["step"] + 1)
     torch.set_num_threads(2)
     model.train()
     t_start, last_save, ema = time.time(), time.time(), None
     while time.time() < deadline:
         t0 = time.time()
-        frac = (state["seconds"] + (t0 - t_start)) / budget
-        lr = a.lr * min(1.0, (state["step"] + 1) / 30) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+        # The CPU share changes a lot over a run on a shared machine, so no wall-time cosine: warm-up, constant,
+        # then a linear decay to 10 % over the last --decay-minutes before the deadline.
+        left = (deadline - t0) / 60
+        lr = a.lr * min(1.0, (state["step"] + 1) / 30) * (1.0 if left > a.decay_minutes else 0.1 + 0.9 * left / a.decay_minutes)
         for g in opt.param_groups:
             g["lr"] = lr
         q, d = sampler.pairs(a.batch)
@@ -210,6 +211,7 @@ def main() -> None:
     t.add_argument("--batch", type=int, default=24)
     t.add_argument("--late", type=int, default=12)
     t.add_argument("--windows", type=int, default=8)
+    t.add_argument("--decay-minutes", type=float, default=8)
     t.add_argument("--fresh", action="store_true")
     e = sub.add_parser("eval")
     e.add_argument("--which", choices=["untrained", "trained"], default="trained")
