@@ -165,3 +165,45 @@ describe('KneserNeyLM.train errors', () => {
     expect(await code(KneserNeyLM.train(CORPUS, { signal: ac.signal }))).toBe('E_ABORTED');
   });
 });
+
+describe('KneserNeyLM.toBuffer / fromBuffer', () => {
+  const ids = (n: number, seed: number, vocab: number) => Array.from({ length: n }, (_, i) => ((i * 7919 + seed * 104729) ^ (i >> 3)) % vocab);
+
+  it('round-trips to the same log-probs, orders 1–5, 16- and 32-bit word ids', async () => {
+    for (const vocab of [300, 70_000]) {
+      const tok = { vocabSize: vocab, encode: (t: string) => Array.from(t, (c) => c.charCodeAt(0) % vocab), decode: () => '' };
+      for (const order of vocab > 0x10000 ? [3] : [1, 2, 3, 5]) {
+        const lm = await KneserNeyLM.train([ids(3000, 1, vocab), ids(500, 2, 97), 'the cat sat on the mat'], { order, tokenizer: tok });
+        const buf = lm.toBuffer();
+        const back = KneserNeyLM.fromBuffer(buf, tok);
+        expect(back.order).toBe(order);
+        expect(back.sizes()).toEqual(lm.sizes());
+        expect(back.trainedTokens).toBe(lm.trainedTokens);
+        const test = [...ids(200, 1, vocab), ...ids(50, 3, vocab), ...tok.encode('the cat sat on the log')];
+        expect(Array.from(await back.tokenLogprobs(test))).toEqual(Array.from(await lm.tokenLogprobs(test)));
+        expect(Array.from(await back.nextTokenLogprobs(test.slice(0, 9)))).toEqual(Array.from(await lm.nextTokenLogprobs(test.slice(0, 9))));
+      }
+    }
+  });
+
+  it('names what is wrong with a file that is not a saved model, or the wrong tokenizer', async () => {
+    const tok = { vocabSize: 50, encode: () => [], decode: () => '' };
+    const lm = await KneserNeyLM.train([ids(400, 1, 50)], { order: 3, tokenizer: tok });
+    const buf = lm.toBuffer();
+    const err = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        expect(SiftError.isInstance(e) && e.code).toBe('E_MODEL_MALFORMED');
+        return (e as Error).message;
+      }
+      throw new Error('no error');
+    };
+    expect(err(() => KneserNeyLM.fromBuffer(buf, { ...tok, vocabSize: 51 }, 'kn.bin'))).toContain('51');
+    expect(err(() => KneserNeyLM.fromBuffer(buf.subarray(0, buf.length - 8), tok, 'kn.bin'))).toContain('truncated');
+    expect(err(() => KneserNeyLM.fromBuffer(Buffer.from('not a model at all'), tok, 'kn.bin'))).toContain('kn.bin');
+    expect(() => KneserNeyLM.fromBuffer(Buffer.concat([buf, Buffer.alloc(4)]), tok)).toThrow(/trailing/);
+    const words = await KneserNeyLM.train(CORPUS, { order: 2 });
+    expect(() => words.toBuffer()).toThrow(/words/);
+  });
+});

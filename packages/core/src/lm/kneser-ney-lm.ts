@@ -4,6 +4,7 @@ import { SiftError } from '../errors.js';
 import type { TokenLogprobModel, TokenLogprobsOptions } from '../types.js';
 import type { IdTokenizer } from './lm-tokenizer.js';
 import { KEY_BASE, NgramCounts } from './ngram-counts.js';
+import { NgramTrie } from './ngram-trie.js';
 import { WordTokenizer } from './word-tokenizer.js';
 
 const isIdTokenizer = (v: unknown): v is IdTokenizer =>
@@ -41,9 +42,9 @@ export class KneserNeyLM implements TokenLogprobModel {
   readonly tokenizer: IdTokenizer;
   /** Tokens counted in training. */
   readonly trainedTokens: number;
-  readonly #counts: NgramCounts;
+  readonly #counts: NgramTrie;
 
-  private constructor(counts: NgramCounts, tokenizer: IdTokenizer, name: string, trainedTokens: number) {
+  private constructor(counts: NgramTrie, tokenizer: IdTokenizer, name: string, trainedTokens: number) {
     this.#counts = counts;
     this.order = counts.order;
     this.tokenizer = tokenizer;
@@ -85,9 +86,44 @@ export class KneserNeyLM implements TokenLogprobModel {
     }
     if (tokens === 0) throw new SiftError('E_BAD_INPUT', 'KneserNeyLM.train needs at least one token of training text');
     words?.freeze();
-    counts.finalize();
+    const trie = counts.freeze(tokenizer.vocabSize);
     notifyProgress(onProgress, { status: 'done', done: docs, total: docs, unit: 'documents' });
-    return new KneserNeyLM(counts, tokenizer, words ? 'words' : 'ids', tokens);
+    return new KneserNeyLM(trie, tokenizer, words ? 'words' : 'ids', tokens);
+  }
+
+  /**
+   * The model as one self-describing buffer (a JSON header, then the n-gram trie; see `NgramTrie.toBuffer`), for
+   * `KneserNeyLM.fromBuffer`. The tokenizer is not included: the reader passes the same one. Only id tokenizers
+   * can be saved (the words tokenizer's vocabulary lives in memory only).
+   */
+  toBuffer(): Buffer {
+    if (this.tokenizer instanceof WordTokenizer) throw new SiftError('E_BAD_INPUT', "a KneserNeyLM with the 'words' tokenizer cannot be saved; train it with an id tokenizer");
+    const header = Buffer.from(JSON.stringify({ format: 'sift-kneser-ney', version: 1, order: this.order, vocabSize: this.vocabSize, trainedTokens: this.trainedTokens }), 'utf8');
+    const pad = (4 - ((4 + header.length) % 4)) % 4;
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length + pad);
+    return Buffer.concat([len, header, Buffer.alloc(pad, 0x20), this.#counts.toBuffer()]);
+  }
+
+  /** Reads `toBuffer()`'s output; `tokenizer` must be the one the model was trained with (its vocabSize is checked). */
+  static fromBuffer(buf: Uint8Array, tokenizer: IdTokenizer, what = 'Kneser–Ney model'): KneserNeyLM {
+    const bad = (why: string): never => {
+      throw new SiftError('E_MODEL_MALFORMED', `${what}: ${why}`, { details: { file: what } });
+    };
+    if (buf.length < 4) bad('file too short');
+    const len = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).readUInt32LE(0);
+    let header: { format?: unknown; order?: unknown; vocabSize?: unknown; trainedTokens?: unknown } = {};
+    try {
+      header = JSON.parse(Buffer.from(buf.subarray(4, 4 + len)).toString('utf8')) as typeof header;
+    } catch {
+      bad('no JSON header');
+    }
+    if (header.format !== 'sift-kneser-ney') bad(`format is ${JSON.stringify(header.format)}, expected "sift-kneser-ney"`);
+    if (header.vocabSize !== tokenizer.vocabSize) bad(`trained with a ${String(header.vocabSize)}-token vocabulary, the tokenizer given has ${tokenizer.vocabSize}`);
+    const trie = NgramTrie.fromBuffer(buf.subarray(4 + len), what);
+    if (trie.order !== header.order) bad(`header says order ${String(header.order)}, the counts have ${trie.order}`);
+    if (trie.levels[0]!.count.length > tokenizer.vocabSize) bad('more unigrams than the vocabulary');
+    return new KneserNeyLM(trie, tokenizer, 'ids', Number(header.trainedTokens) || 0);
   }
 
   tokenize(text: string): number[] {
