@@ -19,11 +19,12 @@ import {
   type Selector,
   type TokenizerName,
 } from '@sift/core';
-import type { ResolvedRetrieverSpec } from '@sift/retrievers';
+import { isRemoteIndexUri, normalizeRemoteUri, storageOptionsOf, type RemoteFinalizeResult, type ResolvedRetrieverSpec } from '@sift/retrievers';
 import { createReranker } from '@sift/selectors';
 import { DiskStore } from './disk-store.js';
 import { checkSameEmbedder, lateChunked, noVectorsError, withLateChunking } from './index-embedder.js';
 import { MemoryStore } from './memory-store.js';
+import { RemoteStore } from './remote-store.js';
 import { isChunker, isEmbedder, isReranker, isRetriever, isSelector } from './parts.js';
 import { MEMORY_INDEX, parsePipelineConfig, PIPELINE_DEFAULTS, WHOLE_DOCUMENTS, type ParsedPipelineConfig } from './pipeline-config.js';
 import type { IndexResult, PipelineStore } from './pipeline-store.js';
@@ -74,7 +75,16 @@ export async function createPipeline(
   delete plain.llm;
   const config = parsePipelineConfig(plain, how.source ?? 'createPipeline config');
   const indexDir = config.index ?? PIPELINE_DEFAULTS.index;
-  const store: PipelineStore = indexDir === MEMORY_INDEX ? new MemoryStore() : new DiskStore(indexDir, how.onWarn);
+  const store: PipelineStore =
+    indexDir === MEMORY_INDEX
+      ? new MemoryStore()
+      : isRemoteIndexUri(indexDir)
+        ? new RemoteStore(
+            normalizeRemoteUri(indexDir),
+            { storageOptions: storageOptionsOf(config.storageOptions), ...(config.remoteIndex ? { settings: config.remoteIndex } : {}) },
+            how.onWarn,
+          )
+        : new DiskStore(indexDir, how.onWarn);
   return Promise.resolve(new SiftPipeline(config, parts, store, how.embedderOptions ?? {}));
 }
 
@@ -113,6 +123,9 @@ class SiftPipeline implements Pipeline {
         throw new SiftError('E_INPUT_UNREADABLE', `${root}: cannot read (${cause.code ?? cause.message})`, { cause, details: { file: root } });
       });
     }
+    if (opts.shard && this.store.kind !== 'remote') {
+      throw new SiftError('E_BAD_CONFIG', `shard needs an object-store index (s3://bucket/path); ${this.store.dir ?? MEMORY_INDEX} is not one`, { details: { key: 'shard' } });
+    }
     if (opts.rebuild) {
       await this.resetEmbedder();
       await this.store.clear();
@@ -133,6 +146,7 @@ class SiftPipeline implements Pipeline {
         ...(embedder ? { embedder } : {}),
         graph: this.config.graph === true || (spec !== undefined && retrieverNeedsGraph(spec)),
         ...(typeof this.config.retriever === 'string' ? { defaultRetriever: this.config.retriever } : {}),
+        ...(opts.shard ? { shard: opts.shard } : {}),
         // With paths, progress counts files (readPaths); the store's embedding progress (unit 'texts') still goes out.
         ...runOptions(roots ? { signal: opts.signal, ...(opts.onProgress ? { onProgress: embeddingProgressOnly(opts.onProgress) } : {}) } : opts),
       });
@@ -201,6 +215,14 @@ class SiftPipeline implements Pipeline {
     const s = await this.store.stats();
     const recorded = await this.store.record();
     return { index: this.store.dir ?? MEMORY_INDEX, ...s, ...(recorded?.embedder ? { embedder: recorded.embedder } : {}) };
+  }
+
+  async finalize(opts: RunOptions = {}): Promise<RemoteFinalizeResult | null> {
+    this.live();
+    if (!this.store.finalize) return null;
+    const result = await this.store.finalize(runOptions(opts));
+    this.retrievers.clear();
+    return result;
   }
 
   async describe(): Promise<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 import { ChunkerConfigSchema } from '@sift/chunkers';
 import { SiftError, TokenizerNameSchema } from '@sift/core';
-import { RETRIEVER_NAMES, RetrieverSpecSchema } from '@sift/retrievers';
+import { RemoteIndexSettingsSchema, RETRIEVER_NAMES, RetrieverSpecSchema } from '@sift/retrievers';
 import { ALL_SELECTOR_NAMES, AnySelectorSpecSchema, RerankerSpecSchema } from '@sift/selectors';
 import { z } from 'zod';
 import { didYouMean } from './_did-you-mean.js';
@@ -35,7 +35,7 @@ const named = z.string().min(1);
 export const PipelineConfigSchema = z
   .object({
     $schema: z.string().optional(),
-    /** Index folder (default `.sift`); `":memory:"` keeps the chunks in memory (nothing written). */
+    /** Index folder (default `.sift`); `":memory:"` keeps the chunks in memory (nothing written); `s3://bucket/path` (or gs://, az://) keeps it in object storage. */
     index: z.string().min(1).optional(),
     /** Chunker name (`recursive`, `sentence`, …, or `none`) or a full `ChunkerConfigSchema` object. */
     chunker: z.union([named, ChunkerConfigSchema]).optional(),
@@ -67,6 +67,10 @@ export const PipelineConfigSchema = z
     strict: z.boolean().optional(),
     /** Build the passage–entity graph even when the retriever is not graph:*. */
     graph: z.boolean().optional(),
+    /** Object-store settings of an `s3://…` index for LanceDB (`aws_endpoint`, `aws_region`, `allow_http`, …); the AWS_* environment variables apply too. */
+    storageOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** An `s3://…` index: which LanceDB indexes finalize builds, and how they are queried (RemoteIndexSettingsSchema). */
+    remoteIndex: RemoteIndexSettingsSchema.optional(),
     /** Segmentation evaluation: segmenter name or `{ name, …options }`, and whether it is given the true segment count. */
     segmenter: z.union([named, z.record(z.string(), z.unknown())]).optional(),
     knownK: z.boolean().optional(),

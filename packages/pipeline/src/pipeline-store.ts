@@ -1,5 +1,5 @@
 import type { Chunker, Document, Embedder, Retriever, RunOptions } from '@sift/core';
-import type { ResolvedRetrieverSpec } from '@sift/retrievers';
+import type { RemoteFinalizeResult, ResolvedRetrieverSpec } from '@sift/retrievers';
 
 /** What one `index()` call did. */
 export interface IndexResult {
@@ -31,11 +31,13 @@ export interface StoreAddOptions extends RunOptions {
   graph: boolean;
   /** The retriever the config names, recorded by a new on-disk index as its default. */
   defaultRetriever?: string;
+  /** This worker's slice of the input (remote indexes only): documents whose id hashes to `index` mod `count`. */
+  shard?: { index: number; count: number };
 }
 
-/** Where a pipeline keeps its chunks: a `SiftIndex` folder, or memory. */
+/** Where a pipeline keeps its chunks: a `SiftIndex` folder, memory, or a `RemoteIndex` dataset on object storage. */
 export interface PipelineStore {
-  readonly kind: 'disk' | 'memory';
+  readonly kind: 'disk' | 'memory' | 'remote';
   /** Folder of an on-disk store. */
   readonly dir?: string;
   /** Null when nothing has been indexed yet (an on-disk folder without a manifest). */
@@ -48,6 +50,8 @@ export interface PipelineStore {
   recordedEmbedder?(): Promise<Embedder>;
   retriever(spec: ResolvedRetrieverSpec, deps: RunOptions & { embedder?: Embedder }): Promise<Retriever>;
   stats(): Promise<{ documents: number; chunks: number; version?: number }>;
+  /** Builds the store's search indexes once sharded adds are done (remote indexes; the others keep theirs current). */
+  finalize?(opts?: RunOptions): Promise<RemoteFinalizeResult>;
   /** Drop everything stored (an on-disk index is re-created at the next add). */
   clear(): Promise<void>;
   close(): Promise<void>;

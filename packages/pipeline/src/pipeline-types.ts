@@ -1,6 +1,7 @@
 import type { Chunker, Document, Embedder, InputIssue, LLM, Reranker, Retriever, RunOptions, ScoredChunk, Selector } from '@sift/core';
 import type { ParsedPipelineConfig, PipelineConfig } from './pipeline-config.js';
 import type { IndexResult } from './pipeline-store.js';
+import type { RemoteFinalizeResult } from '@sift/retrievers';
 
 /**
  * `createPipeline`'s argument: a pipeline config (the `sift.config.json` keys), in which any component may be
@@ -31,6 +32,8 @@ export interface IndexOptions extends RunOptions {
   onIssue?: (issue: InputIssue) => void;
   /** With paths: largest file read as one document, in bytes (default 256 MiB; larger files are skipped as issues). */
   maxFileBytes?: number;
+  /** An `s3://…` index only: index just this worker's slice (documents whose id hashes to `index` mod `count`). */
+  shard?: { index: number; count: number };
 }
 
 export interface QueryOptions {
@@ -86,6 +89,11 @@ export interface Pipeline extends AsyncDisposable {
   /** Removes documents by id; returns how many were indexed. */
   remove(docIds: readonly string[], opts?: RunOptions): Promise<number>;
   stats(): Promise<PipelineStats>;
+  /**
+   * Builds the search indexes of an `s3://…` index once its (sharded) adds are done: LanceDB full-text, vector and id
+   * indexes. Null for a local or in-memory index, whose indexes every add keeps current.
+   */
+  finalize(opts?: RunOptions): Promise<RemoteFinalizeResult | null>;
   /** The full configuration in effect (defaults and the index's recorded settings filled in), as plain JSON. */
   describe(): Promise<Record<string, unknown>>;
   close(): Promise<void>;

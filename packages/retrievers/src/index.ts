@@ -14,3 +14,4 @@ export {
   type RetrieverSpec,
   type ResolvedRetrieverSpec,
 } from './retriever-spec.js';
+export * from './remote/index.js';

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_FILE_BYTES, embeddingCacheDirFromEnv, SiftError, type EmbeddedCounts, type InputIssue } from '@sift/core';
 import { addEmbedded, embeddedLine, type EmbeddedTotals } from '../embedded-counts.js';
-import { createPipeline, type PipelineConfig } from '@sift/pipeline';
+import { createPipeline, type Pipeline, type PipelineConfig } from '@sift/pipeline';
+import { isRemoteIndexUri, parseShard, type RemoteFinalizeResult } from '@sift/retrievers';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { CHUNKER_NAMES, TOKENIZER_NAMES, type ChunkerFlags } from '../chunker-from-flags.js';
@@ -23,6 +24,8 @@ interface IndexFlags extends ChunkerFlags {
   config?: string;
   progress?: boolean;
   maxFileSize?: number;
+  shard?: string;
+  finalize?: boolean;
 }
 
 /**
@@ -32,8 +35,8 @@ interface IndexFlags extends ChunkerFlags {
 export function indexCommand(ctx: CliContext): Command {
   return new Command('index')
     .description('add files and folders (.txt .md .json .jsonl) to an index on disk; unchanged documents are skipped')
-    .argument('<paths...>', 'files or folders to index')
-    .option('--index <dir>', 'index folder (default: .sift)')
+    .argument('[paths...]', 'files or folders to index (none with --finalize alone)')
+    .option('--index <dir>', 'index folder (default: .sift), or an object-store index s3://bucket/path (also gs://, az://)')
     .addOption(new Option('--chunker <name>', 'chunking method (default: recursive, or what the index was built with)').choices(CHUNKER_NAMES))
     .option('--size <n>', 'largest chunk in tokens (default: 512)', intArg(1))
     .option('--overlap <n>', 'tokens repeated from the previous chunk (default: 0)', intArg(0))
@@ -51,14 +54,23 @@ export function indexCommand(ctx: CliContext): Command {
     .option('--graph', 'also build the passage–entity graph for --retriever graph:bm25|graph:hybrid (kept up to date by later adds)')
     .option('--config <file>', 'read defaults from this file instead of ./sift.config.json')
     .option('--max-file-size <MiB>', `largest file read as one document, in MiB (default: ${DEFAULT_MAX_FILE_BYTES / 2 ** 20}); larger ones are skipped`, intArg(1))
+    .option('--shard <i/n>', 'object-store index only: index just slice i of n of the input (by document id), as one of n parallel workers')
+    .option('--finalize', 'object-store index only: build its LanceDB full-text, vector and id indexes (after all shard workers are done)')
     .addOption(progressFlag())
     .action(async (paths: string[], flags: IndexFlags) => {
       const started = performance.now();
+      if (paths.length === 0 && !flags.finalize) throw new SiftError('E_BAD_INPUT', 'sift index: give the files or folders to index (or --finalize alone)');
+      const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
       const cfg = await loadConfig(ctx.io, flags.config);
       const config: PipelineConfig = configFromFlags(ctx, cfg, flags as Record<string, unknown>, ['chunker', 'size', 'overlap', 'tokenizer', 'embedder', 'retriever', 'graph']);
       // --lm names the LM of the ppl/margin chunkers: it goes into the chunker object (size etc. still merge in).
       if (typeof flags.lm === 'string') {
         config.chunker = { ...(typeof config.chunker === 'object' ? config.chunker : { chunker: config.chunker ?? 'recursive' }), lm: flags.lm } as PipelineConfig['chunker'];
+      }
+      if ((flags.finalize || shard) && !isRemoteIndexUri(String(config.index))) {
+        throw new SiftError('E_BAD_CONFIG', `--${flags.finalize ? 'finalize' : 'shard'} is for an object-store index (--index s3://bucket/path); ${config.index} is a local folder`, {
+          details: { key: flags.finalize ? 'finalize' : 'shard' },
+        });
       }
       const roots = paths.map((p) => resolveArg(ctx.io, p));
       const ext = flags.ext ?? (typeof cfg.ext === 'string' ? listArg(cfg.ext) : cfg.ext);
@@ -75,7 +87,9 @@ export function indexCommand(ctx: CliContext): Command {
         ...(cacheDir ? { embedderOptions: { embeddingCacheDir: cacheDir, onEmbedded: (c: EmbeddedCounts) => addEmbedded(embedded, c) } } : {}),
       });
       try {
+        if (paths.length === 0) return await finalizeOnly(ctx, pipeline, started);
         const result = await pipeline.index(roots, {
+          ...(shard ? { shard } : {}),
           ...(flags.rebuild ? { rebuild: true } : {}),
           ...(flags.sync ? { sync: true } : {}),
           ...(ext ? { ext } : {}),
@@ -96,12 +110,15 @@ export function indexCommand(ctx: CliContext): Command {
         });
         progress.stop();
         ctx.io.stderr.write(embeddedLine(embedded));
+        if (flags.finalize) await writeOut(ctx.io.stdout, finalizeLine(await finalizeOf(pipeline)), ctx.signal);
         const stats = await pipeline.stats();
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         await writeOut(
           ctx.io.stdout,
           `indexed ${result.added} new, ${result.replaced} changed, ${result.skipped} unchanged documents: ${result.chunks} chunks written, ` +
-            `${issues.length} file${issues.length === 1 ? '' : 's'} skipped, ${seconds}s\n` +
+            `${issues.length} file${issues.length === 1 ? '' : 's'} skipped, ${seconds}s` +
+            (shard ? ` (shard ${flags.shard})` : '') +
+            '\n' +
             (flags.sync ? `removed ${result.removed} document${result.removed === 1 ? '' : 's'} whose files are gone\n` : '') +
             `index ${stats.index}: ${stats.documents} documents, ${stats.chunks} chunks, version ${stats.version ?? 0}\n`,
           ctx.signal,
@@ -116,4 +133,25 @@ export function indexCommand(ctx: CliContext): Command {
         });
       }
     });
+}
+
+async function finalizeOf(pipeline: Pipeline): Promise<RemoteFinalizeResult> {
+  const result = await pipeline.finalize();
+  if (!result) throw new SiftError('E_BAD_CONFIG', '--finalize is for an object-store index (s3://bucket/path); a local index keeps its indexes current on every add');
+  return result;
+}
+
+function finalizeLine(r: RemoteFinalizeResult): string {
+  const indexes = Object.entries(r.indexes)
+    .map(([column, kind]) => `${column} ${kind}`)
+    .join(', ');
+  return `finalized: ${r.documents} documents, ${r.chunks} chunks; indexes: ${indexes}; ${r.seconds.toFixed(1)}s\n`;
+}
+
+/** `sift index --finalize` with no paths: build the object-store index's LanceDB indexes and report them. */
+async function finalizeOnly(ctx: CliContext, pipeline: Pipeline, started: number): Promise<void> {
+  const result = await finalizeOf(pipeline);
+  const stats = await pipeline.stats();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  await writeOut(ctx.io.stdout, finalizeLine(result) + `index ${stats.index}: ${stats.documents} documents, ${stats.chunks} chunks, version ${stats.version ?? 0}, ${seconds}s\n`, ctx.signal);
 }

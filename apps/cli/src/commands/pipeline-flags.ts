@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '@sift/pipeline';
+import { isRemoteIndexUri } from '@sift/retrievers';
 import type { CliContext } from '../cli-context.js';
 import type { SiftConfig } from '../config/sift-config.js';
 import { resolveArg } from '../paths.js';
@@ -13,6 +14,8 @@ export function configFromFlags(ctx: CliContext, cfg: SiftConfig, flags: Record<
   for (const key of keys) if (flags[key] !== undefined) out[key] = flags[key];
   // A chunker named by flag replaces a chunker object from the file, but keeps the file's size/overlap/tokenizer keys.
   if (typeof flags.chunker === 'string' && typeof cfg.chunker === 'object') out.chunker = flags.chunker;
-  out.index = resolveArg(ctx.io, (flags.index as string | undefined) ?? cfg.index ?? '.sift');
+  const index = (flags.index as string | undefined) ?? cfg.index ?? '.sift';
+  // An object-store URI (s3://bucket/path) is kept as typed; only folders are relative to the working directory.
+  out.index = isRemoteIndexUri(index) ? index : resolveArg(ctx.io, index);
   return out as PipelineConfig;
 }

@@ -11,7 +11,8 @@ import { RemoteIndex } from './remote-index.js';
 
 // Against a real S3-compatible server on 127.0.0.1 (s3rver, started here; never an outside network): index → query
 // → add; four concurrent worker processes writing one dataset by shard; a worker killed between its chunk and
-// document commits, then re-run. Every check compares contents and rankings, never timings.
+// document commits, then re-run. Every check compares contents and rankings, never timings; the generous
+// timeouts only guard against a hang on a loaded machine (each worker is a node process loading LanceDB).
 
 let s3: LocalS3 | undefined;
 let startError = '';
@@ -97,7 +98,7 @@ async function finalize(name: string) {
   }
 }
 
-describe('RemoteIndex on a local S3-compatible server', () => {
+describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, () => {
   it('indexes, answers, takes an add that replaces and adds documents, and refuses another chunker', async (ctx) => {
     if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
     const warnings: string[] = [];

@@ -18,7 +18,9 @@ export async function createRemoteRetriever(index: RemoteIndex, t: RemoteTables,
   const s = parseRetrieverSpec(spec);
   switch (s.retriever) {
     case 'bm25': {
-      const given = typeof spec === 'string' ? [] : Object.keys(spec).filter((k) => k !== 'retriever');
+      // A resolved spec carries every default: only settings changed from them are refused.
+      const defaults = parseRetrieverSpec('bm25') as unknown as Record<string, unknown>;
+      const given = Object.entries(s).filter(([k, v]) => k !== 'retriever' && JSON.stringify(v) !== JSON.stringify(defaults[k])).map(([k]) => k);
       if (given.length > 0) {
         throw new SiftError('E_BAD_CONFIG', `Index ${index.uri} searches words with LanceDB's full-text index, which takes no ${given.join(', ')}`, {
           details: { key: given[0] },

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRepoRoot } from '../paths.js';
+import { runCli } from '../testing.js';
+
+// `sift index --index s3://… --shard i/n` and `--finalize` against a real S3-compatible server on 127.0.0.1: the
+// retrievers package's test server (s3rver with conditional PUT), run as its own process. Never an outside network.
+
+const repo = findRepoRoot(fileURLToPath(import.meta.url))!;
+let server: ChildProcess | undefined;
+let storageOptions: Record<string, string> | undefined;
+let startError = '';
+let dir: string;
+
+function startServer(): Promise<{ endpoint: string }> {
+  return new Promise((resolve, reject) => {
+    const script = path.join(repo, 'packages/retrievers/src/remote/__fixtures__/local-s3-server.ts');
+    server = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    server.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as { endpoint: string });
+    });
+    server.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+    server.on('exit', (code) => reject(new Error(`exited with ${code}: ${err.trim().split('\n').pop() ?? ''}`)));
+    server.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sift-index-remote-'));
+  try {
+    const { endpoint } = await startServer();
+    storageOptions = { aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: 'S3RVER', aws_secret_access_key: 'S3RVER' };
+  } catch (err) {
+    startError = (err as Error).message;
+  }
+}, 120_000);
+afterAll(async () => {
+  server?.kill('SIGTERM');
+  await rm(dir, { recursive: true, force: true });
+});
+
+const TOPICS = ['whale ocean squid', 'bread dough yeast', 'telescope starlight galaxy', 'violin orchestra concerto', 'glacier ice valley', 'volcano lava ash'];
+
+async function writeCorpus(folder: string): Promise<void> {
+  await mkdir(path.join(folder, 'more'), { recursive: true });
+  for (let i = 0; i < 12; i++) {
+    const [a, b, c] = TOPICS[i % TOPICS.length]!.split(' ');
+    const sub = i % 2 === 0 ? folder : path.join(folder, 'more');
+    await writeFile(path.join(sub, `note-${i}.txt`), `Note ${i} is about the ${a} and the ${b}.\n\nIt also mentions ${c} number ${i} twice: ${c}.`);
+  }
+}
+
+describe('sift index with an s3:// index', { timeout: 300_000 }, () => {
+  it('two shard workers, then --finalize: the same documents and answers as one local run', async (ctx) => {
+    if (!storageOptions) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const corpus = path.join(dir, 'corpus');
+    await writeCorpus(corpus);
+    const config = path.join(dir, 'sift.config.json');
+    await writeFile(config, JSON.stringify({ storageOptions }));
+    const uri = 's3://sift-test/cli-index';
+    const shards = await Promise.all(['0/2', '1/2'].map((s) => runCli(['index', corpus, '--index', uri, '--shard', s, '--config', config])));
+    for (const r of shards) expect(r, r.stderr).toMatchObject({ code: 0 });
+    const added = shards.map((r) => Number(/indexed (\d+) new/.exec(r.stdout)?.[1]));
+    expect(added[0]! + added[1]!).toBe(12);
+    expect(added.every((n) => n > 0)).toBe(true);
+    expect(shards[0]!.stdout).toContain('(shard 0/2)');
+
+    const fin = await runCli(['index', '--finalize', '--index', uri, '--config', config]);
+    expect(fin, fin.stderr).toMatchObject({ code: 0 });
+    expect(fin.stdout).toMatch(/finalized: 12 documents, \d+ chunks; indexes: chunks.text FTS/);
+
+    // A re-run of a shard changes nothing.
+    const again = await runCli(['index', corpus, '--index', uri, '--shard', '1/2', '--config', config]);
+    expect(again.stdout).toMatch(new RegExp(`indexed 0 new, 0 changed, ${added[1]} unchanged`));
+
+    const local = path.join(dir, 'local');
+    expect((await runCli(['index', corpus, '--index', local])).code).toBe(0);
+    for (const q of ['telescope galaxy', 'glacier valley']) {
+      const remote = JSON.parse((await runCli(['query', q, '--index', uri, '--config', config, '--json', '-k', '4'])).stdout) as { results: Array<{ docId: string }> };
+      const disk = JSON.parse((await runCli(['query', q, '--index', local, '--json', '-k', '4'])).stdout) as { results: Array<{ docId: string }> };
+      // LanceDB's BM25 and Sift's score alike here: the same two documents hold both words.
+      expect(new Set(remote.results.slice(0, 2).map((c) => c.docId))).toEqual(new Set(disk.results.slice(0, 2).map((c) => c.docId)));
+    }
+  });
+
+  it('refuses --shard and --finalize on a local folder with one line', async () => {
+    const r = await runCli(['index', dir, '--index', path.join(dir, 'x'), '--shard', '0/2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/E_BAD_CONFIG: --shard is for an object-store index/);
+    const bad = await runCli(['index', dir, '--index', 's3://b/p', '--shard', '2/2']);
+    expect(bad.stderr).toMatch(/--shard must be i\/n with 0 ≤ i < n/);
+  });
+});
