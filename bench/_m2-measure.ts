@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as Ort from 'onnxruntime-node';
 import { workspaceRoot } from './_bench-utils.js';
-import { buildAttentionEncoderGraph, buildM2Graph, m2ReferenceForward, m2WeightsFrom, randomM2Tensors, seededRandom } from '@sift/core';
+import { buildAttentionEncoderGraph, buildM2Graph, DEFAULT_M2_RADIX, m2ReferenceForward, m2WeightsFrom, randomM2Tensors, seededRandom } from '@sift/core';
 
 export const BENCH_SHAPE = { hiddenSize: 192, layers: 4, intermediateSize: 768, vocabSize: 4104, filterOrder: 64, nblocks: 4, heads: 3 };
 
@@ -18,7 +18,7 @@ const { values: a } = parseArgs({
     model: { type: 'string', default: 'm2' },
     length: { type: 'string', default: '2048' },
     fft: { type: 'string', default: 'matmul' },
-    radix: { type: 'string', default: '64' },
+    radix: { type: 'string', default: String(DEFAULT_M2_RADIX) },
     device: { type: 'string', default: 'cpu' },
     runs: { type: 'string', default: '3' },
     threads: { type: 'string' },

@@ -50,7 +50,7 @@ async function measure(args: string[]): Promise<Measure> {
 export default {
   name: 'm2',
   description: 'M2-BERT graph (FFT as MatMul) vs same-width attention encoder: ms and peak RSS per document by length',
-  async run({ quick, lengths }) {
+  async run({ quick, json, lengths }) {
     const Ls = lengths !== undefined ? parseLengths(lengths) : quick ? [512, 2048] : [512, 2048, 8192, 32768];
     const device = process.env['SIFT_M2_BENCH_DEVICE'] ?? 'cpu';
     const threads = process.env['SIFT_M2_BENCH_THREADS'];
@@ -112,6 +112,8 @@ export default {
       '',
       `ONNX vs float64 direct-convolution reference at L=${smallest}: max abs diff ${maxAbsDiff.toExponential(2)}`,
     ].join('\n');
+    // --json prints only the figures on stdout; the table (RSS, CPU time, DFT variant) still goes to stderr.
+    if (json) log(`\n${table}\n`);
     return { table, results: { m2, attention, maxAbsDiff } };
   },
 } satisfies Bench;

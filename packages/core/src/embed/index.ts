@@ -47,9 +47,9 @@ export {
 export { createEmbedder, CreateEmbedderOptionsSchema, DEFAULT_EMBEDDER, BUILTIN_EMBEDDERS, type CreateEmbedderOptions } from './create-embedder.js';
 export type { EmbedderWarn } from './embedder-log.js';
 export { EmbedderConfigSchema, embedderConfigOf, createEmbedderFromConfig, type EmbedderConfig } from './embedder-config.js';
-export { M2Embedder, M2EmbedderOptionsSchema, siftM2MiniDir, SIFT_M2_MINI, DEFAULT_M2_RADIX, type M2EmbedderOptions } from './m2/m2-embedder.js';
+export { M2Embedder, M2EmbedderOptionsSchema, siftM2MiniDir, SIFT_M2_MINI, type M2EmbedderOptions } from './m2/m2-embedder.js';
 export { supportsLateChunking, type LateChunkingEmbedder, type CharSpan } from './m2/late-chunking.js';
-export { buildM2Graph, M2_OPSET, type M2GraphOptions } from './m2/m2-graph.js';
+export { buildM2Graph, M2_OPSET, DEFAULT_M2_RADIX, type M2GraphOptions } from './m2/m2-graph.js';
 export { loadM2Checkpoint } from './m2/m2-checkpoint.js';
 export { M2ConfigSchema, parseM2Config, readM2Config, isM2Folder, m2SequenceLength, type M2Config } from './m2/m2-config.js';
 export { m2WeightsFrom, type M2Weights } from './m2/m2-weights.js';
