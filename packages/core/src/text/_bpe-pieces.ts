@@ -43,6 +43,11 @@ function longRuns(text: string, longRun: number): Run[] {
   return runs;
 }
 
+/** Whether text holds a run that {@link pieceSpans} shortens (one repeated character over `longRun` units). */
+export function hasLongRun(text: string, longRun = LONG_RUN): boolean {
+  return text.length > longRun && longRuns(text, longRun).length > 0;
+}
+
 /** The split regex's matches over `text` as [start, end) pairs, whatever the length of its repeated-character runs. */
 export function* pieceSpans(text: string, regex: RegExp, longRun = LONG_RUN, keep = KEEP): Generator<[number, number]> {
   const runs = text.length > longRun ? longRuns(text, longRun) : [];

@@ -130,3 +130,30 @@ describe('BpeTokenizer.tokenBoundaries', () => {
     await expect(tok.tokenBoundaries(t, { signal: ctrl.signal })).rejects.toMatchObject({ code: 'E_ABORTED' });
   });
 });
+
+describe('BpeTokenizer cl100k through the hand-written pre-tokenizer', () => {
+  // The same classes the scanner tells apart, mixed with words and numbers (see _cl100k-pieces.test.ts).
+  const atoms = [
+    'the', ' cat', 'Hello', ' WORLD', "'s", "'LL", "'x", ' ', '  ', '\t', '\n', '\r\n', '\n\n', '.', ',', '...', '!?', '"', '(', '-',
+    '0', '42', '12345', 'é', 'ß', 'ſ', '中文', '١٢', '\u00a0', '\u3000', '\u0301', '—', '😀', '<|endoftext|>', 'https://x.org/a?b=1',
+  ];
+  const text = fc.array(fc.constantFrom(...atoms), { maxLength: 60 }).map((xs) => xs.join(''));
+
+  it('counts, encodes with offsets and finds token boundaries exactly as gpt-tokenizer encodes', async () => {
+    const tok = await BpeTokenizer.create('cl100k');
+    const enc = (await import('gpt-tokenizer/encoding/cl100k_base')).default;
+    const plain = { disallowedSpecial: new Set<string>() };
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => {
+        const want = enc.encode(t, plain);
+        expect(tok.count(t)).toBe(want.length);
+        const withOffsets = tok.encodeWithOffsets(t);
+        expect(withOffsets.ids).toEqual(want);
+        const b = await tok.tokenBoundaries(t);
+        expect(Array.from(b.offsets)).toEqual(Array.from(withOffsets.offsets));
+        expect(Array.from(b.pieces!)).toEqual(Array.from(withOffsets.pieces!));
+      }),
+      { seed: 1202, numRuns: 500 },
+    );
+  });
+});

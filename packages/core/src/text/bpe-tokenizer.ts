@@ -2,7 +2,8 @@ import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
 import { mergeBytePairs } from './_bpe-merge.js';
-import { LONG_RUN, pieceSpans } from './_bpe-pieces.js';
+import { hasLongRun, LONG_RUN, pieceSpans } from './_bpe-pieces.js';
+import { CL100K_SPLIT_SOURCE, scanCl100kPieces, stickyRegex } from './_cl100k-pieces.js';
 import { offsetsFromByteLengths, Utf16Cursor, utf8Length } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
@@ -40,6 +41,8 @@ const loaded = new Map<BpeTokenizerName, Promise<BpeTokenizer>>();
 /** OpenAI byte-level BPE (cl100k_base, o200k_base) through gpt-tokenizer; the rank tables ship with the package. */
 export class BpeTokenizer implements Tokenizer {
   readonly additive = false;
+  /** cl100k's split regex, sticky, when the hand-written pre-tokenizer reproduces it (null: gpt-tokenizer's path). */
+  private readonly sticky: RegExp | null;
 
   private constructor(
     readonly name: BpeTokenizerName,
@@ -47,7 +50,29 @@ export class BpeTokenizer implements Tokenizer {
     private readonly core: BpeCore,
     /** UTF-8 byte length of each token id (0 for ids that the encoder never emits). */
     private readonly byteLengths: Uint16Array,
-  ) {}
+  ) {
+    const re = core.tokenSplitRegex;
+    this.sticky = re.source === CL100K_SPLIT_SOURCE && re.flags === 'gu' ? stickyRegex(re) : null;
+  }
+
+  /** Whether text goes through the hand-written pre-tokenizer (texts with huge repeated runs keep `pieceSpans`). */
+  private scans(text: string): boolean {
+    return this.sticky !== null && (text.length <= LONG_RUN || !hasLongRun(text));
+  }
+
+  /**
+   * The ids of text's pieces from offset `from` (a piece start), at most `maxPieces` of them, to `each` (a piece of one
+   * token as `id` with `ids` undefined, which is most of them); returns where it stopped. Scanning path only.
+   */
+  private scanIds(text: string, from: number, maxPieces: number, each: (id: number, ids: number[] | undefined) => void): number {
+    const core = this.core;
+    return scanCl100kPieces(text, this.sticky!, from, maxPieces, (a, b) => {
+      const piece = text.slice(a, b);
+      const id = core.getBpeRankFromString(piece);
+      if (id !== undefined) each(id, undefined);
+      else each(-1, core.bytePairEncode(piece));
+    });
+  }
 
   /**
    * The token ids of each pre-tokenizer piece. Texts longer than LONG_RUN go through `pieceSpans`, which keeps a run
@@ -67,6 +92,10 @@ export class BpeTokenizer implements Tokenizer {
 
   /** All pieces' ids, one iterator step at a time (guarded), into `each`. */
   private eachPiece(text: string, each: (ids: number[]) => void): void {
+    if (this.scans(text)) {
+      this.guard(() => this.scanIds(text, 0, Infinity, (id, ids) => each(ids ?? [id])));
+      return;
+    }
     const it = this.pieces(text);
     for (;;) {
       const next = this.guard(() => it.next());
@@ -108,6 +137,11 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   count(text: string): number {
+    if (this.scans(text)) {
+      let n = 0;
+      this.guard(() => this.scanIds(text, 0, Infinity, (_, ids) => (n += ids === undefined ? 1 : ids.length)));
+      return n;
+    }
     if (text.length <= LONG_RUN) return text.length === 0 ? 0 : this.guard(() => this.api.countTokens(text, PLAIN_TEXT));
     let n = 0;
     this.eachPiece(text, (ids) => (n += ids.length));
@@ -148,22 +182,45 @@ export class BpeTokenizer implements Tokenizer {
     let n = 0;
     const table = this.byteLengths;
     const cursor = new Utf16Cursor(text);
-    if (text.length > 0) {
+    const grow = (need: number): void => {
+      const cap = Math.max(need, Math.ceil(offsets.length * 1.25));
+      const o2 = new Int32Array(cap);
+      o2.set(offsets.subarray(0, n));
+      const p2 = new Uint8Array(cap);
+      p2.set(pieces.subarray(0, n));
+      offsets = o2;
+      pieces = p2;
+    };
+    if (text.length > 0 && this.scans(text)) {
+      // Pieces in blocks of 4096, giving signals and timers a turn once YIELD_MS have passed.
+      const ascii = (id: number, ids: number[] | undefined): void => {
+        if (ids === undefined) {
+          if (n + 2 > offsets.length) grow(n + 2);
+          pieces[n] = 1;
+          offsets[n++] = cursor.start(table[id] ?? 0);
+          return;
+        }
+        if (n + ids.length + 1 > offsets.length) grow(n + ids.length + 1);
+        pieces[n] = 1;
+        for (const t of ids) offsets[n++] = cursor.start(table[t] ?? 0);
+      };
+      let last = performance.now();
+      for (let at = 0; at < text.length; ) {
+        at = this.guard(() => this.scanIds(text, at, 4096, ascii));
+        if (at < text.length && performance.now() - last > YIELD_MS) {
+          await yieldToEventLoop();
+          throwIfAborted(opts.signal);
+          last = performance.now();
+        }
+      }
+    } else if (text.length > 0) {
       const gen = this.pieces(text);
       let last = performance.now();
       for (let count = 1; ; count++) {
         const next = this.guard(() => gen.next());
         if (next.done) break;
         const piece = next.value as number[];
-        if (n + piece.length + 1 > offsets.length) {
-          const cap = Math.max(n + piece.length + 1, Math.ceil(offsets.length * 1.25));
-          const o2 = new Int32Array(cap);
-          o2.set(offsets.subarray(0, n));
-          const p2 = new Uint8Array(cap);
-          p2.set(pieces.subarray(0, n));
-          offsets = o2;
-          pieces = p2;
-        }
+        if (n + piece.length + 1 > offsets.length) grow(n + piece.length + 1);
         pieces[n] = 1;
         for (const id of piece) offsets[n++] = cursor.start(table[id] ?? 0);
         // Every few thousand pieces, give signals and timers a turn once YIELD_MS have passed.
