@@ -12,7 +12,7 @@ const asSpec = (spec: unknown, key: string): unknown => (typeof spec === 'string
 export function defaultComponents(): EvalComponents {
   let counter: Promise<TokenCounter> | undefined;
   return {
-    createChunker: (config) => createChunker(asSpec(config, 'chunker') as ChunkerConfig),
+    createChunker: (config, deps) => createChunker(asSpec(config, 'chunker') as ChunkerConfig, deps ?? {}),
     createRetriever: (spec, chunks, deps) => createRetriever(asSpec(spec, 'retriever') as RetrieverSpec, chunks, deps),
     createSelector: (spec) => createSelector(spec as SelectorSpec),
     createSegmenter: (spec, deps) => {

@@ -8,7 +8,8 @@ import type { TokenCounter } from './datasets/niah.js';
  * builds the in-memory retrievers of the chunking and NIAH tasks, which index one document at a time.
  */
 export interface EvalComponents {
-  createChunker(config: unknown): Promise<Chunker>;
+  /** `deps.embedder`: for the embedding chunkers (semantic, embedding-depth, pair-classifier). */
+  createChunker(config: unknown, deps?: { embedder?: Embedder }): Promise<Chunker>;
   createRetriever(spec: unknown, chunks: readonly Chunk[], deps: RunOptions & { embedder?: Embedder }): Promise<Retriever>;
   createSelector(spec: unknown): Selector;
   createSegmenter(spec: unknown, deps: { embedder?: Embedder }): Promise<Segmenter>;

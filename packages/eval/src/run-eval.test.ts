@@ -69,6 +69,26 @@ describe.skipIf(!hp.present)('runEval retrieval on hotpotqa-100', () => {
     expect(r.metrics.chunking_ms).toBeGreaterThanOrEqual(0);
     expect(r.budgets!.every((b) => b.tokens_per_query <= b.budget)).toBe(true);
   });
+  it('chunking task: an embedding chunker (semantic) gets the default embedder, closed after the run', async () => {
+    const asked: string[] = [];
+    let closed = 0;
+    const embedder = { id: 'fake', dim: 2, embed: () => Promise.resolve([]), close: () => Promise.resolve(void closed++) };
+    const seen: unknown[] = [];
+    const r = await runEval(
+      { dataset: 'hotpotqa-100', task: 'chunking', limit: 2, pipeline: { chunker: { chunker: 'semantic', size: 40 }, budgets: [256] } },
+      {
+        components: {
+          ...components,
+          createEmbedder: (name) => (asked.push(name), Promise.resolve(embedder as never)),
+          createChunker: (c, deps) => (seen.push(deps?.embedder), Promise.resolve(wordWindowChunker(Number((c as { size?: number }).size ?? 40)))),
+        },
+      },
+    );
+    expect(r.n).toBe(2);
+    expect(asked).toEqual(['use-lite']);
+    expect(seen).toEqual([embedder]);
+    expect(closed).toBe(1);
+  });
   it('chunking task extremes: one chunk per document is all-or-nothing at the budget', async () => {
     const r = await runEval({ dataset: 'hotpotqa-100', task: 'chunking', limit: 5, pipeline: { chunker: { chunker: 'token', size: 100000 }, budgets: [64, 100000] } }, { components });
     expect(r.metrics['support_recall@64']).toBe(0);

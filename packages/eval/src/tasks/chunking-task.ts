@@ -1,4 +1,5 @@
-import { notifyProgress, throwIfAborted, type Embedder, type RunOptions } from '@sift/core';
+import { EMBEDDING_SEGMENTERS } from '@sift/chunkers';
+import { DEFAULT_EMBEDDER, notifyProgress, throwIfAborted, type Chunker, type Embedder, type RunOptions } from '@sift/core';
 import { chunkerSpecOf } from '@sift/pipeline';
 import { budgetSelector } from '@sift/selectors';
 import type { QaDataset } from '../datasets/qa-dataset.js';
@@ -28,11 +29,27 @@ export interface ChunkingTaskInput {
  * `support_recall@B` (HotpotQA supporting sentences) or `answer_recall@B` (SQuAD: any gold answer span).
  */
 export async function runChunkingTask(input: ChunkingTaskInput, opts: RunOptions = {}): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
-  const { dataset, pipeline, components, counter } = input;
-  const budgets = pipeline.budgets?.length ? pipeline.budgets : DEFAULT_CHUNKING_BUDGETS;
+  const { pipeline, components } = input;
   // Passage-level by default (one chunk per passage, as the HotpotQA/BEIR baselines report); size etc. merge into the chunker.
   const chunkerSpec = chunkerSpecOf(pipeline) ?? WHOLE_DOCUMENTS;
-  const chunker = chunkerSpec === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(chunkerSpec);
+  // An embedding chunker (semantic, …) gets the run's embedder, else the default one, opened here and closed at the end.
+  const chunkerName = chunkerSpec === WHOLE_DOCUMENTS ? undefined : (chunkerSpec as { chunker?: unknown }).chunker;
+  const ownEmbedder =
+    typeof chunkerName === 'string' && EMBEDDING_SEGMENTERS.has(chunkerName) && !input.embedder
+      ? await components.createEmbedder(pipeline.embedder ?? DEFAULT_EMBEDDER)
+      : undefined;
+  try {
+    const embedder = input.embedder ?? ownEmbedder;
+    const chunker = chunkerSpec === WHOLE_DOCUMENTS ? WHOLE_DOCUMENTS : await components.createChunker(chunkerSpec, embedder ? { embedder } : {});
+    return await chunkAndScore(input, chunker, opts);
+  } finally {
+    await ownEmbedder?.close?.();
+  }
+}
+
+async function chunkAndScore(input: ChunkingTaskInput, chunker: Chunker | typeof WHOLE_DOCUMENTS, opts: RunOptions): Promise<Omit<EvalReport, 'meta' | 'dataset' | 'pipeline'>> {
+  const { dataset, pipeline, components, counter } = input;
+  const budgets = pipeline.budgets?.length ? pipeline.budgets : DEFAULT_CHUNKING_BUDGETS;
   const longDocs = buildLongDocuments(dataset);
   const nQuestions = longDocs.reduce((s, d) => s + d.questions.filter((q) => q.evidence.length > 0).length, 0);
   const name = dataset.evidenceKind === 'support' ? 'support_recall' : 'answer_recall';
