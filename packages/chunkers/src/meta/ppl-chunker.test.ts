@@ -17,6 +17,12 @@ const doc = (text: string) => ({ id: 'doc', text, metadata: {} });
 const FIVE = 'W5 W5 W5. W2 W2. W6 W6 W6. W1 W1 W1. W4 W4.';
 
 describe('PplChunker with an injected LM', () => {
+  it('does not merge by default (merge: false measured better for ppl)', async () => {
+    const chunker = await PplChunker.create(new WordValueLM(), { size: 1000 });
+    expect(chunker.config.merge).toBe(false);
+    expect((await collect(chunker.chunk(doc(FIVE)))).length).toBe(3);
+  });
+
   it('cuts after each NLL minimum (the minimum closes its chunk), without merging', async () => {
     const lm = new WordValueLM();
     const chunker = await PplChunker.create(lm, { merge: false, size: 1000 });
@@ -46,7 +52,7 @@ describe('PplChunker with an injected LM', () => {
     const tok = await createTokenizer('cl100k');
     const text = Array.from({ length: 40 }, (_, i) => `W${(i * 7) % 10} W${(i * 3) % 10} W1.`).join(' ');
     for (const size of [8, 12, 20, 40, 100]) {
-      const chunks = await collect((await PplChunker.create(new WordValueLM(), { size })).chunk(doc(text)));
+      const chunks = await collect((await PplChunker.create(new WordValueLM(), { size, merge: true })).chunk(doc(text)));
       for (const c of chunks) {
         expect(text.slice(c.start, c.end)).toBe(c.text);
         expect(c.tokenCount).toBe(tok.count(c.text));
@@ -54,6 +60,7 @@ describe('PplChunker with an injected LM', () => {
       }
       const unmerged = await collect((await PplChunker.create(new WordValueLM(), { size, merge: false })).chunk(doc(text)));
       expect(chunks.length).toBeLessThanOrEqual(unmerged.length);
+      if (size >= 40) expect(chunks.length).toBeLessThan(unmerged.length); // room to merge: it does
       // Merging only joins neighbours: every merged chunk starts and ends where unmerged ones do.
       const starts = new Set(unmerged.map((c) => c.start));
       const ends = new Set(unmerged.map((c) => c.end));

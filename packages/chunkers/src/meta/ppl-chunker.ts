@@ -28,6 +28,11 @@ export const PplChunkerConfigSchema = z
     chunker: z.literal('ppl'),
     lm: MetaLmSchema.default(DEFAULT_PPL_LM),
     ...metaShape,
+    /**
+     * Merge consecutive meta-chunks while they fit in `size` (Meta-Chunking's dynamic merge). Off by default for
+     * ppl: measured better without it on HotpotQA-100 and SQuAD (packages/chunkers/src/meta/README.md).
+     */
+    merge: z.boolean().default(false),
     /** A local minimum is a boundary when its drop on either side is at least this (mean NLL, nats/token). */
     threshold: z.number().min(0).default(0),
     /** After 100 recorded minima, use the smallest recorded drop as the threshold (state kept across documents). */
