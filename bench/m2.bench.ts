@@ -4,6 +4,7 @@
 // graph (CPU only). Both models have seeded random weights in the sift-m2-mini shape (4 layers, d=192, FFN 768).
 // maxAbsDiff: ONNX vs the float64 direct-convolution reference (m2-reference.ts, checked against scripts/m2's Python
 // reference in m2-graph.test.ts) at the smallest length. --json prints { m2: {L: ms}, attention: {L: ms}, maxAbsDiff }.
+// SIFT_M2_BENCH_TIMEOUT_S bounds each measurement (past it: null in --json, n/a in the table).
 // SIFT_M2_BENCH_DEVICE=cuda|webgpu runs both on that execution provider (default cpu); SIFT_M2_BENCH_THREADS sets
 // onnxruntime's intra-op threads. The table also gives CPU ms (user + system of the measuring process): on a shared
 // machine wall-clock time mostly measures the other tenants, CPU time the work.
@@ -31,17 +32,26 @@ export function parseLengths(list: string): number[] {
   });
 }
 
-async function measure(args: string[]): Promise<Measure> {
+/** One measurement in its own process; undefined when it ran past SIFT_M2_BENCH_TIMEOUT_S (then killed). */
+async function measure(args: string[]): Promise<Measure | undefined> {
   const root = workspaceRoot();
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(root, 'bench', '_m2-measure.ts'), ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const limit = Number(process.env['SIFT_M2_BENCH_TIMEOUT_S'] ?? 0);
+  let timedOut = false;
+  const timer = limit > 0 ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), limit * 1000) : undefined;
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
   child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  if (timedOut) {
+    log(`m2 bench: ${args.join(' ')} ran past ${limit} s: not measured`);
+    return undefined;
+  }
   const line = out.trim().split('\n').at(-1) ?? '';
   if (code !== 0 || !line.startsWith('{')) throw new Error(`_m2-measure ${args.join(' ')} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(line) as Measure;
@@ -57,15 +67,16 @@ export default {
     const common = ['--device', device, ...(threads ? ['--threads', threads] : [])];
     const smallest = Math.min(...Ls);
     const rows: Array<Array<string | number>> = [];
-    const m2: Record<string, number> = {};
-    const attention: Record<string, number> = {};
+    const m2: Record<string, number | null> = {};
+    const attention: Record<string, number | null> = {};
     let maxAbsDiff = Number.NaN;
-    let first: { m2: number; attention: number } | undefined;
+    const first: { m2?: number; attention?: number } = {};
+    const ms = (x: Measure | undefined) => (x ? Math.round(x.ms) : 'n/a');
     for (const L of Ls) {
       const runs = L <= 2048 ? '3' : '1';
       log(`m2 bench: L=${L} M2 (MatMul FFT)…`);
       const a = await measure(['--model', 'm2', '--length', String(L), ...common, '--runs', runs, ...(L === smallest ? ['--check'] : [])]);
-      if (a.maxAbsDiff !== undefined) maxAbsDiff = a.maxAbsDiff;
+      if (a?.maxAbsDiff !== undefined) maxAbsDiff = a.maxAbsDiff;
       log(`m2 bench: L=${L} attention…`);
       const b = await measure(['--model', 'attention', '--length', String(L), ...common, '--runs', runs]);
       let dft: Measure | undefined;
@@ -73,21 +84,23 @@ export default {
         log(`m2 bench: L=${L} M2 (DFT op)…`);
         dft = await measure(['--model', 'm2', '--fft', 'dft', '--length', String(L), ...common, '--runs', runs]);
       }
-      m2[String(L)] = Math.round(a.ms);
-      attention[String(L)] = Math.round(b.ms);
-      first ??= { m2: a.ms, attention: b.ms };
+      // null: not measured within SIFT_M2_BENCH_TIMEOUT_S.
+      m2[String(L)] = a ? Math.round(a.ms) : null;
+      attention[String(L)] = b ? Math.round(b.ms) : null;
+      if (L === Ls[0]) Object.assign(first, { m2: a?.ms, attention: b?.ms });
+      const ratio = (x: Measure | undefined, base: number | undefined) => (x && base ? (x.ms / base).toFixed(1) : 'n/a');
       rows.push([
         L,
-        Math.round(a.ms),
-        Math.round(a.cpuMs),
-        Math.round(a.peakRssMB),
-        (a.ms / first.m2).toFixed(1),
-        Math.round(b.ms),
-        Math.round(b.cpuMs),
-        Math.round(b.peakRssMB),
-        (b.ms / first.attention).toFixed(1),
+        ms(a),
+        a ? Math.round(a.cpuMs) : 'n/a',
+        a ? Math.round(a.peakRssMB) : 'n/a',
+        ratio(a, first.m2),
+        ms(b),
+        b ? Math.round(b.cpuMs) : 'n/a',
+        b ? Math.round(b.peakRssMB) : 'n/a',
+        ratio(b, first.attention),
         dft ? `${Math.round(dft.ms)} / ${Math.round(dft.cpuMs)}` : 'n/a',
-        `${Math.round(a.sessionMs)} / ${a.graphMB.toFixed(1)}`,
+        a ? `${Math.round(a.sessionMs)} / ${a.graphMB.toFixed(1)}` : 'n/a',
       ]);
     }
     const table = [
