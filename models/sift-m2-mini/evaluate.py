@@ -119,11 +119,16 @@ def stage_eval(a) -> None:
     src = D.load_sources()
     torch.set_num_threads(2)
     model = load_trained(tok, a.which == "untrained")
-    out = {"wiki_title_to_passage": wiki_eval(model, tok, src["wiki_held"]), "sotu_heldout": sotu_eval(model, tok)}
+    out = {"wiki_title_to_passage": wiki_eval(model, tok, src["wiki_held"])}
     if a.which == "trained":
         out["bm25_wiki_title_to_passage"] = bm25_wiki(src["wiki_held"])
+    dest = T.WORK / f"eval-{a.which}.json"
+    dest.write_text(json.dumps(out, indent=2) + "\n")  # the long-document part is slow on a busy machine
     print(a.which, json.dumps(out), flush=True)
-    (T.WORK / f"eval-{a.which}.json").write_text(json.dumps(out, indent=2) + "\n")
+    if not a.skip_sotu:
+        out["sotu_heldout"] = sotu_eval(model, tok)
+        dest.write_text(json.dumps(out, indent=2) + "\n")
+        print(a.which, json.dumps(out["sotu_heldout"]), flush=True)
 
 
 REF_TEXTS = ["Call me Ishmael.", "The State of the Union is strong.",

@@ -215,6 +215,7 @@ def main() -> None:
     t.add_argument("--fresh", action="store_true")
     e = sub.add_parser("eval")
     e.add_argument("--which", choices=["untrained", "trained"], default="trained")
+    e.add_argument("--skip-sotu", action="store_true")
     x = sub.add_parser("export")
     a = ap.parse_args()
     if a.stage == "train":
