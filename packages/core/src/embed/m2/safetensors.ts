@@ -17,6 +17,7 @@ interface HeaderEntry {
 }
 
 const BYTES: Record<string, number> = { F32: 4, BF16: 2, F16: 2 };
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Reads every floating-point tensor of a .safetensors file (integer tensors such as position_ids are skipped). */
 export async function readSafetensors(file: string): Promise<Map<string, SafeTensor>> {
@@ -59,7 +60,10 @@ export function parseSafetensors(bytes: Uint8Array, label = '<bytes>'): Map<stri
 function decode(raw: Uint8Array, dtype: string, count: number): Float32Array {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(count);
-  if (dtype === 'F32') {
+  if (dtype === 'F32' && LITTLE_ENDIAN) {
+    // Same byte order as the file: one copy (slice realigns the data to a 4-byte boundary).
+    return new Float32Array(raw.slice().buffer);
+  } else if (dtype === 'F32') {
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
   } else if (dtype === 'BF16') {
     const wide = new DataView(new ArrayBuffer(4));
