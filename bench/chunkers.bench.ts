@@ -1,7 +1,9 @@
 // Chunking throughput on the Paul Graham essays (read from ../shared/datasets, concatenated ×8; --quick ×1) for
 // Sift's token, sentence and recursive chunkers next to @chonkiejs/core and @langchain/textsplitters at the same
-// sizes: 512 characters (Sift's 'char' tokenizer, the peers' default character length) and 128 cl100k tokens (peers
-// given the same gpt-tokenizer counter where they accept one). Runs alternate between implementations; the
+// sizes: 512 characters (Sift's 'char' tokenizer, the peers' default character length) and 128 and 512 cl100k tokens
+// (peers given gpt-tokenizer's own cl100k counter where they accept one, which is what a chonkiejs user plugs in; the
+// rows marked "Sift's counter" give chonkiejs Sift's faster cl100k count instead, to show the chunking alone).
+// SIFT_BENCH_CHUNKERS_JOBS=recursive-char,sentence-128,… runs only the named jobs (family-size; size char, 128 or 512). Runs alternate between implementations; the
 // machine is shared, so MB/s is per second of this process's CPU time (user + system, median of the runs), with
 // wall-clock MB/s beside it. Offsets and sizes are checked outside the timing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +11,8 @@ import path from 'node:path';
 import { RecursiveChunker as ChonkieRecursive, SentenceChunker as ChonkieSentence, TokenChunker as ChonkieToken } from '@chonkiejs/core';
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { createChunker, type ChunkerConfig } from '@sift/chunkers';
-import { collect, createTokenizer, type Tokenizer } from '@sift/core';
+import { collect, createTokenizer } from '@sift/core';
+import gptCl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import { datasetsDir, log, mdTable } from './_bench-utils.js';
 
 const CHAR_SIZE = 512;
@@ -20,7 +23,7 @@ const TOKEN_PREFIX_KIB = { full: 256, quick: 32 };
 const WARMUP_RUNS = 3;
 
 interface Impl {
-  impl: 'sift' | 'chonkiejs' | 'langchain';
+  impl: string;
   family: 'token' | 'sentence' | 'recursive';
   /** Chunk texts, and spans where the implementation reports them (null: it does not). */
   run: (text: string) => Promise<{ texts: string[]; spans: Array<[number, number]> | null }>;
@@ -62,8 +65,8 @@ const sift = (family: Impl['family'], config: ChunkerConfig): Impl => ({
 });
 
 type ChonkieChunk = { text: string; startIndex: number; endIndex: number };
-const chonkie = (family: Impl['family'], make: () => Promise<{ chunk(t: string): Promise<ChonkieChunk[]> }>): Impl => ({
-  impl: 'chonkiejs',
+const chonkie = (family: Impl['family'], make: () => Promise<{ chunk(t: string): Promise<ChonkieChunk[]> }>, impl = 'chonkiejs'): Impl => ({
+  impl,
   family,
   run: async (text) => {
     const chunks = await (await make()).chunk(text);
@@ -80,8 +83,15 @@ const langchain = (lengthFunction?: (t: string) => number, size = CHAR_SIZE): Im
   },
 });
 
-/** chonkiejs accepts any object with its tokenizer methods; this one counts with the same cl100k as Sift. */
-function chonkieTokenizer(tok: Tokenizer) {
+/** What chonkiejs needs of a tokenizer; cl100k counts agree with Sift's (special-token strings as plain text). */
+interface CountingTokenizer {
+  count(t: string): number;
+  encode(t: string): number[];
+  decode(ids: readonly number[]): string;
+}
+
+/** chonkiejs accepts any object with its tokenizer methods. */
+function chonkieTokenizer(tok: CountingTokenizer) {
   return {
     countTokens: (t: string) => tok.count(t),
     encode: (t: string) => tok.encode(t),
@@ -89,6 +99,14 @@ function chonkieTokenizer(tok: Tokenizer) {
     decodeBatch: (batch: number[][]) => batch.map((ids) => tok.decode(ids)),
   };
 }
+
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+/** gpt-tokenizer's own cl100k, as a chonkiejs or LangChain user would plug it in. */
+const gptTokenizer: CountingTokenizer = {
+  count: (t) => gptCl100k.countTokens(t, PLAIN_TEXT),
+  encode: (t) => gptCl100k.encode(t, PLAIN_TEXT),
+  decode: (ids) => gptCl100k.decode(ids),
+};
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -137,7 +155,7 @@ async function measure(size: string, budget: { size: number; count: (t: string) 
 
 export default {
   name: 'chunkers',
-  description: `MB/s of Sift's chunkers vs @chonkiejs/core and LangChain on the Paul Graham essays ×8 at ${CHAR_SIZE} chars and ${TOKEN_SIZE} cl100k tokens`,
+  description: `MB/s of Sift's chunkers vs @chonkiejs/core and LangChain on the Paul Graham essays ×8 at ${CHAR_SIZE} chars and ${TOKEN_SIZE} and 512 cl100k tokens`,
   async run(opts: { quick: boolean; json: boolean }) {
     const copies = opts.quick ? 1 : 8;
     const reps = opts.quick ? 5 : 9;
@@ -149,39 +167,50 @@ export default {
     const chars = await createTokenizer('char');
     const byChars = { size: CHAR_SIZE, count: (t: string) => chars.count(t) };
     const byTokens = { size: TOKEN_SIZE, count: (t: string) => cl100k.count(t) };
+    // Sift's cl100k must count exactly as gpt-tokenizer does, or the peers' rows would size chunks differently.
+    if (cl100k.count(text.slice(0, 20000)) !== gptTokenizer.count(text.slice(0, 20000))) throw new Error('Sift and gpt-tokenizer disagree on cl100k counts');
     log(`chunkers: ${files} essays ×${copies} = ${text.length} chars; ${reps} timed runs at char size, ${tokenReps} at token size`);
 
     const charSize = `${CHAR_SIZE} chars`;
-    const tokSize = `${TOKEN_SIZE} cl100k`;
+    const tokSize = (n: number) => `${n} cl100k`;
     const prefixNote = ` (first ${prefixKiB} KiB)`;
-    const rows: Row[] = [
-      ...(await measure(charSize, byChars, text, [
+    const bySize = (n: number) => ({ size: n, count: (t: string) => cl100k.count(t) });
+    const siftCounter = "chonkiejs (Sift's counter)";
+    const jobs: Array<[string, () => Promise<Row[]>]> = [
+      ['recursive-char', () => measure(charSize, byChars, text, [
         sift('recursive', { chunker: 'recursive', size: CHAR_SIZE, tokenizer: 'char' }),
         chonkie('recursive', () => ChonkieRecursive.create({ chunkSize: CHAR_SIZE })),
         langchain(),
-      ], reps)),
-      ...(await measure(charSize, byChars, text, [
+      ], reps)],
+      ['sentence-char', () => measure(charSize, byChars, text, [
         sift('sentence', { chunker: 'sentence', size: CHAR_SIZE, tokenizer: 'char' }),
         chonkie('sentence', () => ChonkieSentence.create({ chunkSize: CHAR_SIZE })),
-      ], reps)),
-      ...(await measure(charSize + prefixNote, byChars, prefix, [
+      ], reps)],
+      ['token-char', () => measure(charSize + prefixNote, byChars, prefix, [
         sift('token', { chunker: 'token', size: CHAR_SIZE, tokenizer: 'char' }),
         chonkie('token', () => ChonkieToken.create({ chunkSize: CHAR_SIZE })),
-      ], tokenReps)),
-      ...(await measure(tokSize, byTokens, text, [
-        sift('recursive', { chunker: 'recursive', size: TOKEN_SIZE, tokenizer: 'cl100k' }),
-        chonkie('recursive', () => ChonkieRecursive.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never })),
-        langchain((t) => cl100k.count(t), TOKEN_SIZE),
-      ], tokenReps)),
-      ...(await measure(tokSize, byTokens, text, [
+      ], tokenReps)],
+      ...[TOKEN_SIZE, 512].map((n): [string, () => Promise<Row[]>] => [`recursive-${n}`, () => measure(tokSize(n), bySize(n), text, [
+        sift('recursive', { chunker: 'recursive', size: n, tokenizer: 'cl100k' }),
+        chonkie('recursive', () => ChonkieRecursive.create({ chunkSize: n, tokenizer: chonkieTokenizer(gptTokenizer) as never })),
+        chonkie('recursive', () => ChonkieRecursive.create({ chunkSize: n, tokenizer: chonkieTokenizer(cl100k) as never }), siftCounter),
+        ...(n === TOKEN_SIZE ? [langchain(gptTokenizer.count, n)] : []),
+      ], tokenReps)]),
+      [`sentence-${TOKEN_SIZE}`, () => measure(tokSize(TOKEN_SIZE), byTokens, text, [
         sift('sentence', { chunker: 'sentence', size: TOKEN_SIZE, tokenizer: 'cl100k' }),
-        chonkie('sentence', () => ChonkieSentence.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never })),
-      ], tokenReps)),
-      ...(await measure(tokSize + prefixNote, byTokens, prefix, [
+        chonkie('sentence', () => ChonkieSentence.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(gptTokenizer) as never })),
+        chonkie('sentence', () => ChonkieSentence.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never }), siftCounter),
+      ], tokenReps)],
+      [`token-${TOKEN_SIZE}`, () => measure(tokSize(TOKEN_SIZE) + prefixNote, byTokens, prefix, [
         sift('token', { chunker: 'token', size: TOKEN_SIZE, tokenizer: 'cl100k' }),
-        chonkie('token', () => ChonkieToken.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(cl100k) as never })),
-      ], tokenReps)),
+        chonkie('token', () => ChonkieToken.create({ chunkSize: TOKEN_SIZE, tokenizer: chonkieTokenizer(gptTokenizer) as never })),
+      ], tokenReps)],
     ];
+    const only = process.env['SIFT_BENCH_CHUNKERS_JOBS']?.split(',').map((j) => j.trim());
+    const unknown = only?.filter((j) => !jobs.some(([name]) => name === j)) ?? [];
+    if (unknown.length > 0) throw new Error(`SIFT_BENCH_CHUNKERS_JOBS: unknown job ${unknown.join(', ')} (jobs: ${jobs.map(([name]) => name).join(', ')})`);
+    const rows: Row[] = [];
+    for (const [name, run] of jobs) if (!only || only.includes(name)) rows.push(...(await run()));
 
     const siftRate = (r: Row) => rows.find((x) => x.size === r.size && x.family === r.family && x.impl === 'sift')!.mbPerSec;
     const table = mdTable(
