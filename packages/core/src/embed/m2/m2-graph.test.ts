@@ -133,3 +133,21 @@ describe('M2 ONNX graph vs the TS float64 reference', () => {
     }
   });
 });
+
+describe('safetensors', () => {
+  it('round-trips float32 tensors through encode/parse, also from a Node Buffer slice of a larger pool', async () => {
+    const { encodeSafetensors, parseSafetensors } = await import('./safetensors.js');
+    const t = new Map([
+      ['a', { shape: [2, 3], data: Float32Array.of(1, -2, 3.5, 0, 1e-7, -8) }],
+      ['b', { shape: [1], data: Float32Array.of(42) }],
+    ]);
+    const bytes = encodeSafetensors(t);
+    const pooled = Buffer.concat([Buffer.from([9, 9, 9]), Buffer.from(bytes)]).subarray(3);
+    for (const src of [bytes, pooled]) {
+      const back = parseSafetensors(src);
+      expect(Array.from(back.get('a')!.data)).toEqual(Array.from(t.get('a')!.data));
+      expect(back.get('b')!.shape).toEqual([1]);
+      expect(back.get('b')!.data[0]).toBe(42);
+    }
+  });
+});

@@ -61,8 +61,11 @@ function decode(raw: Uint8Array, dtype: string, count: number): Float32Array {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(count);
   if (dtype === 'F32' && LITTLE_ENDIAN) {
-    // Same byte order as the file: one copy (slice realigns the data to a 4-byte boundary).
-    return new Float32Array(raw.slice().buffer);
+    // Same byte order as the file: one copy into a fresh, 4-byte-aligned buffer (a Node Buffer's slice() would
+    // share the pool, so copy explicitly).
+    const copy = new Uint8Array(raw.byteLength);
+    copy.set(raw);
+    return new Float32Array(copy.buffer);
   } else if (dtype === 'F32') {
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
   } else if (dtype === 'BF16') {
