@@ -21,7 +21,7 @@ describe('models/sift-kn-3gram (prebuilt Kneser–Ney)', () => {
     expect(usesPrebuiltKn({})).toBe(dir);
     const lm = await loadMetaLm('kn');
     expect(lm.id).toBe('kneser-ney-3gram-ids');
-    expect((lm as { sizes(): number[] }).sizes()).toEqual(Object.values(cfg.ngrams));
+    expect((lm as unknown as { sizes(): number[] }).sizes()).toEqual(Object.values(cfg.ngrams));
     expect(lm.tokenize(cfg.reference.text)).toEqual(cfg.reference.ids);
     const lp = Array.from(await lm.tokenLogprobs(cfg.reference.ids), (x) => (Number.isNaN(x) ? null : x));
     expect(lp).toEqual(cfg.reference.token_logprobs);
