@@ -4,6 +4,7 @@ import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
 import { mergeBytePairs } from './_bpe-merge.js';
 import { hasLongRun, LONG_RUN, pieceSpans } from './_bpe-pieces.js';
 import { CL100K_SPLIT_SOURCE, scanCl100kPieces, stickyRegex } from './_cl100k-pieces.js';
+import { PieceCache } from './_piece-cache.js';
 import { offsetsFromByteLengths, Utf16Cursor, utf8Length } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
@@ -43,6 +44,8 @@ export class BpeTokenizer implements Tokenizer {
   readonly additive = false;
   /** cl100k's split regex, sticky, when the hand-written pre-tokenizer reproduces it (null: gpt-tokenizer's path). */
   private readonly sticky: RegExp | null;
+  /** Ids of frequent pieces, found without slicing them out of the text (scanning path). */
+  private readonly cache = new PieceCache();
 
   private constructor(
     readonly name: BpeTokenizerName,
@@ -65,12 +68,24 @@ export class BpeTokenizer implements Tokenizer {
    * token as `id` with `ids` undefined, which is most of them); returns where it stopped. Scanning path only.
    */
   private scanIds(text: string, from: number, maxPieces: number, each: (id: number, ids: number[] | undefined) => void): number {
-    const core = this.core;
+    const { core, cache } = this;
     return scanCl100kPieces(text, this.sticky!, from, maxPieces, (a, b) => {
+      const hit = cache.get(text, a, b);
+      if (hit !== undefined) {
+        if (typeof hit === 'number') each(hit, undefined);
+        else each(-1, hit);
+        return;
+      }
       const piece = text.slice(a, b);
       const id = core.getBpeRankFromString(piece);
-      if (id !== undefined) each(id, undefined);
-      else each(-1, core.bytePairEncode(piece));
+      if (id !== undefined) {
+        cache.set(piece, id);
+        each(id, undefined);
+      } else {
+        const ids = core.bytePairEncode(piece);
+        cache.set(piece, ids);
+        each(-1, ids);
+      }
     });
   }
 
