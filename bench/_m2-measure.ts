@@ -23,6 +23,14 @@ const { values: a } = parseArgs({
     runs: { type: 'string', default: '3' },
     threads: { type: 'string' },
     check: { type: 'boolean', default: false },
+    /** onnxruntime's memory pattern / CPU arena (both on by default), to compare peak RSS. */
+    'mem-pattern': { type: 'string', default: 'on' },
+    arena: { type: 'string', default: 'on' },
+    /** onnxruntime graph optimisation level, and whether constant folding runs (it folds the filter spectra). */
+    opt: { type: 'string', default: 'all' },
+    fold: { type: 'string', default: 'on' },
+    /** M2 graph: filter spectra per call (default) or folded at session creation. */
+    kernels: { type: 'string', default: 'per-call' },
   },
 });
 // onnxruntime-node is a dependency of @sift/core, not of the workspace root: resolve it from there.
@@ -38,17 +46,27 @@ if (a.model === 'attention') {
 } else {
   const { config, tensors } = randomM2Tensors({ ...s, length: L, seed: 2 });
   weights = m2WeightsFrom(tensors, config, 'random');
-  bytes = buildM2Graph(weights, { fft: a.fft as 'matmul' | 'dft', maxRadix: Number(a.radix) });
+  bytes = buildM2Graph(weights, { fft: a.fft as 'matmul' | 'dft', maxRadix: Number(a.radix), kernels: a.kernels as 'per-call' | 'fold' });
 }
 const buildMs = performance.now() - t0;
+const rssBuildMB = process.memoryUsage().rss / 1e6;
 const t1 = performance.now();
+const c1 = process.cpuUsage();
 const session = await ort.InferenceSession.create(bytes, {
   executionProviders: [a.device],
-  graphOptimizationLevel: 'all',
+  graphOptimizationLevel: a.opt as 'all',
+  enableMemPattern: a['mem-pattern'] !== 'off',
+  enableCpuMemArena: a.arena !== 'off',
   ...(a.threads ? { intraOpNumThreads: Number(a.threads) } : {}),
-  ...(a.device === 'cpu' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+  extra: {
+    ...(a.device === 'cpu' ? { session: { intra_op: { allow_spinning: '0' } } } : {}),
+    ...(a.fold === 'off' ? { optimization: { disable_specified_optimizers: 'ConstantFolding' } } : {}),
+  },
 });
 const sessionMs = performance.now() - t1;
+const c1used = process.cpuUsage(c1);
+const sessionCpuMs = (c1used.user + c1used.system) / 1000;
+const rssSessionMB = process.memoryUsage().rss / 1e6;
 const r = seededRandom(5);
 const ids = Array.from({ length: L }, (_, i) => (i === 0 ? 1 : 3 + Math.floor(r() * (s.vocabSize - 3))));
 const feeds = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, L]) };
@@ -83,8 +101,11 @@ process.stdout.write(
     cpuMs: median(cpu),
     buildMs,
     sessionMs,
+    sessionCpuMs,
     graphMB: bytes.length / 1e6,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    rssBuildMB,
+    rssSessionMB,
     ...(maxAbsDiff !== undefined ? { maxAbsDiff } : {}),
   })}\n`,
 );

@@ -13,7 +13,7 @@ import { buildM2Graph, type M2GraphOptions } from './m2-graph.js';
 import type { M2Weights } from './m2-weights.js';
 
 /** Bumped whenever the builder writes a different graph for the same inputs. */
-const BUILDER_VERSION = 1;
+const BUILDER_VERSION = 2;
 
 export function defaultM2GraphCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['SIFT_CACHE_DIR']) return path.join(env['SIFT_CACHE_DIR'], 'm2-graphs');
@@ -21,7 +21,7 @@ export function defaultM2GraphCacheDir(env: NodeJS.ProcessEnv = process.env): st
   return path.join(homedir(), '.cache', 'sift', 'm2-graphs');
 }
 
-export interface M2GraphRequest extends Required<Pick<M2GraphOptions, 'length' | 'fft' | 'maxRadix'>> {
+export interface M2GraphRequest extends Required<Pick<M2GraphOptions, 'length' | 'fft' | 'maxRadix' | 'kernels'>> {
   /** The graph cache folder (default: defaultM2GraphCacheDir()). */
   cacheDir?: string;
   /** The model's own length: a folder's onnx/model.onnx is only used for it with the default FFT settings. */
@@ -36,14 +36,14 @@ export async function m2GraphFile(dir: string, weights: () => Promise<M2Weights>
   const configText = await readFile(path.join(dir, 'config.json'));
   const st = await stat(path.join(dir, 'model.safetensors'));
   const key = createHash('sha256')
-    .update(JSON.stringify([path.resolve(dir), st.size, st.mtimeMs, req.fft, req.maxRadix, BUILDER_VERSION]))
+    .update(JSON.stringify([path.resolve(dir), st.size, st.mtimeMs, req.fft, req.maxRadix, req.kernels, BUILDER_VERSION]))
     .update(configText)
     .digest('hex')
     .slice(0, 16);
   const cacheDir = req.cacheDir ?? defaultM2GraphCacheDir();
-  const file = path.join(cacheDir, `${key}-L${req.length}-${req.fft}.onnx`);
+  const file = path.join(cacheDir, `${key}-L${req.length}-${req.fft}-${req.kernels}.onnx`);
   if (existsSync(file)) return file;
-  const bytes = buildM2Graph(await weights(), { length: req.length, fft: req.fft, maxRadix: req.maxRadix });
+  const bytes = buildM2Graph(await weights(), { length: req.length, fft: req.fft, maxRadix: req.maxRadix, kernels: req.kernels });
   try {
     await mkdir(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;

@@ -121,15 +121,15 @@ describe('M2 ONNX graph vs the Python float64 reference (fixtures from scripts/m
 });
 
 describe('M2 ONNX graph vs the TS float64 reference', () => {
-  it('random weights at L = 96 (2L = 192 = 12·16, a non-power-of-two plan) in both FFT variants', async () => {
+  it('random weights at L = 96 (2L = 192 = 12·16, a non-power-of-two plan) in both FFT variants, filters per call and folded', async () => {
     const { config, tensors } = randomM2Tensors({ hiddenSize: 32, layers: 2, intermediateSize: 64, vocabSize: 40, length: 96, seed: 7 });
     const w = m2WeightsFrom(tensors, config, 'random');
     const ids = Array.from({ length: 96 }, (_, i) => (i * 13 + 5) % 40);
     const ref = m2ReferenceForward(w, ids);
-    for (const fft of ['matmul', 'dft'] as const) {
-      const out = await runGraph(w, ids, undefined, { fft, maxRadix: 16 });
-      expect(maxDiff(out.hidden, ref.hidden), fft).toBeLessThan(1e-4);
-      expect(maxDiff(out.pooled, ref.pooled), fft).toBeLessThan(1e-4);
+    for (const opts of [{ fft: 'matmul' }, { fft: 'dft' }, { fft: 'matmul', kernels: 'fold' }] as const) {
+      const out = await runGraph(w, ids, undefined, { ...opts, maxRadix: 16 });
+      expect(maxDiff(out.hidden, ref.hidden), JSON.stringify(opts)).toBeLessThan(1e-4);
+      expect(maxDiff(out.pooled, ref.pooled), JSON.stringify(opts)).toBeLessThan(1e-4);
     }
   });
 });

@@ -1,9 +1,9 @@
 // Writes an M2-BERT encoder as an ONNX graph for one fixed sequence length L (the reference pads every input to it).
-// Inputs: input_ids int64 [batch, L]. Outputs: pooler_output [batch, d] (CLS → dense → tanh) and last_hidden_state
-// [batch, L, d]. The implicit Hyena filters are written as their MLPs over constant positional features, followed by the
-// kernel FFT: every input of that subgraph is an initializer, so onnxruntime folds the kernel spectra into constants
-// when the session is created, and the file holds only the small MLP weights (precomputed spectra would take
-// 2 filters × d × 2L complex values per layer).
+// Inputs: input_ids int64 [batch, L] (+ attention_mask for mask_padding models). Outputs: pooler_output [batch, d]
+// (CLS → dense → tanh) and last_hidden_state [batch, L, d]. The implicit Hyena filters are written as their MLPs over
+// the positional features followed by the kernel FFT, so the file holds only the small MLP weights (precomputed
+// spectra would take 2 filters × d × 2L complex values per layer). By default they are evaluated on every call; with
+// `kernels: 'fold'` every input of that subgraph is an initializer and onnxruntime folds the spectra at session creation.
 import { ONNX_INT64 } from '../tfjs-to-onnx/onnx-writer.js';
 import { GraphBuilder } from './_graph-builder.js';
 import { forwardReal, inverseRealHalf, multiplySpectra, planFactors } from './fft-graph.js';
@@ -17,6 +17,12 @@ export interface M2GraphOptions {
   maxRadix?: number;
   /** `matmul`: FFT as matrix products (every execution provider). `dft`: the ONNX DFT op (onnxruntime: CPU only). */
   fft?: 'matmul' | 'dft';
+  /**
+   * `per-call` (default): the filter spectra are computed on every call (about +50% CPU at 2k). `fold`: they only
+   * depend on initializers, so onnxruntime folds them at session creation: faster calls, but onnxruntime's folding
+   * keeps about 1 GB resident per session at 2k and 5 GB at 8k for sift-m2-mini's shape (measured, bench/_m2-measure.ts).
+   */
+  kernels?: 'per-call' | 'fold';
 }
 
 export const M2_OPSET = 17;
@@ -36,6 +42,9 @@ export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Arra
   const factors = planFactors(2 * L, opts.maxRadix ?? DEFAULT_M2_RADIX);
   const g = new GraphBuilder();
   const ids = g.input('input_ids', ONNX_INT64, ['batch', L]);
+  // A 1.0 that onnxruntime cannot constant-fold (it depends on the input's size), to keep the filters per call.
+  const size = opts.kernels === 'fold' ? undefined : g.op('Cast', [g.op('Size', [ids])], { to: { i: 1 } });
+  const one = size === undefined ? undefined : g.op('Div', [size, size]);
   // Models trained with mask_padding zero the long convolutions' inputs at padded positions ([batch, L, 1] float).
   const mask = masksPadding(c)
     ? g.op('Unsqueeze', [g.op('Cast', [g.input('attention_mask', ONNX_INT64, ['batch', L])], { to: { i: 1 } }), g.ints([2])])
@@ -51,7 +60,7 @@ export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Arra
   h = g.layerNorm(h, 'emb_ln', w.embLayerNorm.w.data, w.embLayerNorm.b.data, c.layer_norm_eps);
 
   w.layers.forEach((layer, i) => {
-    const a = sequenceMixer(g, layer, h, L, d, factors, opts.fft ?? 'matmul', `l${i}`, mask);
+    const a = sequenceMixer(g, layer, h, L, d, factors, opts.fft ?? 'matmul', `l${i}`, mask, one);
     h = stateMixer(g, layer, a, L, d, c.intermediate_size, c.use_glu_mlp, c.layer_norm_eps, `l${i}`);
   });
 
@@ -59,7 +68,7 @@ export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Arra
   const pooled = g.op('Tanh', [g.linear('pooler', cls, w.pooler.w, w.pooler.b)]);
   g.output(pooled, 'pooler_output', ['batch', d]);
   g.output(h, 'last_hidden_state', ['batch', L, d]);
-  return g.encode('m2_bert', M2_OPSET, `M2-BERT encoder, L=${L}, FFT ${opts.fft ?? 'matmul'} stages ${factors.join('x')}`);
+  return g.encode('m2_bert', M2_OPSET, `M2-BERT encoder, L=${L}, FFT ${opts.fft ?? 'matmul'} stages ${factors.join('x')}, kernels ${opts.kernels ?? 'per-call'}`);
 }
 
 function sequenceMixer(
@@ -72,6 +81,7 @@ function sequenceMixer(
   fft: 'matmul' | 'dft',
   hint: string,
   mask: string | undefined,
+  one: string | undefined,
 ): string {
   const z = g.linear(`${hint}_in`, u, layer.inLinear.w, layer.inLinear.b);
   // Depthwise Conv1d(k=3, padding=2), first L outputs: w0·z[t−2] + w1·z[t−1] + w2·z[t] + b.
@@ -91,7 +101,8 @@ function sequenceMixer(
   const C = d * filters.length;
   let x = filters.length === 2 ? g.op('Concat', [vx, u], { axis: { i: 2 } }) : vx;
   if (mask) x = g.mul(x, mask);
-  const kTime = filters.length === 2 ? g.op('Concat', filters.map((f) => filterTaps(g, f, L, d)), { axis: { i: 1 } }) : filterTaps(g, layer.filter, L, d);
+  const kTime =
+    filters.length === 2 ? g.op('Concat', filters.map((f) => filterTaps(g, f, L, d, one)), { axis: { i: 1 } }) : filterTaps(g, layer.filter, L, d, one);
   const conv = fft === 'dft' ? dftConv(g, x, kTime, L, C) : matmulConv(g, x, kTime, L, C, factors);
   const D = new Float32Array(C);
   filters.forEach((f, i) => D.set(f.bias, i * d));
@@ -128,11 +139,11 @@ function dftConv(g: GraphBuilder, x: string, kTime: string, L: number, C: number
 }
 
 /** Time-domain taps [2L, d]: k_fwd in the first L rows, flip(k_rev) in the last L (zeros when one-directional). */
-function filterTaps(g: GraphBuilder, f: HyenaFilterWeights, L: number, d: number): string {
+function filterTaps(g: GraphBuilder, f: HyenaFilterWeights, L: number, d: number, one: string | undefined): string {
   const e = f.z.shape[1]!;
   const z = f.z.data.subarray(0, L * e);
   const t = f.t.subarray(0, L);
-  const fwd = taps(g, f, f.fwd, z, t, L, e, d);
+  const fwd = taps(g, f, f.fwd, z, t, L, e, d, one);
   if (!f.rev) return g.op('Pad', [fwd, g.ints([0, 0, L, 0])]);
   // flip(k_rev)[j] = k_rev[L−1−j], and the filter is a per-position function of (z, t): feed both reversed.
   const zr = new Float32Array(L * e);
@@ -141,18 +152,19 @@ function filterTaps(g: GraphBuilder, f: HyenaFilterWeights, L: number, d: number
     zr.set(z.subarray((L - 1 - i) * e, (L - i) * e), i * e);
     tr[i] = t[L - 1 - i]!;
   }
-  return g.op('Concat', [fwd, taps(g, f, f.rev, zr, tr, L, e, d)], { axis: { i: 0 } });
+  return g.op('Concat', [fwd, taps(g, f, f.rev, zr, tr, L, e, d, one)], { axis: { i: 0 } });
 }
 
-function taps(g: GraphBuilder, f: HyenaFilterWeights, mlp: FilterMlp, z: Float32Array, t: Float32Array, L: number, e: number, d: number): string {
-  let x = g.float('hyena_z', [L, e], z);
+function taps(g: GraphBuilder, f: HyenaFilterWeights, mlp: FilterMlp, z: Float32Array, t: Float32Array, L: number, e: number, d: number, one: string | undefined): string {
+  const perCall = (c: string) => (one ? g.mul(c, one) : c);
+  let x = perCall(g.float('hyena_z', [L, e], z));
   const freq = g.float('hyena_freq', [f.freq.length], f.freq.map((v) => v * f.wMod));
   mlp.linears.forEach((lin, i) => {
     x = g.linear('hyena', x, lin.w, lin.b);
     if (i < mlp.linears.length - 1) x = g.op('Sin', [g.mul(x, freq)]);
   });
   const negRates = g.float('hyena_rates', [1, d], f.deltas.map((v) => -Math.abs(v)));
-  const decay = g.op('Exp', [g.mul(g.float('hyena_t', [L, 1], t), negRates)]);
+  const decay = g.op('Exp', [g.mul(perCall(g.float('hyena_t', [L, 1], t)), negRates)]);
   return g.mul(x, decay);
 }
 
