@@ -434,6 +434,14 @@ def stage_export(args, src) -> None:
     # The same held-out examples through sift-lm-mini as it was, for the before/after comparison.
     before = evaluate(load_mini_from_onnx(cfg), heldout, id1, id2)
     log(f"held-out before fine-tuning: accuracy {before['accuracy']:.4f} auc {before['auc']:.4f} {before['by_source']} {before['by_kind']}")
+    previous = None
+    if args.baseline_ckpt:
+        # An earlier fine-tune (e.g. the previously shipped model's checkpoint) on the same held-out examples.
+        prev_model = mini.SiftLM(cfg)
+        prev_model.load_state_dict(torch.load(args.baseline_ckpt)["model"])
+        previous = evaluate(prev_model, heldout, id1, id2)
+        log(f"held-out, {args.baseline_ckpt}: accuracy {previous['accuracy']:.4f} auc {previous['auc']:.4f} "
+            f"{previous['by_source']} {previous['by_kind']}")
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -465,7 +473,8 @@ def stage_export(args, src) -> None:
         "hardware": f"{platform.processor() or platform.machine()}, {saved['args']['threads']} CPU threads, torch {torch.__version__}",
         "trained_layers": f"{saved['args'].get('frozen', FROZEN_LAYERS)}-{cfg['num_hidden_layers'] - 1} and the final norm",
         "heldout": {"examples": final["n"], "seed": args.seed + 1, "decision": "sign of p(2) - p(1), full vocabulary",
-                    "after": final, "before_finetuning": before},
+                    "after": final, "before_finetuning": before,
+                    **({"baseline_checkpoint": {"path": args.baseline_ckpt, **previous}} if previous else {})},
         "history": st["history"], "args": saved["args"],
     }
     (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")
@@ -493,6 +502,7 @@ def main() -> None:
     ap.add_argument("--vocab-weight", type=float, default=0.1, help="weight of the full-vocabulary loss term")
     ap.add_argument("--ckpt", default=str(WORK / "ckpt.pt"))
     ap.add_argument("--out", default=str(HERE), help="export: the model folder to write")
+    ap.add_argument("--baseline-ckpt", default="", help="export: also evaluate this checkpoint on the held-out examples")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--skip-initial-eval", action="store_true", help="train: no held-out evaluation before step 1")
     args = ap.parse_args()
