@@ -45,3 +45,17 @@ describe('BpeTokenizer on texts longer than LONG_RUN', () => {
     expect((await tok.tokenBoundaries(t)).offsets.length - 1).toBe(ids.length);
   });
 });
+
+describe('hasLongRun', () => {
+  it('finds runs of one repeated code point over the limit, BMP or astral, and nothing else', async () => {
+    const { hasLongRun } = await import('./_bpe-pieces.js');
+    expect(hasLongRun('x'.repeat(30), 40)).toBe(false); // a text no longer than the limit holds no longer run
+    expect(hasLongRun(`ab ${'x'.repeat(41)} cd`, 40)).toBe(true);
+    expect(hasLongRun(`ab ${'x'.repeat(40)} cd`, 40)).toBe(false);
+    expect(hasLongRun(`${'😀'.repeat(21)}.`, 40)).toBe(true); // 42 units
+    expect(hasLongRun(`${'😀'.repeat(20)}.`.padEnd(60, ' z'), 40)).toBe(false);
+    expect(hasLongRun('ab'.repeat(40), 40)).toBe(false); // alternating letters repeat every two units but are two code points
+    expect(hasLongRun(`${' '.repeat(100)}x`, 40)).toBe(false); // whitespace runs are the regex's business
+    expect(hasLongRun('1'.repeat(100), 40)).toBe(false); // so are digits
+  });
+});

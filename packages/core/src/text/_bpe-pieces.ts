@@ -45,7 +45,16 @@ function longRuns(text: string, longRun: number): Run[] {
 
 /** Whether text holds a run that {@link pieceSpans} shortens (one repeated character over `longRun` units). */
 export function hasLongRun(text: string, longRun = LONG_RUN): boolean {
-  return text.length > longRun && longRuns(text, longRun).length > 0;
+  if (text.length <= longRun) return false;
+  // A run of one repeated code point (one or two units) repeats every unit two units on: look for a streak of that
+  // first, with no per-code-point work, and let longRuns decide only when one is long enough.
+  let streak = 0;
+  for (let i = 2; i < text.length; i++) {
+    if (text.charCodeAt(i) === text.charCodeAt(i - 2)) {
+      if (++streak >= longRun - 2) return longRuns(text, longRun).length > 0;
+    } else streak = 0;
+  }
+  return false;
 }
 
 /** The split regex's matches over `text` as [start, end) pairs, whatever the length of its repeated-character runs. */
