@@ -91,7 +91,7 @@ function startServer(): Promise<{ child: ChildProcess; storageOptions: Record<st
       out += s;
       if (!out.includes('\n')) return;
       const { endpoint } = JSON.parse(out.split('\n')[0]!) as { endpoint: string };
-      resolve({ child, storageOptions: { aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: 'S3RVER', aws_secret_access_key: 'S3RVER' } });
+      resolve({ child, storageOptions: { timeout: '600s', connect_timeout: '120s', aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: 'S3RVER', aws_secret_access_key: 'S3RVER' } });
     });
     child.on('exit', (code) => reject(new Error(`the local S3 server exited with ${code}`)));
   });

@@ -36,7 +36,8 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sift-index-remote-'));
   try {
     const { endpoint } = await startServer();
-    storageOptions = { aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: 'S3RVER', aws_secret_access_key: 'S3RVER' };
+    // Long client timeouts: on a loaded machine the one-process test server can be slower than LanceDB's 30 s default.
+    storageOptions = { timeout: '600s', connect_timeout: '120s', aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: 'S3RVER', aws_secret_access_key: 'S3RVER' };
   } catch (err) {
     startError = (err as Error).message;
   }

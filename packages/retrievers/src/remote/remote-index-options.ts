@@ -60,7 +60,7 @@ export interface RemoteAddResult {
 export interface RemoteFinalizeResult {
   documents: number;
   chunks: number;
-  /** Index kind by column, e.g. `{ 'chunks.text': 'FTS', 'chunks.vector': 'IVF_PQ', 'chunks.id': 'BTREE' }`; exact-scan columns say `flat`. */
+  /** Index kind by column, e.g. `{ 'chunks.text': 'FTS', 'chunks.vector': 'IvfPq', 'chunks.id': 'BTree' }`; exact-scan columns say `flat`. */
   indexes: Record<string, string>;
   /** Chunks whose document row is missing (a worker killed, or still running): re-run their shard. */
   orphanChunks: number;

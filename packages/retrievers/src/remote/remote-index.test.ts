@@ -80,12 +80,18 @@ async function remoteRankings(name: string): Promise<Rankings> {
   }
 }
 
-/** The same corpus through one in-process worker: the reference every sharded run must equal. */
-async function buildSingle(name: string): Promise<void> {
-  await runShard(uri(name), '0/1', 'A', 16, s3!.storageOptions);
-  const index = await open(name);
-  await index.finalize();
-  await index.close();
+let single: Promise<{ contents: Contents; rankings: Rankings }> | undefined;
+
+/** The same corpus through one in-process worker, finalized: the reference every sharded run must equal (built once). */
+function reference(): Promise<{ contents: Contents; rankings: Rankings }> {
+  single ??= (async () => {
+    await runShard(uri('single'), '0/1', 'A', 16, s3!.storageOptions);
+    const index = await open('single');
+    await index.finalize();
+    await index.close();
+    return { contents: await remoteContents('single'), rankings: await remoteRankings('single') };
+  })();
+  return single;
 }
 
 async function finalize(name: string) {
@@ -98,11 +104,12 @@ async function finalize(name: string) {
   }
 }
 
-describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, () => {
+describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, () => {
   it('indexes, answers, takes an add that replaces and adds documents, and refuses another chunker', async (ctx) => {
     if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
     const warnings: string[] = [];
-    const index = await RemoteIndex.open(uri('basic'), { storageOptions: s3.storageOptions, onWarn: (m) => warnings.push(m) });
+    // IVF-PQ from 256 chunks (the least LanceDB's PQ training takes), so the final finalize builds one.
+    const index = await RemoteIndex.open(uri('basic'), { storageOptions: s3.storageOptions, settings: { vectorIndexAbove: 256 }, onWarn: (m) => warnings.push(m) });
     try {
       expect(index.exists).toBe(false);
       const a = await index.add(corpus('A'), { chunker: sentenceChunker, embedder: hashEmbedder, batchSize: 32 });
@@ -124,7 +131,12 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, ()
       expect(again).toMatchObject({ added: 0, replaced: 0, skipped: 14, chunks: 0 });
       const fin = await index.finalize();
       expect(fin).toMatchObject({ documents: 60, orphanChunks: 0, duplicateChunks: 0 });
-      expect(fin.indexes).toMatchObject({ 'chunks.text': 'FTS', 'chunks.vector': 'flat' });
+      expect(fin.chunks).toBeGreaterThanOrEqual(256);
+      expect(fin.indexes).toMatchObject({ 'chunks.text': 'FTS', 'chunks.vector': 'IvfPq' });
+      // Through the IVF-PQ index (refined by exact distance), a chunk's own text finds it.
+      const dense = await index.retriever('dense', { embedder: hashEmbedder });
+      const target = (await index.getChunks(['doc-20#1']))[0]!;
+      expect((await dense.retrieve(target.text, 3)).map((h) => h.id)).toContain('doc-20#1');
       // The replaced document's old text is gone, its new text is found.
       const newDoc3 = corpus('B').find((d) => d.id === 'doc-3')!;
       const doc3 = (await index.getChunks(['doc-3#0']))[0]!;
@@ -140,16 +152,16 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, ()
 
   it('4 concurrent shard workers write the same documents, chunks and top-10s as one worker and as a local index', async (ctx) => {
     if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
-    await buildSingle('single');
+    const ref = await reference();
     const runs = await Promise.all([0, 1, 2, 3].map((i) => runShardProcess([uri('sharded'), `${i}/4`, 'A', '16'], s3!.env)));
     for (const r of runs) expect(r, r.stderr).toMatchObject({ code: 0 });
     const { result, check } = await finalize('sharded');
     expect(check).toEqual({ orphanChunks: 0, duplicateChunks: 0 });
     expect(result.documents).toBe(48);
 
-    const single = await remoteContents('single');
-    expect(await remoteContents('sharded')).toEqual(single);
-    expect(await remoteRankings('sharded')).toEqual(await remoteRankings('single'));
+    expect(await remoteContents('sharded')).toEqual(ref.contents);
+    const sharded = await remoteRankings('sharded');
+    expect(sharded).toEqual(ref.rankings);
     const index = await open('sharded');
     expect(index.manifest.shards.map((s) => s.shard).sort()).toEqual(['0/4', '1/4', '2/4', '3/4']);
     expect(index.manifest.shards.reduce((n, s) => n + s.added, 0)).toBe(48);
@@ -160,7 +172,7 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, ()
     const local = await SiftIndex.create(dir, { embedder: hashEmbedder, onWarn: () => {} });
     try {
       await local.add(corpus('A'), { chunker: sentenceChunker, embedder: hashEmbedder });
-      expect(await contentsOf({ documents: local.lanceTable('documents'), chunks: local.lanceTable('chunks') })).toEqual(single);
+      expect(await contentsOf({ documents: local.lanceTable('documents'), chunks: local.lanceTable('chunks') })).toEqual(ref.contents);
       // Ties (the 16-d test vectors tie often) ordered by id, as the remote retrievers order them.
       const flat = await local.retriever({ retriever: 'dense', backend: 'flat' }, { embedder: hashEmbedder });
       const localDense: Array<Array<[string, number]>> = [];
@@ -168,8 +180,7 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, ()
         const hits = (await flat.retrieve(q, 20)).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
         localDense.push(hits.slice(0, 10).map((h) => [h.id, Number(h.score.toFixed(5))]));
       }
-      const remoteDense = (await remoteRankings('sharded')).dense;
-      expect(remoteDense).toEqual(localDense);
+      expect(sharded.dense).toEqual(localDense);
     } finally {
       await local.close();
     }
@@ -177,11 +188,11 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, ()
 
   it('a worker killed between its chunk and document commits is re-run: nothing lost or duplicated', async (ctx) => {
     if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
-    await buildSingle('single-2');
+    const ref = await reference();
     const runs = await Promise.all(
       [0, 1, 2, 3].map((i) => runShardProcess([uri('killed'), `${i}/4`, 'A', '16'], { ...s3!.env, ...(i === 1 ? { SIFT_CRASH_AT: '2' } : {}) })),
     );
-    expect(runs[1]).toMatchObject({ signal: 'SIGKILL' });
+    expect(runs[1], runs[1]!.stderr).toMatchObject({ signal: 'SIGKILL' });
     for (const i of [0, 2, 3]) expect(runs[i], runs[i]!.stderr).toMatchObject({ code: 0 });
     const broken = await open('killed');
     const before = await broken.check();
@@ -201,7 +212,7 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 300_000 }, ()
     // One finished run of shard 1: the re-run removed what the killed run left and wrote it again.
     expect(shard1).toHaveLength(1);
     expect(shard1[0]!.removedOrphans).toBe(before.orphanChunks);
-    expect(await remoteContents('killed')).toEqual(await remoteContents('single-2'));
-    expect(await remoteRankings('killed')).toEqual(await remoteRankings('single-2'));
+    expect(await remoteContents('killed')).toEqual(ref.contents);
+    expect(await remoteRankings('killed')).toEqual(ref.rankings);
   });
 });

@@ -45,6 +45,8 @@ type S3rverClass = new (options: Record<string, unknown>) => S3rverServer;
 
 export const BUCKET = 'sift-test';
 export const ACCESS_KEY = 'S3RVER';
+/** LanceDB object-store client timeouts for the tests (storage options; the AWS_* environment cannot set them). */
+export const CLIENT_TIMEOUTS = { timeout: '600s', connect_timeout: '120s' };
 
 export interface LocalS3 {
   endpoint: string;
@@ -69,7 +71,8 @@ export async function startLocalS3(): Promise<LocalS3> {
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
-    storageOptions: { aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: ACCESS_KEY, aws_secret_access_key: ACCESS_KEY },
+    // Long client timeouts: on a loaded machine this one-process server can take far longer than LanceDB's 30 s default.
+    storageOptions: { ...CLIENT_TIMEOUTS, aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: ACCESS_KEY, aws_secret_access_key: ACCESS_KEY },
     env: { AWS_ENDPOINT: endpoint, AWS_ALLOW_HTTP: 'true', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: ACCESS_KEY },
     conditionalPutsRefused: () => refused,
     async close() {

@@ -2,11 +2,13 @@ import { pathToFileURL } from 'node:url';
 import { seededRandom, SiftError, type Document } from '@sift/core';
 import { hashEmbedder, sentenceChunker } from '../../sift-index/__fixtures__/crash-writer.js';
 import { RemoteIndex } from '../remote-index.js';
+import { CLIENT_TIMEOUTS } from './local-s3-server.js';
 import { parseShard } from '../shard.js';
 
 /**
  * One shard worker of the remote-index tests, in-process or as its own process
- * (`node --import tsx shard-worker.ts <uri> <i/n> <phase> <batchSize>`, store settings from the AWS_* environment):
+ * (`node --import tsx shard-worker.ts <uri> <i/n> <phase> <batchSize>`, store settings from the AWS_* environment,
+ * long client timeouts as storage options):
  * adds its shard of the phase's corpus with the test chunker and hashed-word embedder. Exits 0, or 3 printing the
  * SiftError code. `SIFT_CRASH_AT=<n>` kills it (SIGKILL) at its n-th commit between chunks and document rows.
  */
@@ -52,7 +54,7 @@ export async function runShard(uri: string, shard: string, phase: 'A' | 'B', bat
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [uri, shard, phase, batch] = process.argv.slice(2);
-  runShard(uri!, shard!, phase as 'A' | 'B', Number(batch)).then(
+  runShard(uri!, shard!, phase as 'A' | 'B', Number(batch), CLIENT_TIMEOUTS).then(
     () => process.exit(0),
     (err: unknown) => {
       process.stderr.write(`${SiftError.isInstance(err) ? err.code : 'E_OTHER'} ${(err as Error).message}\n`);
