@@ -47,12 +47,47 @@ export class TokenIndex {
     return tokenizer.name === 'char' && !SURROGATE.test(text);
   }
 
+  // The last rank() answer: chunkers ask about positions mostly left to right and close together, so the next search
+  // gallops out from here instead of bisecting the whole document (a finger search; same result).
+  private fingerPos = 0;
+  private fingerRank = 0;
+
   /** Number of tokens that start before `pos`. */
   rank(pos: number): number {
     const o = this.offsets;
     if (o === null) return pos < 0 ? 0 : pos > this.length ? this.length : pos;
+    // Bracket the answer: lo tokens are known to start before pos, and the answer is at most hi.
     let lo = 0;
     let hi = this.length;
+    const f = this.fingerRank;
+    if (pos > this.fingerPos) {
+      lo = f; // o[f - 1] < fingerPos < pos
+      for (let step = 1; f + step < hi; step *= 2) {
+        if (o[f + step - 1]! >= pos) {
+          hi = f + step - 1;
+          break;
+        }
+        lo = f + step;
+      }
+    } else if (f > 0) {
+      hi = f; // o[f] >= fingerPos >= pos
+      for (let step = 1; f - step > 0; step *= 2) {
+        if (o[f - step]! < pos) {
+          lo = f - step + 1;
+          break;
+        }
+        hi = f - step;
+      }
+    }
+    lo = this.bisect(pos, lo, hi);
+    this.fingerPos = pos;
+    this.fingerRank = lo;
+    return lo;
+  }
+
+  /** The least i in [lo, hi] with offsets[i] >= pos (hi when none below it). */
+  private bisect(pos: number, lo: number, hi: number): number {
+    const o = this.offsets!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (o[mid]! < pos) lo = mid + 1;
