@@ -137,7 +137,9 @@ describe('BpeTokenizer cl100k through the hand-written pre-tokenizer', () => {
     'the', ' cat', 'Hello', ' WORLD', "'s", "'LL", "'x", ' ', '  ', '\t', '\n', '\r\n', '\n\n', '.', ',', '...', '!?', '"', '(', '-',
     '0', '42', '12345', 'é', 'ß', 'ſ', '中文', '١٢', '\u00a0', '\u3000', '\u0301', '—', '😀', '<|endoftext|>', 'https://x.org/a?b=1',
   ];
-  const text = fc.array(fc.constantFrom(...atoms), { maxLength: 60 }).map((xs) => xs.join(''));
+  // Made-up words and names: pieces outside the vocabulary, merged pair by pair.
+  const word = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzQXZKJ-_'), minLength: 1, maxLength: 24 });
+  const text = fc.array(fc.oneof(fc.constantFrom(...atoms), word.map((w) => ` ${w}`)), { maxLength: 60 }).map((xs) => xs.join(''));
 
   it('counts, encodes with offsets and finds token boundaries exactly as gpt-tokenizer encodes', async () => {
     const tok = await BpeTokenizer.create('cl100k');

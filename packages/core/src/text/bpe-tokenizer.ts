@@ -346,6 +346,9 @@ function useHeapMerge(core: BpeCore): void {
   const shortMerge = core.bytePairEncode.bind(core);
   const utf8 = new TextEncoder();
   core.bytePairEncode = (input: string): number[] => {
+    // ASCII: characters are bytes, so pairs are looked up as substrings; gpt-tokenizer's merge decodes every candidate
+    // pair from bytes (a TextDecoder call each), which was most of indexing text full of names. Same rule, same ids.
+    if (isAscii(input)) return mergeAscii(core, input);
     if (input.length <= LONG_PIECE) return shortMerge(input);
     const bytes = utf8.encode(input);
     const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)), bytes);
@@ -357,6 +360,25 @@ function useHeapMerge(core: BpeCore): void {
     }
     return ids;
   };
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** Byte-pair merge of an ASCII piece through `mergeBytePairs`, ranking pairs by their text. */
+function mergeAscii(core: BpeCore, input: string): number[] {
+  const bytes = new Uint8Array(input.length);
+  for (let i = 0; i < input.length; i++) bytes[i] = input.charCodeAt(i);
+  const parts = mergeBytePairs(input.length, (a, b) => core.getBpeRankFromString(input.slice(a, b)), bytes);
+  const ids = new Array<number>(parts.length / 2);
+  for (let k = 0; k < ids.length; k++) {
+    const id = core.getBpeRankFromString(input.slice(parts[2 * k]!, parts[2 * k + 1]!));
+    if (id === undefined) throw new Error(`no token for characters ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
+    ids[k] = id;
+  }
+  return ids;
 }
 
 /** Move forward over `bytes` UTF-8 bytes of s from UTF-16 offset i (pieces end on character boundaries). */
