@@ -2,7 +2,7 @@
  * Token ids of recently seen pre-tokenizer pieces, looked up by the characters of text[a, b) without slicing it out.
  * Most pieces of real text are a few thousand frequent words; looking each up as a new substring in the 100k-entry
  * rank map (allocate, hash, chase a pointer into a large table) was the largest cost of BPE tokenizing. This table is
- * small (it stays in cache), open-addressed over typed arrays, and first come, first kept: once half full it stops
+ * small (about 2 MB for 64k pieces, mostly in cache), open-addressed over typed arrays, and first come, first kept: once half full it stops
  * taking new pieces, so its memory is bounded and frequent words, which come early, are in it.
  */
 export class PieceCache {
@@ -17,7 +17,7 @@ export class PieceCache {
   /** Hash of the last piece `get` looked at, for `set` of the same piece. */
   private lastHash = 0;
 
-  constructor(bits = 15, private readonly maxPieceLength = 32) {
+  constructor(bits = 17, private readonly maxPieceLength = 32) {
     this.mask = (1 << bits) - 1;
     this.hashes = new Int32Array(1 << bits);
     this.keys = new Array<string | undefined>(1 << bits);
