@@ -133,6 +133,7 @@ export default {
         t0 = performance.now();
         const fin = await remote.finalize();
         const finalizeMs = performance.now() - t0;
+        if (fin.documents !== n || fin.chunks !== n) throw new Error(`RemoteIndex holds ${fin.documents} documents and ${fin.chunks} chunks, not ${n}`);
         const ftsType = fin.indexes['chunks.text'] ?? '?';
         const vecType = fin.indexes['chunks.vector'] ?? '?';
         const rb = await latencies(await remote.retriever('bm25'), qs);
