@@ -132,5 +132,10 @@ describe('createPipeline', () => {
     await expect(createPipeline({ chunkr: 'token' } as never)).rejects.toMatchObject({ code: 'E_BAD_CONFIG', message: 'createPipeline config: unknown key "chunkr" (did you mean "chunker"?)' });
     await expect(createPipeline({ retriever: 'bm52' })).rejects.toMatchObject({ message: expect.stringMatching(/key "retriever": unknown retriever "bm52"/) });
     await expect(createPipeline({ index: join(dir, 'none') }).then((p) => p.query('x'))).rejects.toMatchObject({ code: 'E_INDEX_MISSING' });
+    await writeFile(join(dir, 'a-file.txt'), 'not an index');
+    await expect(createPipeline({ index: join(dir, 'a-file.txt') }).then((p) => p.query('x'))).rejects.toMatchObject({
+      code: 'E_INDEX_PATH',
+      message: `${join(dir, 'a-file.txt')} is a file, not an index folder (give --index the folder "sift index" wrote)`,
+    });
   });
 });

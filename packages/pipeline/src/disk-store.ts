@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SiftError, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
 import { MANIFEST_FILE, SiftIndex, type ResolvedRetrieverSpec, type RetrieverSpec } from '@sift/retrievers';
@@ -36,6 +36,9 @@ export class DiskStore implements PipelineStore {
   /** The open index, or the one-line hint a user needs when there is none. */
   async require(): Promise<SiftIndex> {
     const index = await this.opened();
+    if (!index && statSync(this.dir, { throwIfNoEntry: false })?.isFile()) {
+      throw new SiftError('E_INDEX_PATH', `${this.dir} is a file, not an index folder (give --index the folder "sift index" wrote)`, { details: { path: this.dir } });
+    }
     if (!index) throw new SiftError('E_INDEX_MISSING', `no index at ${this.dir} (run "sift index <dir>" first)`, { details: { dir: this.dir } });
     return index;
   }
