@@ -16,10 +16,10 @@ import { sqlIn, type Table } from '../lance/_lance.js';
 import { readLance } from '../lance/chunk-rows.js';
 import { chunksArrow, documentsArrow, type DocumentRow } from '../lance/tables.js';
 import { crashPoint } from '../sift-index/_crash-point.js';
+import { checkChunk, embedChunkTexts } from '../sift-index/chunk-contract.js';
 import { withCommitRetry } from './commit-retry.js';
 import { inShard, type Shard } from './shard.js';
 
-const EMBED_BATCH = 256;
 const IN_LIST = 512;
 const DOC_BATCH_BYTES = 32 * 1024 * 1024;
 
@@ -187,31 +187,9 @@ export class RemoteWriter {
   }
 
   private async embed(batch: readonly Chunk[]): Promise<Float32Array[]> {
-    const embedder = this.opts.embedder!;
-    const out: Float32Array[] = [];
-    for (let i = 0; i < batch.length; i += EMBED_BATCH) {
-      throwIfAborted(this.opts.signal);
-      const texts = batch.slice(i, i + EMBED_BATCH).map((c) => c.text);
-      const vecs = await embedder.embed(texts, this.opts.signal ? { signal: this.opts.signal } : {});
-      if (vecs.length !== texts.length || vecs.some((v) => !(v instanceof Float32Array) || v.length !== embedder.dim)) {
-        throw new SiftError('E_RUNTIME', `Embedder "${embedder.id}" returned ${vecs.length} vectors for ${texts.length} texts, or one not of dim ${embedder.dim}`);
-      }
-      out.push(...vecs);
-      this.textsEmbedded += texts.length;
-      notifyProgress(this.opts.onProgress, { status: 'progress', done: this.textsEmbedded, unit: 'texts', message: 'embedding' });
-    }
-    return out;
+    const vectors = await embedChunkTexts(this.opts.embedder!, batch, { signal: this.opts.signal, onProgress: this.opts.onProgress, doneBefore: this.textsEmbedded });
+    this.textsEmbedded += batch.length;
+    return vectors;
   }
 }
 
-/** The chunk contract: it belongs to `doc` and its text is exactly `doc.text.slice(start, end)`. */
-function checkChunk(c: Chunk, doc: Document, chunker: string): Chunk {
-  const where = `Chunker "${chunker}" produced chunk ${JSON.stringify(c?.id)} of document "${doc.id}"`;
-  if (typeof c?.id !== 'string' || c.id.length === 0) throw new SiftError('E_BAD_INPUT', `${where} without a string id`);
-  if (c.docId !== doc.id) throw new SiftError('E_BAD_INPUT', `${where} with docId ${JSON.stringify(c.docId)}`);
-  if (!Number.isInteger(c.start) || !Number.isInteger(c.end) || c.start < 0 || c.end < c.start || c.end > doc.text.length || doc.text.slice(c.start, c.end) !== c.text) {
-    throw new SiftError('E_BAD_INPUT', `${where} whose text is not source.slice(${c.start}, ${c.end})`);
-  }
-  if (!Number.isInteger(c.tokenCount) || c.tokenCount < 0) throw new SiftError('E_BAD_INPUT', `${where} with tokenCount ${c.tokenCount}`);
-  return c;
-}

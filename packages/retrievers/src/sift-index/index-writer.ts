@@ -18,11 +18,11 @@ import { loadLance, sqlIn, type Connection, type Table } from '../lance/_lance.j
 import { CHUNKS_TABLE, chunksArrow, DOCUMENTS_TABLE, documentsArrow, vectorField, VECTOR_COLUMN, type DocumentRow } from '../lance/tables.js';
 import { readLance } from '../lance/chunk-rows.js';
 import { LANCE_DIR, type EmbedderInfo, type Manifest } from './manifest.js';
+import { checkChunk, embedChunkTexts } from './chunk-contract.js';
 import type { SideIndexBuilder } from './side-index.js';
 
 const DOC_BATCH_ROWS = 1024;
 const DOC_BATCH_BYTES = 16 * 1024 * 1024;
-const EMBED_BATCH = 256;
 const IN_LIST = 512;
 const YIELD_EVERY_DOCS = 64;
 
@@ -263,32 +263,9 @@ export class IndexWriter {
   }
 
   private async embed(batch: readonly Chunk[]): Promise<Float32Array[]> {
-    const embedder = this.opts.embedder!;
-    const out: Float32Array[] = [];
-    for (let i = 0; i < batch.length; i += EMBED_BATCH) {
-      throwIfAborted(this.opts.signal);
-      const texts = batch.slice(i, i + EMBED_BATCH).map((c) => c.text);
-      // Embedding is the slow phase: its progress goes out in texts (unit 'texts', message 'embedding').
-      const base = this.textsEmbedded;
-      const vecs = await embedder.embed(texts, {
-        signal: this.opts.signal,
-        onProgress: (p) => {
-          if (p.status === 'progress') notifyProgress(this.opts.onProgress, { status: 'progress', done: base + p.done, unit: 'texts', message: 'embedding' });
-        },
-      });
-      this.textsEmbedded += texts.length;
-      notifyProgress(this.opts.onProgress, { status: 'progress', done: this.textsEmbedded, unit: 'texts', message: 'embedding' });
-      if (vecs.length !== texts.length) {
-        throw new SiftError('E_RUNTIME', `Embedder "${embedder.id}" returned ${vecs.length} vectors for ${texts.length} texts`);
-      }
-      for (const v of vecs) {
-        if (!(v instanceof Float32Array) || v.length !== embedder.dim) {
-          throw new SiftError('E_RUNTIME', `Embedder "${embedder.id}" returned a vector of length ${v?.length}, expected dim ${embedder.dim}`);
-        }
-        out.push(v);
-      }
-    }
-    return out;
+    const vectors = await embedChunkTexts(this.opts.embedder!, batch, { signal: this.opts.signal, onProgress: this.opts.onProgress, doneBefore: this.textsEmbedded });
+    this.textsEmbedded += batch.length;
+    return vectors;
   }
 }
 
@@ -365,19 +342,3 @@ function json(value: unknown, what: string): string {
   }
 }
 
-/** The chunk contract: it belongs to `doc` and its text is exactly `doc.text.slice(start, end)`. */
-function checkChunk(c: Chunk, doc: Document, chunker: string): Chunk {
-  const where = `Chunker "${chunker}" produced chunk ${JSON.stringify(c?.id)} of document "${doc.id}"`;
-  if (typeof c?.id !== 'string' || c.id.length === 0) throw new SiftError('E_BAD_INPUT', `${where} without a string id`);
-  if (c.docId !== doc.id) throw new SiftError('E_BAD_INPUT', `${where} with docId ${JSON.stringify(c.docId)}`);
-  if (!Number.isInteger(c.start) || !Number.isInteger(c.end) || c.start < 0 || c.end < c.start || c.end > doc.text.length) {
-    throw new SiftError('E_BAD_INPUT', `${where} with bad offsets start=${c.start} end=${c.end} (text length ${doc.text.length})`);
-  }
-  if (doc.text.slice(c.start, c.end) !== c.text) {
-    throw new SiftError('E_BAD_INPUT', `${where} whose text is not source.slice(${c.start}, ${c.end})`);
-  }
-  if (!Number.isInteger(c.tokenCount) || c.tokenCount < 0) {
-    throw new SiftError('E_BAD_INPUT', `${where} with tokenCount ${c.tokenCount}`);
-  }
-  return c;
-}
