@@ -4,7 +4,17 @@ import { SiftError } from '@sift/core';
 const CONFLICT = /commit conflict|conflict(ing)? (transaction|operation|commit)|retryable|too many concurrent writers|precondition/i;
 
 export function isCommitConflict(err: unknown): boolean {
-  return CONFLICT.test(String((err as Error)?.message ?? err));
+  return CONFLICT.test(String((err as Error)?.message ?? err)) && !isReplacedUnderfoot(err);
+}
+
+/**
+ * LanceDB's words for a write that lost to a concurrent overwrite or restore of the whole table (another worker's
+ * create that landed late, or a --rebuild): what this worker committed before may be gone, so a retry is not enough.
+ */
+const REPLACED = /incompatible with concurrent transaction (Overwrite|Restore)/i;
+
+export function isReplacedUnderfoot(err: unknown): boolean {
+  return REPLACED.test(String((err as Error)?.message ?? err));
 }
 
 /**
@@ -17,6 +27,13 @@ export async function withCommitRetry<T>(what: string, write: () => Promise<T>, 
     try {
       return await write();
     } catch (err) {
+      if (isReplacedUnderfoot(err)) {
+        throw new SiftError(
+          'E_INDEX_CORRUPT',
+          `${what}: another writer replaced the table while this one wrote to it (a late create or a --rebuild); rows written before may be gone: re-run the shards`,
+          { cause: err },
+        );
+      }
       if (!isCommitConflict(err)) throw err;
       if (attempt >= attempts) {
         throw new SiftError('E_INDEX_LOCKED', `${what}: still conflicting with other writers after ${attempts} tries (${String((err as Error).message).split('\n')[0]})`, {

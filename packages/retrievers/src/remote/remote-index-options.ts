@@ -17,6 +17,12 @@ export const RemoteIndexSettingsSchema = z
     refineFactor: z.number().int().min(1).default(5),
     /** BTREE indexes on chunk and document ids (lookups and deletes by id) from this many rows. */
     scalarIndexAbove: z.number().int().min(1).default(10_000),
+    /**
+     * How long the worker that creates a new index waits before its first write. Workers started together may each
+     * find no tables and create them; LanceDB lands a create that lost the race as an overwrite of the winner's
+     * (empty) table, so nothing is written until such late creates have landed.
+     */
+    createSettleMs: z.number().int().min(0).default(3000),
   })
   .strict();
 export type RemoteIndexSettings = z.input<typeof RemoteIndexSettingsSchema>;

@@ -150,6 +150,37 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
     }
   });
 
+  it('a create that lost the race and lands late (as an overwrite) costs nothing before the first write, and is named after it', async (ctx) => {
+    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const { connect } = await import('@lancedb/lancedb');
+    const other = await connect(uri('late-create'), { storageOptions: s3.storageOptions });
+    const index = await RemoteIndex.open(uri('late-create'), { storageOptions: s3.storageOptions, settings: { createSettleMs: 8000 }, onWarn: () => {} });
+    try {
+      const adding = index.add(corpus('A'), { chunker: sentenceChunker, embedder: hashEmbedder, batchSize: 32 });
+      // As soon as this worker's tables are there, a second worker's create lands over each of them, inside the settle window.
+      // (Polled by opening it: LanceDB's table listing does not see tables on this server.)
+      for (let i = 0; !(await other.openTable('chunks').then(() => true, () => false)); i++) {
+        if (i > 1000) throw new Error("the worker's chunks table never appeared");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      for (const name of ['manifest', 'documents', 'chunks']) {
+        const schema = await (await other.openTable(name)).schema();
+        await other.createEmptyTable(name, schema, { mode: 'overwrite' });
+      }
+      expect(await adding).toMatchObject({ added: 48, chunks: expect.any(Number) });
+      expect(index.record).not.toBeNull();
+      expect((await index.stats()).documents).toBe(48);
+
+      // One landing after rows were written cannot be repaired here: the next write says so, naming what happened.
+      const schema = await (await other.openTable('documents')).schema();
+      await other.createEmptyTable('documents', schema, { mode: 'overwrite' });
+      await expect(index.add(corpus('B'), { chunker: sentenceChunker, embedder: hashEmbedder, batchSize: 32 })).rejects.toMatchObject({ code: 'E_INDEX_CORRUPT', message: expect.stringMatching(/another writer replaced the table/) });
+    } finally {
+      await index.close();
+      other.close();
+    }
+  });
+
   it('4 concurrent shard workers write the same documents, chunks and top-10s as one worker and as a local index', async (ctx) => {
     if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
     const ref = await reference();

@@ -1,4 +1,4 @@
-import { createEmbedderFromConfig, SiftError, type Chunk, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
+import { createEmbedderFromConfig, SiftError, throwIfAborted, type Chunk, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
 import { z } from 'zod';
 import type { RetrieverDeps } from '../create-retriever.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
@@ -6,7 +6,7 @@ import { loadLance, sqlIn, type Connection } from '../lance/_lance.js';
 import { CHUNK_COLUMNS, readLance, rowToChunk, TEXT_HASH_COLUMN } from '../lance/chunk-rows.js';
 import { checkChunker, embedderInfoOf } from '../sift-index/index-checks.js';
 import type { Manifest } from '../sift-index/manifest.js';
-import { withCommitRetry } from './commit-retry.js';
+import { isReplacedUnderfoot, withCommitRetry } from './commit-retry.js';
 import { checkRows, finalizeTables } from './remote-finalize.js';
 import {
   OpenRemoteIndexOptionsSchema,
@@ -21,6 +21,22 @@ import { createRemoteRetriever } from './remote-retriever.js';
 import { openDataTables, openManifestTable, type RemoteTables } from './remote-tables.js';
 import { RemoteWriter } from './remote-writer.js';
 import { shardLabel, WHOLE } from './shard.js';
+
+/** Waits `ms` (see `createSettleMs`), or until `signal` aborts. */
+async function settle(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  if (ms <= 0) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+  throwIfAborted(signal);
+}
 
 const defaultWarn = (message: string): void => void process.stderr.write(`sift: warning: ${message}\n`);
 
@@ -274,6 +290,26 @@ export class RemoteIndex {
     return this.tables;
   }
 
+  /**
+   * Creates the tables of a new index, then records how it is built (unless another worker recorded it first).
+   * Several workers may get here at once: each appends its record, and the first one (by time) wins for all.
+   */
+  private async createIndex(mine: IndexRecord, signal: AbortSignal | undefined): Promise<void> {
+    const manifest = (await openManifestTable(this.db, true))!;
+    try {
+      if ((await readManifestTable(manifest, this.uri)).index) return;
+      // The tables exist before the record that announces them, so a reader that sees the record finds them.
+      const data = await openDataTables(this.db, this.uri, { dim: mine.embedder?.dim });
+      data.documents.close();
+      data.chunks.close();
+      await settle(this.settings.createSettleMs, signal);
+      await manifest.checkoutLatest();
+      await appendRecord(manifest, 'index', mine, mine.createdAt);
+    } finally {
+      manifest.close();
+    }
+  }
+
   /** The tables for an add, creating the index when this is its first: records its build, or checks it against the record. */
   private async tablesFor(opts: RemoteAddOptions): Promise<RemoteTables> {
     const mine: IndexRecord = {
@@ -285,18 +321,14 @@ export class RemoteIndex {
       defaultRetriever: opts.defaultRetriever ?? null,
     };
     if (!this.manifestState.index) {
-      // Several workers may get here at once: each appends its record, and the first one (by time) wins for all.
-      const manifest = (await openManifestTable(this.db, true))!;
-      try {
-        // The tables exist before the record that announces them, so a reader that sees the record finds them.
-        if (!(await readManifestTable(manifest, this.uri)).index) {
-          const data = await openDataTables(this.db, this.uri, { dim: mine.embedder?.dim });
-          data.documents.close();
-          data.chunks.close();
-          await appendRecord(manifest, 'index', mine, mine.createdAt);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.createIndex(mine, opts.signal);
+          break;
+        } catch (err) {
+          // A late create of another worker replaced a table under this one before anything but the record was written.
+          if (!isReplacedUnderfoot((err as SiftError).cause) || attempt >= 3) throw err;
         }
-      } finally {
-        manifest.close();
       }
       await this.refresh();
     }
