@@ -53,7 +53,7 @@ def cls_vectors(model, tok, texts, max_len, batch=16):
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     for k in range(0, len(order), batch):
         idx = order[k : k + batch]
-        out.append((idx, T.embed_cls(model, [tok.encode(texts[i], max_len) for i in idx], tok.pad_id)))
+        out.append((idx, T.embed_text(model, [tok.encode(texts[i], max_len) for i in idx], tok.pad_id)))
     vecs = torch.zeros(len(texts), out[0][1].shape[1])
     for idx, v in out:
         vecs[idx] = v
@@ -165,7 +165,7 @@ def stage_export(a) -> None:
     doc_ids, spans, _ = D.late_chunk_doc(held, tok, T.MAX_LEN, 512)
     late = T.embed_spans(model, doc_ids, spans, tok.pad_id)
     refjson = {
-        "note": "PyTorch fp32 outputs of sift-m2-mini; input_ids include [CLS]/[SEP]; pooled = tanh(dense(CLS))",
+        "note": "PyTorch fp32 outputs of sift-m2-mini; input_ids include [CLS]/[SEP]; pooled = tanh(dense(mean of the real tokens' states)) (sift.pooling \"mean\")",
         "cases": cases,
         "padded": {"input_ids": padded, "attention_mask": mask, "pooled": [round(float(x), 7) for x in p_pad],
                    "float64_reference_pooled": [round(float(x), 9) for x in ref["pooled"]],

@@ -77,6 +77,17 @@ class M2Config:
     def mask_padding(self) -> bool:
         return bool((getattr(self, "sift", None) or {}).get("mask_padding", False))
 
+    @property
+    def pooling(self) -> str:
+        """Sift's `sift.pooling`: "cls" (official: tanh(dense(h[CLS]))) or "mean" (tanh(dense(mean of the real
+        tokens' states)), the late-chunking rule over the whole text; needs mask_padding)."""
+        p = (getattr(self, "sift", None) or {}).get("pooling", "cls")
+        if p not in ("cls", "mean"):
+            raise ValueError(f'sift.pooling must be "cls" or "mean", not {p!r}')
+        if p == "mean" and not self.mask_padding:
+            raise ValueError('sift.pooling = "mean" needs sift.mask_padding = true')
+        return p
+
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self._keys}
 
@@ -296,7 +307,11 @@ class M2ForTextEncoding(nn.Module):
             mask = torch.ones_like(input_ids)
         for layer in self.bert.encoder.layer:
             h = layer(h, mask)
-        pooled = torch.tanh(self.bert.pooler.dense(h[:, 0]))
+        if self.config.pooling == "mean":
+            m = mask[..., None].to(h.dtype)
+            pooled = torch.tanh(self.bert.pooler.dense((h * m).sum(1) / m.sum(1).clamp(min=1)))
+        else:
+            pooled = torch.tanh(self.bert.pooler.dense(h[:, 0]))
         return h, pooled
 
 

@@ -113,7 +113,10 @@ def forward(state: dict, cfg: dict, input_ids, attention_mask=None, keep_filters
         o = block_diagonal(gelu(g[:, :I]) * g[:, I:], _np(state, f"{m}.wo.weight")) + _np(state, f"{m}.wo.bias")
         h = layer_norm(o + s, _np(state, f"{m}.layernorm.weight"), _np(state, f"{m}.layernorm.bias"), eps)
 
-    pooled = np.tanh(h[0] @ _np(state, "bert.pooler.dense.weight").T + _np(state, "bert.pooler.dense.bias"))
+    # Sift's sift.pooling = "mean" (mask_padding models): the mean of the real tokens' states instead of [CLS].
+    pooling = (cfg.get("sift") or {}).get("pooling", "cls")
+    first = (h * mask[:, None]).sum(0) / max(mask.sum(), 1.0) if pooling == "mean" else h[0]
+    pooled = np.tanh(first @ _np(state, "bert.pooler.dense.weight").T + _np(state, "bert.pooler.dense.bias"))
     out = {"last_hidden": h, "pooled": pooled}
     if keep_filters:
         out["filters_layer0"] = kept

@@ -42,6 +42,11 @@ export const M2ConfigSchema = z
          * positions' outputs (sift-m2-mini is trained that way); official models ignore the mask.
          */
         mask_padding: z.boolean().default(false),
+        /**
+         * `cls` (official): tanh(dense(h[CLS])). `mean`: tanh(dense(mean of the real tokens' states)), the late-chunking
+         * rule over the whole text (sift-m2-mini; needs mask_padding, so that padding stays out of the mean).
+         */
+        pooling: z.enum(['cls', 'mean']).default('cls'),
         cls_token_id: z.number().int().min(0).optional(),
         sep_token_id: z.number().int().min(0).optional(),
         pad_token_id: z.number().int().min(0).optional(),
@@ -64,6 +69,7 @@ export function parseM2Config(raw: unknown, label: string): M2Config {
   if (!c.monarch_mixer_sequence_mixing) unsupported.push('monarch_mixer_sequence_mixing=false (attention BERT)');
   if (c.pool_all) unsupported.push('pool_all=true');
   if (c.hyena_training_additions) unsupported.push('hyena_training_additions=true');
+  if (c.sift?.pooling === 'mean' && !c.sift.mask_padding) unsupported.push('sift.pooling="mean" without sift.mask_padding=true');
   if (c.hyena_emb_dim % 2 === 0) unsupported.push(`hyena_emb_dim=${c.hyena_emb_dim} (must be odd)`);
   if (unsupported.length > 0) {
     throw new SiftError('E_MODEL_MALFORMED', `${label}: unsupported M2 settings ${unsupported.join(', ')}`, { details: { file: label } });
@@ -94,6 +100,11 @@ export function m2SequenceLength(c: M2Config): number {
 
 export function masksPadding(c: M2Config): boolean {
   return c.sift?.mask_padding === true;
+}
+
+/** How the model pools a text into one vector (see `sift.pooling`). */
+export function m2Pooling(c: M2Config): 'cls' | 'mean' {
+  return c.sift?.pooling ?? 'cls';
 }
 
 /** True for a folder whose config.json describes an M2-BERT (Monarch Mixer) encoder. */

@@ -91,6 +91,21 @@ describe('M2 ONNX graph vs the Python float64 reference (fixtures from scripts/m
     }
   });
 
+  it('tiny-masked with sift.pooling "mean": padding stays out of the mean, and the vector is the reference one, not [CLS]', async () => {
+    const base = await loadM2Checkpoint(path.join(FIXTURES, 'tiny-masked'));
+    const w: M2Weights = { ...base, config: { ...base.config, sift: { ...base.config.sift!, pooling: 'mean' } } };
+    const real = cases('tiny-masked')[0]!.input_ids.filter((_, i) => cases('tiny-masked')[0]!.attention_mask[i] === 1);
+    const ref = m2ReferenceForward(w, real);
+    const cls = m2ReferenceForward(base, real);
+    expect(maxDiff(ref.pooled, cls.pooled)).toBeGreaterThan(1e-2);
+    for (const L of [real.length, 64, 256]) {
+      const ids = [...real, ...Array<number>(L - real.length).fill(base.config.pad_token_id)];
+      const mask = ids.map((_, i) => (i < real.length ? 1 : 0));
+      const out = await runGraph(w, ids, mask, {});
+      expect(maxDiff(out.pooled, ref.pooled), `L=${L}`).toBeLessThan(1e-4);
+    }
+  });
+
   it('long (1 layer, d=16, Lm=8192): L = 128, 2048, 8192 within 1e-4', async () => {
     const w = await loadM2Checkpoint(path.join(FIXTURES, 'long'));
     for (const c of cases('long')) {

@@ -1,13 +1,13 @@
 // Writes an M2-BERT encoder as an ONNX graph for one fixed sequence length L (the reference pads every input to it).
 // Inputs: input_ids int64 [batch, L] (+ attention_mask for mask_padding models). Outputs: pooler_output [batch, d]
-// (CLS → dense → tanh) and last_hidden_state [batch, L, d]. The implicit Hyena filters are written as their MLPs over
+// (CLS, or the real tokens' mean with sift.pooling "mean", → dense → tanh) and last_hidden_state [batch, L, d]. The implicit Hyena filters are written as their MLPs over
 // the positional features followed by the kernel FFT, so the file holds only the small MLP weights (precomputed
 // spectra would take 2 filters × d × 2L complex values per layer). By default they are evaluated on every call; with
 // `kernels: 'fold'` every input of that subgraph is an initializer and onnxruntime folds the spectra at session creation.
 import { ONNX_INT64 } from '../tfjs-to-onnx/onnx-writer.js';
 import { GraphBuilder } from './_graph-builder.js';
 import { forwardReal, inverseRealHalf, multiplySpectra, planFactors } from './fft-graph.js';
-import { m2SequenceLength, masksPadding } from './m2-config.js';
+import { m2Pooling, m2SequenceLength, masksPadding } from './m2-config.js';
 import type { FilterMlp, HyenaFilterWeights, M2LayerWeights, M2Weights, Tensor } from './m2-weights.js';
 
 export interface M2GraphOptions {
@@ -64,8 +64,14 @@ export function buildM2Graph(w: M2Weights, opts: M2GraphOptions = {}): Uint8Arra
     h = stateMixer(g, layer, a, L, d, c.intermediate_size, c.use_glu_mlp, c.layer_norm_eps, `l${i}`);
   });
 
-  const cls = g.reshape(g.slice(h, [0], [1], [1]), [0, d]);
-  const pooled = g.op('Tanh', [g.linear('pooler', cls, w.pooler.w, w.pooler.b)]);
+  let first: string;
+  if (m2Pooling(c) === 'mean' && mask) {
+    // Mean of the real tokens' states ([batch, L, d] · mask summed over L, over the mask's sum).
+    const sum = g.op('ReduceSum', [g.mul(h, mask), g.ints([1])], { keepdims: { i: 0 } });
+    const count = g.op('Max', [g.op('ReduceSum', [mask, g.ints([1])], { keepdims: { i: 0 } }), g.scalar(1)]);
+    first = g.op('Div', [sum, count]);
+  } else first = g.reshape(g.slice(h, [0], [1], [1]), [0, d]);
+  const pooled = g.op('Tanh', [g.linear('pooler', first, w.pooler.w, w.pooler.b)]);
   g.output(pooled, 'pooler_output', ['batch', d]);
   g.output(h, 'last_hidden_state', ['batch', L, d]);
   return g.encode('m2_bert', M2_OPSET, `M2-BERT encoder, L=${L}, FFT ${opts.fft ?? 'matmul'} stages ${factors.join('x')}, kernels ${opts.kernels ?? 'per-call'}`);

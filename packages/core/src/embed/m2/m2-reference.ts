@@ -1,7 +1,7 @@
 // An independent float64 forward pass of M2-BERT with the long convolutions done directly (O(L²) sums, no FFT), to
 // check the ONNX graph against. It follows HazyResearch/m2 line by line: BertEmbeddings, MonarchMixerSequenceMixing,
 // HyenaFilter (bidirectional kernel = pad(k_fwd,(0,L)) + pad(flip(k_rev),(L,0)), fftconv with the D skip term),
-// BertGatedLinearUnitMLP with BlockdiagLinear, and BertPooler (CLS → dense → tanh).
+// BertGatedLinearUnitMLP with BlockdiagLinear, and BertPooler (CLS → dense → tanh; or Sift's mean pooling).
 import type { FilterMlp, HyenaFilterWeights, M2Weights, Tensor } from './m2-weights.js';
 
 export interface M2ReferenceOutput {
@@ -54,7 +54,13 @@ export function m2ReferenceForward(w: M2Weights, ids: ArrayLike<number>): M2Refe
     layerNorm(g, d, layer.layernorm.w.data, layer.layernorm.b.data, eps);
     h = g;
   }
-  const pooled = linear(h.subarray(0, d), 1, w.pooler.w, w.pooler.b.data).map(Math.tanh);
+  // sift.pooling "mean" (mask_padding models: these ids are the real tokens, so the mean is over all rows).
+  let first: Float64Array = h.subarray(0, d);
+  if (c.sift?.pooling === 'mean') {
+    first = new Float64Array(d);
+    for (let t = 0; t < L; t++) for (let j = 0; j < d; j++) first[j]! += h[t * d + j]! / L;
+  }
+  const pooled = linear(first, 1, w.pooler.w, w.pooler.b.data).map(Math.tanh);
   return { hidden: h, pooled };
 }
 
