@@ -68,10 +68,11 @@ interface Forward {
 }
 
 /**
- * M2-BERT (Monarch Mixer) long-context encoder on onnxruntime: one vector per text ([CLS] → dense → tanh, padded to
- * the model's length as the reference does; models trained with `sift.mask_padding` run at the smallest power-of-two
- * length that fits, with the same result), and late chunking (`embedSpans`): the whole document is encoded once and
- * each span's vector is tanh(dense(mean of its token states)), as scripts/m2/README.md defines it.
+ * M2-BERT (Monarch Mixer) long-context encoder on onnxruntime: one vector per text ([CLS] → dense → tanh, or with
+ * `sift.pooling: "mean"` the mean of the real tokens' states → dense → tanh; padded to the model's length as the
+ * reference does; models trained with `sift.mask_padding` run at the smallest power-of-two length that fits, with the
+ * same result), and late chunking (`embedSpans`): the whole document is encoded once and each span's vector is
+ * tanh(dense(mean of its token states)), as scripts/m2/README.md defines it.
  */
 export class M2Embedder implements LateChunkingEmbedder {
   readonly id: string;
