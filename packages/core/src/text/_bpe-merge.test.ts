@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeBytePairs } from './_bpe-merge.js';
+import { mergeBytePairs, mergeShortAscii, SHORT_ASCII_PIECE } from './_bpe-merge.js';
 
 interface Core {
   bytePairMerge(piece: Uint8Array): number[];
   getBpeRankFromBytes(key: Uint8Array): number | undefined;
+  getBpeRankFromString(key: string): number | undefined;
 }
 
 async function core(name: 'cl100k' | 'o200k'): Promise<Core> {
@@ -21,6 +22,8 @@ function heapIds(c: Core, bytes: Uint8Array, cached = true): number[] {
 
 // Pieces from few symbols, so that many pairs tie and merges cascade; multi-byte letters too.
 const ALPHABET = ['a', 'b', 'e', 'n', 'é', 'ß', '中', '文', '.', '-', '😀'];
+
+const c0 = (s: string): number | undefined => s.length;
 
 describe('mergeBytePairs', () => {
   it('matches gpt-tokenizer’s own (quadratic) merge exactly, for cl100k and o200k', async () => {
@@ -47,4 +50,26 @@ describe('mergeBytePairs', () => {
     expect(Array.from(mergeBytePairs(0, () => 1))).toEqual([]);
     expect(Array.from(mergeBytePairs(1, () => 1))).toEqual([0, 1]);
   });
+
+  it('mergeShortAscii gives gpt-tokenizer’s ids for ASCII pieces up to SHORT_ASCII_PIECE characters', async () => {
+    const utf8 = new TextEncoder();
+    // Letters that form common English pairs (many merges, many ties), digits, punctuation, space.
+    const ascii = fc.constantFrom(...'eeettaaoinshrdlucmfwyp'.split(''), 'T', 'Q', 'z', '0', '7', '.', '-', "'", ' ', '_');
+    for (const name of ['cl100k', 'o200k'] as const) {
+      const c = await core(name);
+      const rank = (s: string) => c.getBpeRankFromString(s);
+      fc.assert(
+        fc.property(fc.array(ascii, { minLength: 1, maxLength: SHORT_ASCII_PIECE }), (chars) => {
+          const piece = chars.join('');
+          expect(mergeShortAscii(piece, rank)).toEqual(c.bytePairMerge(utf8.encode(piece)));
+        }),
+        { seed: 23, numRuns: 400 },
+      );
+      for (const word of [' Lotharingia', 'Hucbert', ' antidisestablishmentarianism', 'x'.repeat(SHORT_ASCII_PIECE), ' zzzqqq']) {
+        expect(mergeShortAscii(word, rank)).toEqual(c.bytePairMerge(utf8.encode(word)));
+      }
+    }
+    expect(() => mergeShortAscii('a'.repeat(SHORT_ASCII_PIECE + 1), c0)).toThrow(/at most/);
+  });
 });
+

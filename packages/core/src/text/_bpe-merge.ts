@@ -129,3 +129,55 @@ export function mergeBytePairs(length: number, rankOf: RankOf, bytes?: Uint8Arra
   }
   return out;
 }
+
+/** Longest ASCII piece {@link mergeShortAscii} takes; longer ones go through the heap merge. */
+export const SHORT_ASCII_PIECE = 64;
+// Scratch for mergeShortAscii (synchronous, never re-entered): part starts, part ids, rank of each adjacent pair.
+const starts = new Int32Array(SHORT_ASCII_PIECE + 1);
+const partIds = new Int32Array(SHORT_ASCII_PIECE + 1);
+const pairRanks = new Int32Array(SHORT_ASCII_PIECE + 1);
+
+/**
+ * Byte-pair merge of a short ASCII piece (≤ {@link SHORT_ASCII_PIECE} characters, each one a byte), returning its
+ * token ids: the same rule as {@link mergeBytePairs} (lowest rank, leftmost first) as tiktoken writes it, a scan of
+ * the pairs per merge over small reused arrays. Most pieces that need merging are words of a few letters, where the
+ * heap's set-up (six arrays and a map per piece) cost more than the merging. A merged pair's rank is the id of the
+ * merged token (as in cl100k and o200k), so ids come out without a final lookup. `rankOf`: a string's rank.
+ */
+export function mergeShortAscii(input: string, rankOf: (s: string) => number | undefined): number[] {
+  const n = input.length;
+  if (n > SHORT_ASCII_PIECE) throw new Error(`mergeShortAscii: piece of ${n} characters (at most ${SHORT_ASCII_PIECE})`);
+  for (let i = 0; i < n; i++) {
+    const id = rankOf(input[i]!);
+    if (id === undefined) throw new Error(`no token for character ${input.charCodeAt(i)} of a piece`);
+    starts[i] = i;
+    partIds[i] = id;
+  }
+  starts[n] = n;
+  for (let i = 0; i + 1 < n; i++) pairRanks[i] = rankOf(input.slice(i, i + 2)) ?? NONE;
+  let parts = n;
+  while (parts > 1) {
+    let best = NONE;
+    let at = -1;
+    for (let k = 0; k + 1 < parts; k++) {
+      if (pairRanks[k]! < best) {
+        best = pairRanks[k]!;
+        at = k;
+      }
+    }
+    if (at < 0) break;
+    // Part at+1 joins part at: shift the later parts (and their pairs) down by one.
+    partIds[at] = best;
+    for (let k = at + 1; k < parts; k++) {
+      starts[k] = starts[k + 1]!;
+      partIds[k] = partIds[k + 1]!;
+      pairRanks[k] = pairRanks[k + 1]!;
+    }
+    parts--;
+    pairRanks[at] = at + 1 < parts ? (rankOf(input.slice(starts[at]!, starts[at + 2]!)) ?? NONE) : NONE;
+    if (at > 0) pairRanks[at - 1] = rankOf(input.slice(starts[at - 1]!, starts[at + 1]!)) ?? NONE;
+  }
+  const ids = new Array<number>(parts);
+  for (let k = 0; k < parts; k++) ids[k] = partIds[k]!;
+  return ids;
+}

@@ -1,7 +1,7 @@
 import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
-import { mergeBytePairs } from './_bpe-merge.js';
+import { mergeBytePairs, mergeShortAscii, SHORT_ASCII_PIECE } from './_bpe-merge.js';
 import { hasLongRun, LONG_RUN, pieceSpans } from './_bpe-pieces.js';
 import { CL100K_SPLIT_SOURCE, scanCl100kPieces, stickyRegex } from './_cl100k-pieces.js';
 import { PieceCache } from './_piece-cache.js';
@@ -345,10 +345,11 @@ export class BpeTokenizer implements Tokenizer {
 function useHeapMerge(core: BpeCore): void {
   const shortMerge = core.bytePairEncode.bind(core);
   const utf8 = new TextEncoder();
+  const rankOf = (s: string): number | undefined => core.getBpeRankFromString(s);
   core.bytePairEncode = (input: string): number[] => {
     // ASCII: characters are bytes, so pairs are looked up as substrings; gpt-tokenizer's merge decodes every candidate
     // pair from bytes (a TextDecoder call each), which was most of indexing text full of names. Same rule, same ids.
-    if (isAscii(input)) return mergeAscii(core, input);
+    if (isAscii(input)) return input.length <= SHORT_ASCII_PIECE ? mergeShortAscii(input, rankOf) : mergeAscii(core, input);
     if (input.length <= LONG_PIECE) return shortMerge(input);
     const bytes = utf8.encode(input);
     const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)), bytes);
