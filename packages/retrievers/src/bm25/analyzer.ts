@@ -19,6 +19,8 @@ export type ResolvedAnalyzerOptions = z.output<typeof AnalyzerOptionsSchema>;
 export interface Analyzer {
   readonly options: ResolvedAnalyzerOptions;
   analyze(text: string): string[];
+  /** The index term of one raw word as `forEachWord` emits it, or null for a stop word; `analyze` is this per word. */
+  term(word: string): string | null;
 }
 
 const STEM_CACHE_MAX = 200_000;
@@ -47,18 +49,23 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     }
     return s;
   };
+  const term = (raw: string): string | null => {
+    let w = raw.toLowerCase();
+    if (w.includes('’')) w = w.replace(CURLY_APOSTROPHE_RE, "'");
+    // English possessive: drop a final "'s" (the apostrophe is normalised above).
+    const n = w.length;
+    if (n > 2 && w.charCodeAt(n - 1) === 0x73 && w.charCodeAt(n - 2) === 0x27) w = w.slice(0, -2);
+    if (stop.has(w)) return null;
+    return opts.stem ? stem(w) : w;
+  };
   return {
     options: opts,
+    term,
     analyze(text: string): string[] {
       const out: string[] = [];
       forEachWord(text, (raw) => {
-        let w = raw.toLowerCase();
-        if (w.includes('’')) w = w.replace(CURLY_APOSTROPHE_RE, "'");
-        // English possessive: drop a final "'s" (the apostrophe is normalised above).
-        const n = w.length;
-        if (n > 2 && w.charCodeAt(n - 1) === 0x73 && w.charCodeAt(n - 2) === 0x27) w = w.slice(0, -2);
-        if (stop.has(w)) return;
-        out.push(opts.stem ? stem(w) : w);
+        const t = term(raw);
+        if (t !== null) out.push(t);
       });
       return out;
     },

@@ -6,6 +6,7 @@ import { createAnalyzer, type Analyzer } from './analyzer.js';
 import { decodeBm25, encodeBm25, tableAt, tableOf, type Bm25Snapshot, type StringTable } from './bm25-format.js';
 import { Bm25OptionsSchema, Bm25ParamsSchema, type Bm25Options, type Bm25Params, type ResolvedBm25Options } from './bm25-options.js';
 import { grow, Postings } from './postings.js';
+import { RowTerms } from './row-terms.js';
 import { TopK } from './top-k.js';
 
 /** One BM25 hit: the row (insertion order among live rows), the id given at `add`, and the score. */
@@ -57,6 +58,8 @@ export class Bm25Index {
   private termIds: Map<string, number> | null = null;
 
   private post: Postings;
+  /** The row being added: its term ids and frequencies. */
+  private readonly rowTerms: RowTerms;
 
   // Query scratch, reused (search is synchronous, so it is never shared between two calls).
   private acc: Float64Array = new Float64Array(0);
@@ -66,6 +69,7 @@ export class Bm25Index {
   private constructor(options: ResolvedBm25Options, generation: number, snapshot?: Bm25Snapshot) {
     this.options = options;
     this.analyzer = createAnalyzer({ stopwords: options.stopwords, stem: options.stem });
+    this.rowTerms = new RowTerms(this.analyzer);
     this.generation = generation;
     if (snapshot) {
       this.rowCount = snapshot.docLens.length;
@@ -123,9 +127,8 @@ export class Bm25Index {
     if (idRows.has(id)) {
       throw new SiftError('E_BAD_INPUT', `BM25 index already holds an entry with id "${id}"`, { details: { id } });
     }
-    const terms = this.analyzer.analyze(text);
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const terms = this.rowTerms;
+    terms.count(text, this.termList!, this.termIds!);
     const row = this.rowCount++;
     this.docLens = grow(this.docLens, this.rowCount);
     this.docLens[row] = terms.length;
@@ -137,16 +140,8 @@ export class Bm25Index {
       d.set(this.dead);
       this.dead = d;
     }
-    this.post.reserve(tf.size);
-    for (const [term, count] of tf) {
-      let t = this.termIds!.get(term);
-      if (t === undefined) {
-        t = this.termList!.length;
-        this.termList!.push(term);
-        this.termIds!.set(term, t);
-      }
-      this.post.append(t, row, count);
-    }
+    this.post.reserve(terms.distinct);
+    terms.drain((t, tf) => this.post.append(t, row, tf));
     this.norms = null;
     return row;
   }
@@ -319,6 +314,7 @@ export class Bm25Index {
     const frozenIds = this.frozenIds!;
     this.termList = Array.from({ length: this.post.terms }, (_, t) => tableAt(frozenTerms, t));
     this.termIds = new Map(this.termList.map((term, t) => [term, t]));
+    this.rowTerms.forget();
     this.idList = Array.from({ length: this.rowCount }, (_, r) => tableAt(frozenIds, r));
     this.idRows = null;
     this.frozenTerms = null;
