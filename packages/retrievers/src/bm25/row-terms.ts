@@ -45,7 +45,9 @@ export class RowTerms {
       if (t < 0) return;
       length++;
       if (t >= this.tf.length) this.tf = grow(this.tf, t + 1);
-      if (this.tf[t]++ === 0) ids.push(t);
+      const tf = this.tf;
+      if (tf[t] === 0) ids.push(t);
+      tf[t]!++;
     });
     this.length = length;
   }
