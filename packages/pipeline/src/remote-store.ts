@@ -1,4 +1,4 @@
-import { SiftError, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
+import type { Document, Embedder, Retriever, RunOptions } from '@sift/core';
 import { RemoteIndex, type RemoteFinalizeResult, type RemoteIndexSettings, type ResolvedRetrieverSpec, type RetrieverSpec } from '@sift/retrievers';
 import type { PipelineStore, StoreAddOptions, StoreRecord } from './pipeline-store.js';
 
@@ -46,9 +46,6 @@ export class RemoteStore implements PipelineStore {
   }
 
   async add(docs: AsyncIterable<Document> | Iterable<Document>, opts: StoreAddOptions) {
-    if (opts.graph) {
-      throw new SiftError('E_BAD_CONFIG', `The passage–entity graph needs a local index folder; ${this.dir} serves bm25, dense and hybrid`, { details: { key: 'graph' } });
-    }
     const index = await this.opened();
     const r = await index.add(docs, {
       chunker: opts.chunker,
@@ -56,6 +53,8 @@ export class RemoteStore implements PipelineStore {
       tokenizer: opts.tokenizer ?? null,
       ...(opts.embedder ? { embedder: opts.embedder } : {}),
       defaultRetriever: opts.defaultRetriever ?? null,
+      // The entity graph is recorded now and built (stored in the dataset) by finalize.
+      ...(opts.graph ? { graph: true } : {}),
       ...(opts.shard ? { shard: opts.shard } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

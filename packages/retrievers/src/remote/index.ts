@@ -1,5 +1,6 @@
 // An index kept entirely in one LanceDB dataset on object storage (s3://…), written by sharded workers.
 export { RemoteIndex } from './remote-index.js';
+export type { RemoteIndexInspection, RemoteTableIndex } from './remote-inspect.js';
 export {
   RemoteIndexSettingsSchema,
   OpenRemoteIndexOptionsSchema,
@@ -11,4 +12,4 @@ export {
 } from './remote-index-options.js';
 export { isRemoteIndexUri, normalizeRemoteUri, storageOptionsOf } from './remote-uri.js';
 export { parseShard, inShard, shardLabel, type Shard } from './shard.js';
-export type { IndexRecord, ShardRecord, FinalizeRecord, RemoteManifest } from './remote-manifest.js';
+export type { IndexRecord, ShardRecord, FinalizeRecord, GraphRecord, RemoteManifest } from './remote-manifest.js';

@@ -1,5 +1,6 @@
 import type { Chunker, Embedder, ProgressCallback } from '@sift/core';
 import { z } from 'zod';
+import type { GraphBuildOptions } from '../graph/graph-options.js';
 
 /**
  * The LanceDB indexes a remote index builds at finalize. Lexical: LanceDB's native full-text index (BM25 over its
@@ -45,6 +46,11 @@ export interface RemoteAddOptions {
   tokenizer?: string | null;
   embedder?: Embedder;
   defaultRetriever?: string | null;
+  /**
+   * Keep the passage–entity graph (graph:* retrievers): `true` for the default build options. Recorded in the
+   * manifest; each finalize then builds the graph over all chunks and stores it in the dataset's `graph` table.
+   */
+  graph?: boolean | GraphBuildOptions;
   /** This worker's slice of the input (default: all of it). */
   shard?: { index: number; count: number };
   /** Chunks per commit (default 2048). */
@@ -72,5 +78,7 @@ export interface RemoteFinalizeResult {
   orphanChunks: number;
   /** Chunk ids stored more than once. */
   duplicateChunks: number;
+  /** The entity graph this finalize stored (when the index keeps one). */
+  graph?: { passages: number; entities: number; edges: number; bytes: number };
   seconds: number;
 }

@@ -74,7 +74,7 @@ async function rankings(index: { retriever(spec: string, deps: object): Promise<
 async function remoteRankings(name: string): Promise<Rankings> {
   const index = await open(name);
   try {
-    return await rankings(index, ['bm25', 'dense', 'hybrid']);
+    return await rankings(index, ['bm25', 'dense', 'hybrid', 'graph:bm25', 'graph:hybrid']);
   } finally {
     await index.close();
   }
@@ -143,7 +143,9 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
       expect(newDoc3.text.startsWith(doc3.text)).toBe(true);
       expect(docA.text.startsWith(doc3.text)).toBe(false);
       await expect(index.add(corpus('B'), { chunker: { ...sentenceChunker, name: 'other' }, embedder: hashEmbedder })).rejects.toMatchObject({ code: 'E_BAD_CONFIG' });
-      await expect(index.retriever('graph:bm25')).rejects.toMatchObject({ code: 'E_UNKNOWN_COMPONENT' });
+      // Built without --graph: a graph query says how to get one.
+      await expect(index.retriever('graph:bm25')).rejects.toMatchObject({ code: 'E_INDEX_MISSING', message: expect.stringMatching(/has no entity graph.*--graph/) });
+      await expect(index.retriever('infiniretri:bm25')).rejects.toMatchObject({ code: 'E_UNKNOWN_COMPONENT' });
       expect(index.manifest.shards.map((s) => s.shard)).toEqual(['0/1', '0/1', '0/1']);
     } finally {
       await index.close();
@@ -195,6 +197,9 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
     expect(sharded).toEqual(ref.rankings);
     const index = await open('sharded');
     expect(index.manifest.shards.map((s) => s.shard).sort()).toEqual(['0/4', '1/4', '2/4', '3/4']);
+    // The entity graph finalize stored (built in document-id order, so the order the workers wrote in does not matter).
+    expect(index.manifest.graph).toMatchObject({ build: expect.any(String), passages: ref.contents.chunks.length });
+    expect(sharded['graph:hybrid']!.every((top) => top.length === 10)).toBe(true);
     expect(index.manifest.shards.reduce((n, s) => n + s.added, 0)).toBe(48);
     await index.close();
 

@@ -17,6 +17,10 @@ import {
   type ResolvedRemoteIndexSettings,
 } from './remote-index-options.js';
 import { appendRecord, readManifestTable, REMOTE_INDEX_FORMAT, sameBuild, type IndexRecord, type RemoteManifest } from './remote-manifest.js';
+import { GraphBuildOptionsSchema } from '../graph/graph-options.js';
+import type { PassageGraph } from '../graph/passage-graph.js';
+import { buildRemoteGraph, dropOtherGraphBuilds, GRAPH_TABLE, RemoteGraphs, storeRemoteGraph } from './remote-graph.js';
+import { inspectRemoteIndex, type RemoteIndexInspection } from './remote-inspect.js';
 import { createRemoteRetriever } from './remote-retriever.js';
 import { openDataTables, openManifestTable, type RemoteTables } from './remote-tables.js';
 import { RemoteWriter } from './remote-writer.js';
@@ -58,7 +62,11 @@ export class RemoteIndex {
     private manifestState: RemoteManifest,
     readonly settings: ResolvedRemoteIndexSettings,
     private readonly onWarn: (message: string) => void,
-  ) {}
+  ) {
+    this.graphs = new RemoteGraphs(db, uri, onWarn, () => this.embedder());
+  }
+
+  private readonly graphs: RemoteGraphs;
 
   /** Connects to the dataset at `uri`. An index that does not exist yet is created by the first add; reads need one (E_INDEX_MISSING). */
   static async open(uri: string, options: OpenRemoteIndexOptions = {}): Promise<RemoteIndex> {
@@ -67,7 +75,7 @@ export class RemoteIndex {
     const o = parsed.data;
     const lance = await loadLance();
     const db = await readLance({ table: 'manifest', path: uri }, 'connect', () => lance.connect(uri, { storageOptions: o.storageOptions }));
-    const index = new RemoteIndex(uri, db, null, { index: null, conflicting: [], shards: [], finalize: null }, o.settings, o.onWarn ?? defaultWarn);
+    const index = new RemoteIndex(uri, db, null, { index: null, conflicting: [], shards: [], finalize: null, graph: null }, o.settings, o.onWarn ?? defaultWarn);
     try {
       await index.refresh();
     } catch (err) {
@@ -143,6 +151,7 @@ export class RemoteIndex {
    */
   async add(docs: AsyncIterable<Document> | Iterable<Document>, opts: RemoteAddOptions): Promise<RemoteAddResult> {
     const tables = await this.tablesFor(opts);
+    if (opts.graph) await this.askForGraph(tables, opts.graph);
     const shard = opts.shard ?? WHOLE;
     const writer = await RemoteWriter.begin(tables.documents, tables.chunks, {
       uri: this.uri,
@@ -172,6 +181,17 @@ export class RemoteIndex {
   async finalize(opts: RunOptions = {}): Promise<RemoteFinalizeResult> {
     const t = this.live();
     const result = await finalizeTables(t, this.settings, this.uri, opts.signal);
+    const asked = this.manifestState.graph;
+    let graphBuild: string | null = null;
+    if (asked) {
+      const built = await buildRemoteGraph(t.chunks, this.uri, asked.options, { ...opts, embedder: () => this.embedder() });
+      const record = await storeRemoteGraph(this.db, this.uri, built.graph, built.chunksVersion, asked.options);
+      await appendRecord(t.manifest, 'graph', record);
+      graphBuild = record.build;
+      this.graphs.remember(record.build!, built.graph);
+      result.graph = { passages: record.passages, entities: record.entities, edges: record.edges, bytes: record.bytes };
+      result.indexes[GRAPH_TABLE] = 'EntityGraph';
+    }
     if (result.orphanChunks > 0) {
       this.onWarn(`${this.uri}: ${result.orphanChunks} chunks have no document row (a worker was killed or is still running); re-run its shard, which removes them`);
     }
@@ -182,8 +202,15 @@ export class RemoteIndex {
       counts: { documents: result.documents, chunks: result.chunks },
       indexes: result.indexes,
     });
+    if (graphBuild) await dropOtherGraphBuilds(this.db, this.uri, graphBuild);
     await this.refresh();
     return result;
+  }
+
+  /** The state of the dataset (tables, versions, LanceDB indexes, finalize, graph, row check) for `sift doctor`; changes nothing. */
+  async inspect(opts: { readGraph?: boolean } = {}): Promise<RemoteIndexInspection> {
+    await this.refresh();
+    return inspectRemoteIndex(this.uri, this.db, this.live(), this.manifestState, opts);
   }
 
   /** Chunks without a document row and chunk ids stored twice (both 0 in a consistent index). */
@@ -204,6 +231,15 @@ export class RemoteIndex {
       await this.finalize(deps.signal ? { signal: deps.signal } : {});
     }
     return createRemoteRetriever(this, t, spec ?? this.defaultRetriever, deps);
+  }
+
+  /**
+   * The passage–entity graph the last finalize stored (graph:* retrievers). One that no longer covers the chunks
+   * (written after that finalize) or was asked for after it is built in memory from the chunks table, with one
+   * warning; an index that never asked for one is E_INDEX_MISSING naming how to build it.
+   */
+  async entityGraph(opts: RunOptions = {}): Promise<PassageGraph> {
+    return this.graphs.load(this.live().chunks, this.manifestState.graph, opts);
   }
 
   /** The chunks with these ids, in the order asked; unknown ids are left out. */
@@ -255,12 +291,23 @@ export class RemoteIndex {
   /** Drops the index's tables (for `--rebuild`); the next add creates it anew. */
   async drop(): Promise<void> {
     this.closeTables();
-    for (const name of ['chunks', 'documents', 'manifest']) {
+    this.graphs.forget();
+    for (const name of [GRAPH_TABLE, 'chunks', 'documents', 'manifest']) {
       await this.db.dropTable(name).catch((err: unknown) => {
         if (!/not found|does not exist/i.test(String((err as Error).message))) throw err;
       });
     }
-    this.manifestState = { index: null, conflicting: [], shards: [], finalize: null };
+    this.manifestState = { index: null, conflicting: [], shards: [], finalize: null, graph: null };
+  }
+
+  /** Records that the index keeps an entity graph (built by the next finalize), unless it already does with these options. */
+  private async askForGraph(t: RemoteTables, graph: NonNullable<RemoteAddOptions['graph']>): Promise<void> {
+    const parsed = GraphBuildOptionsSchema.safeParse(graph === true ? {} : graph);
+    if (!parsed.success) throw new SiftError('E_BAD_CONFIG', `Invalid graph options for ${this.uri}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error, details: { key: 'graph' } });
+    const had = this.manifestState.graph;
+    if (had && (graph === true || JSON.stringify(had.options) === JSON.stringify(parsed.data))) return;
+    await appendRecord(t.manifest, 'graph', { options: parsed.data, build: null, chunksVersion: null, parts: 0, bytes: 0, sha256: null, passages: 0, entities: 0, edges: 0 });
+    await this.refresh();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { SiftError } from '@sift/core';
 import type * as A from 'apache-arrow';
 import { z } from 'zod';
+import { GraphBuildOptionsSchema } from '../graph/graph-options.js';
 import { arrow, type Table } from '../lance/_lance.js';
 import { readLance } from '../lance/chunk-rows.js';
 import { withCommitRetry } from './commit-retry.js';
@@ -40,7 +41,25 @@ export const FinalizeRecordSchema = z.object({
 });
 export type FinalizeRecord = z.infer<typeof FinalizeRecordSchema>;
 
-const SCHEMAS = { index: IndexRecordSchema, shard: ShardRecordSchema, finalize: FinalizeRecordSchema } as const;
+/**
+ * The passage–entity graph (graph:* retrievers): asked for by an add (`build` null until a finalize builds it), then
+ * one record per finalize that stored it in the `graph` table, naming its rows (`build`) and the chunks-table version
+ * it covers — a later write to the chunks makes it stale.
+ */
+export const GraphRecordSchema = z.object({
+  options: GraphBuildOptionsSchema,
+  build: z.string().nullable(),
+  chunksVersion: z.number().int().nullable(),
+  parts: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  sha256: z.string().nullable(),
+  passages: z.number().int().min(0),
+  entities: z.number().int().min(0),
+  edges: z.number().int().min(0),
+});
+export type GraphRecord = z.infer<typeof GraphRecordSchema>;
+
+const SCHEMAS = { index: IndexRecordSchema, shard: ShardRecordSchema, finalize: FinalizeRecordSchema, graph: GraphRecordSchema } as const;
 type Kind = keyof typeof SCHEMAS;
 
 /**
@@ -59,6 +78,8 @@ export interface RemoteManifest {
   conflicting: IndexRecord[];
   shards: ShardRecord[];
   finalize: FinalizeRecord | null;
+  /** The latest graph record (null: the index keeps no entity graph). */
+  graph: GraphRecord | null;
 }
 
 export async function appendRecord<K extends Kind>(table: Table, kind: K, value: z.infer<(typeof SCHEMAS)[K]>, at = new Date().toISOString()): Promise<void> {
@@ -71,7 +92,7 @@ export async function appendRecord<K extends Kind>(table: Table, kind: K, value:
 export async function readManifestTable(table: Table, uri: string): Promise<RemoteManifest> {
   const rows = (await readLance({ table: MANIFEST_TABLE, path: uri }, 'read the manifest', () => table.query().toArray())) as Array<{ kind: string; at: string; value: string }>;
   rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.value < b.value ? -1 : 1));
-  const out: RemoteManifest = { index: null, conflicting: [], shards: [], finalize: null };
+  const out: RemoteManifest = { index: null, conflicting: [], shards: [], finalize: null, graph: null };
   for (const r of rows) {
     const schema = SCHEMAS[r.kind as Kind];
     if (!schema) continue; // a newer writer's record kind: ignored, not an error
@@ -89,6 +110,7 @@ export async function readManifestTable(table: Table, uri: string): Promise<Remo
       if (!out.index) out.index = rec;
       else if (!sameBuild(out.index, rec)) out.conflicting.push(rec);
     } else if (r.kind === 'shard') out.shards.push(parsed as ShardRecord);
+    else if (r.kind === 'graph') out.graph = parsed as GraphRecord;
     else out.finalize = parsed as FinalizeRecord;
   }
   return out;

@@ -4,6 +4,8 @@ import { DenseLegSchema } from '../dense/dense-spec.js';
 import { HybridRetriever } from '../dense/hybrid-retriever.js';
 import { LanceDenseRetriever } from '../dense/lance-dense-retriever.js';
 import { LanceFtsRetriever } from '../dense/lance-fts-retriever.js';
+import { GraphRetriever } from '../graph/graph-retriever.js';
+import { firstSpecOf, walkOptionsOf } from '../graph/graph-spec.js';
 import { parseRetrieverSpec } from '../parse-retriever-spec.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
 import type { RemoteIndex } from './remote-index.js';
@@ -12,7 +14,8 @@ import type { RemoteTables } from './remote-tables.js';
 /**
  * Backs `RemoteIndex.retriever`: `bm25` → LanceDB full-text search (its own BM25; `k1`, `b`, `stopwords` and `stem`
  * of a local index do not apply), `dense` → LanceDB vector search (IVF-PQ when finalize built one, else exact),
- * `hybrid` → both fused by weighted RRF with the hybrid spec's weights. Graph and InfiniRetri need a local index.
+ * `hybrid` → both fused by weighted RRF with the hybrid spec's weights, `graph:<first>` → a walk over the entity
+ * graph stored in the dataset (see `RemoteIndex.entityGraph`) on top of `first`. InfiniRetri needs a local index.
  */
 export async function createRemoteRetriever(index: RemoteIndex, t: RemoteTables, spec: RetrieverSpec | string, deps: RetrieverDeps): Promise<Retriever> {
   const s = parseRetrieverSpec(spec);
@@ -34,8 +37,19 @@ export async function createRemoteRetriever(index: RemoteIndex, t: RemoteTables,
       const legs = { lexical: await lexical(index, t), dense: await dense(index, t, s.dense ?? DenseLegSchema.parse({}), deps) };
       return HybridRetriever.create(legs, { rrfK: s.rrfK, lexicalWeight: s.lexicalWeight, denseWeight: s.denseWeight, depth: s.depth });
     }
+    case 'graph': {
+      const first = await createRemoteRetriever(index, t, firstSpecOf(spec) as RetrieverSpec, deps);
+      const graph = await index.entityGraph(deps.signal ? { signal: deps.signal } : {});
+      const source = {
+        async get(ids: readonly string[]) {
+          const byId = new Map((await index.getChunks(ids)).map((c) => [c.id, c]));
+          return ids.map((id) => byId.get(id));
+        },
+      };
+      return GraphRetriever.fromGraph(first, graph, source, walkOptionsOf(s as unknown as Record<string, unknown>));
+    }
     default:
-      throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${s.retriever}" needs a local index folder; a remote index (${index.uri}) serves bm25, dense and hybrid`, {
+      throw new SiftError('E_UNKNOWN_COMPONENT', `Retriever "${s.retriever}" needs a local index folder; a remote index (${index.uri}) serves bm25, dense, hybrid and graph:*`, {
         details: { key: 'retriever', value: s.retriever },
       });
   }

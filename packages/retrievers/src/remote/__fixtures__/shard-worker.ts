@@ -9,7 +9,7 @@ import { parseShard } from '../shard.js';
  * One shard worker of the remote-index tests, in-process or as its own process
  * (`node --import tsx shard-worker.ts <uri> <i/n> <phase> <batchSize>`, store settings from the AWS_* environment,
  * long client timeouts as storage options):
- * adds its shard of the phase's corpus with the test chunker and hashed-word embedder. Exits 0, or 3 printing the
+ * adds its shard of the phase's corpus with the test chunker and hashed-word embedder, keeping the entity graph. Exits 0, or 3 printing the
  * SiftError code. `SIFT_CRASH_AT=<n>` kills it (SIGKILL) at its n-th commit between chunks and document rows.
  */
 
@@ -46,7 +46,7 @@ export const QUERIES = [WORDS[3]!, `${WORDS[10]} ${WORDS[42]}`, `${WORDS[100]} $
 export async function runShard(uri: string, shard: string, phase: 'A' | 'B', batchSize: number, storageOptions: Record<string, string> = {}): Promise<void> {
   const index = await RemoteIndex.open(uri, { storageOptions, onWarn: () => {} });
   try {
-    await index.add(corpus(phase), { chunker: sentenceChunker, embedder: hashEmbedder, shard: parseShard(shard), batchSize });
+    await index.add(corpus(phase), { chunker: sentenceChunker, embedder: hashEmbedder, shard: parseShard(shard), batchSize, graph: true });
   } finally {
     await index.close();
   }
