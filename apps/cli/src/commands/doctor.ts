@@ -9,10 +9,11 @@ import {
   SiftError,
   type ExecutionProviderInfo,
 } from '@sift/core';
-import type { VerifyReport } from '@sift/retrievers';
+import { isRemoteIndexUri, type VerifyReport } from '@sift/retrievers';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../format-table.js';
+import { formatRemoteIndex, remoteIndexReport, type RemoteIndexReport } from './doctor-remote.js';
 import { cliPackageDir, findPackageDir, installedVersions } from '../package-versions.js';
 import { openIndex } from '../index-dir.js';
 import { findRepoRoot, resolveArg } from '../paths.js';
@@ -24,7 +25,11 @@ export interface DoctorReport {
   cuda: { available: boolean; binaryDir: string; howTo: string };
   models: ModelLocations;
   /** The index looked at (`--index`, else ./.sift when present); null when there is none. */
-  index: { dir: string; documents: number; chunks: number; version: number; embedder: string | null; verify?: VerifyReport } | { dir: string; error: string } | null;
+  index:
+    | { dir: string; documents: number; chunks: number; version: number; embedder: string | null; verify?: VerifyReport }
+    | RemoteIndexReport
+    | { dir: string; error: string }
+    | null;
 }
 
 /** Where each kind of model spec is looked up. Nothing is downloaded unless a command is told to. */
@@ -41,13 +46,18 @@ export interface ModelLocations {
 export function doctorCommand(ctx: CliContext): Command {
   return new Command('doctor')
     .description('show versions, onnxruntime execution providers, model locations and index counts')
-    .option('--index <dir>', 'also check this index (default: ./.sift when present)')
+    .option('--index <dir>', 'also check this index (default: ./.sift when present); an s3://… index reports its tables, versions, LanceDB indexes, graph and row check')
+    .option('--config <file>', 'storageOptions for an s3://… index from this file instead of ./sift.config.json')
     .option('--json', 'print the report as JSON')
     .option('--verify', 'also read the whole index and check every checksum and count (exit 1 when anything is damaged)')
-    .action(async (opts: { json?: boolean; index?: string; verify?: boolean }) => {
-      const report = await buildReport(ctx, opts.index, opts.verify === true);
+    .action(async (opts: { json?: boolean; index?: string; verify?: boolean; config?: string }) => {
+      const report = await buildReport(ctx, opts.index, opts.verify === true, opts.config);
       await writeOut(ctx.io.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report), ctx.signal);
       const verified = report.index && 'verify' in report.index ? report.index.verify : undefined;
+      const remote = report.index && 'remote' in report.index ? report.index.remote : undefined;
+      if (opts.verify && remote && remote.problems.length > 0) {
+        throw new SiftError('E_INDEX_CORRUPT', `index ${remote.uri} failed verification: ${remote.problems.length} problem(s); first: ${remote.problems[0]}`, { details: { path: remote.uri } });
+      }
       if (verified && !verified.ok) {
         throw new SiftError('E_INDEX_CORRUPT', `index ${report.index!.dir} failed verification: ${verified.problems.length} problem(s); first: ${verified.problems[0]}`, {
           details: { path: report.index!.dir },
@@ -56,7 +66,7 @@ export function doctorCommand(ctx: CliContext): Command {
     });
 }
 
-async function buildReport(ctx: CliContext, indexFlag: string | undefined, verify = false): Promise<DoctorReport> {
+async function buildReport(ctx: CliContext, indexFlag: string | undefined, verify = false, configFile?: string): Promise<DoctorReport> {
   const providers = await listExecutionProviders({ probe: true });
   const cuda = providers.find((p) => p.name === 'cuda');
   return {
@@ -64,7 +74,7 @@ async function buildReport(ctx: CliContext, indexFlag: string | undefined, verif
     executionProviders: providers,
     cuda: { available: cuda?.usable === true, binaryDir: ortBinaryDir(), howTo: CUDA_INSTALL_HINT },
     models: modelLocations(),
-    index: await indexReport(ctx, indexFlag, verify),
+    index: indexFlag !== undefined && isRemoteIndexUri(indexFlag) ? await remoteIndexReport(ctx, indexFlag, configFile, verify) : await indexReport(ctx, indexFlag, verify),
   };
 }
 
@@ -163,6 +173,7 @@ function formatReport(r: DoctorReport): string {
   lines.push('', 'index');
   if (r.index === null) lines.push('  none here (build one with "sift index <dir>", or pass --index DIR)');
   else if ('error' in r.index) lines.push(`  ${r.index.dir}: ${r.index.error}`);
+  else if ('remote' in r.index) lines.push(...formatRemoteIndex(r.index));
   else {
     const i = r.index;
     lines.push(`  ${i.dir}: ${i.documents} documents, ${i.chunks} chunks, version ${i.version}${i.embedder ? `, vectors from ${i.embedder}` : ', no vectors'}`);

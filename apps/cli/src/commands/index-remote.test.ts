@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '../paths.js';
 import { runCli } from '../testing.js';
+import type { RemoteIndexReport } from './doctor-remote.js';
+import type { DoctorReport } from './doctor.js';
 
 // `sift index --index s3://… --shard i/n` and `--finalize` against a real S3-compatible server on 127.0.0.1: the
 // retrievers package's test server (s3rver with conditional PUT), run as its own process. Never an outside network.
@@ -89,6 +91,88 @@ describe('sift index with an s3:// index', { timeout: 300_000 }, () => {
       // LanceDB's BM25 and Sift's score alike here: the same two documents hold both words.
       expect(new Set(remote.results.slice(0, 2).map((c) => c.docId))).toEqual(new Set(disk.results.slice(0, 2).map((c) => c.docId)));
     }
+  });
+
+  it('--retriever graph:bm25: finalize stores the entity graph in the dataset, and queries walk it', async (ctx) => {
+    if (!storageOptions) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const corpus = path.join(dir, 'corpus-graph');
+    await writeCorpus(corpus);
+    const config = path.join(dir, 'sift.config.json');
+    await writeFile(config, JSON.stringify({ storageOptions }));
+    const uri = 's3://sift-test/cli-graph';
+    const shards = await Promise.all(['0/2', '1/2'].map((s) => runCli(['index', corpus, '--index', uri, '--shard', s, '--retriever', 'graph:bm25', '--config', config])));
+    for (const r of shards) expect(r, r.stderr).toMatchObject({ code: 0 });
+    const fin = await runCli(['index', '--finalize', '--index', uri, '--config', config]);
+    expect(fin, fin.stderr).toMatchObject({ code: 0 });
+    expect(fin.stdout).toMatch(/graph EntityGraph/);
+    // The recorded default retriever is graph:bm25: its fused scores (max-normalised, ≤ 1) are not LanceDB's BM25 scores.
+    const query = async (...more: string[]) => {
+      const r = await runCli(['query', 'telescope galaxy', '--index', uri, '--config', config, '--json', '-k', '4', ...more]);
+      expect(r, r.stderr).toMatchObject({ code: 0 });
+      expect(r.stderr).not.toMatch(/warning/);
+      return (JSON.parse(r.stdout) as { results: Array<{ docId: string; score: number }> }).results;
+    };
+    const graph = await query();
+    const bm25 = await query('--retriever', 'bm25');
+    expect(graph.map((r) => r.docId)).toEqual(expect.arrayContaining([expect.stringMatching(/note-2\.txt$/), expect.stringMatching(/note-8\.txt$/)]));
+    for (const r of graph) expect(r.score).toBeLessThanOrEqual(1);
+    expect(bm25[0]!.score).toBeGreaterThan(1);
+    // An index built without the graph says how to get one.
+    const none = await runCli(['query', 'telescope galaxy', '--index', 's3://sift-test/cli-index', '--config', config, '--retriever', 'graph:bm25']);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/E_INDEX_MISSING: Index s3:\/\/sift-test\/cli-index has no entity graph; index with --graph/);
+  });
+
+  it('sift doctor --index s3://… reports tables, versions, indexes, finalize, graph and the row check', async (ctx) => {
+    if (!storageOptions) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const corpus = path.join(dir, 'corpus-doctor');
+    await writeCorpus(corpus);
+    const config = path.join(dir, 'sift.config.json');
+    await writeFile(config, JSON.stringify({ storageOptions }));
+    const uri = 's3://sift-test/cli-doctor';
+    const doctor = async (...more: string[]) => {
+      const r = await runCli(['doctor', '--index', uri, '--config', config, '--json', ...more]);
+      return { code: r.code, stderr: r.stderr, index: (JSON.parse(r.stdout) as DoctorReport).index as RemoteIndexReport };
+    };
+    const missing = await doctor();
+    expect(missing.code).toBe(0);
+    expect(missing.index).toMatchObject({ dir: uri, error: expect.stringMatching(/^E_INDEX_MISSING: no index at s3:\/\/sift-test\/cli-doctor/) });
+
+    expect((await runCli(['index', corpus, '--index', uri, '--shard', '0/2', '--graph', '--config', config])).code).toBe(0);
+    const before = await doctor();
+    expect(before.index.remote).toMatchObject({ finalized: null, graph: { state: 'asked' }, shards: { runs: 1, labels: ['0/2'] }, check: { orphanChunks: 0, duplicateChunks: 0 }, problems: [] });
+    expect((await runCli(['index', corpus, '--index', uri, '--shard', '1/2', '--graph', '--config', config])).code).toBe(0);
+    expect((await runCli(['index', '--finalize', '--index', uri, '--config', config])).code).toBe(0);
+
+    const after = await doctor('--verify');
+    expect(after.code, after.stderr).toBe(0);
+    const x = after.index.remote;
+    expect(after.index).toMatchObject({ documents: 12, embedder: null });
+    expect(Object.keys(x.tables).sort()).toEqual(['chunks', 'documents', 'graph', 'manifest']);
+    expect(x.tables.documents!.rows).toBe(12);
+    expect(x.tables.chunks!.rows).toBe(after.index.chunks);
+    expect(x.tables.chunks!.indexes).toEqual([expect.objectContaining({ columns: ['text'], type: 'FTS', unindexedRows: 0 })]);
+    expect(x.finalized).toMatchObject({ current: true, versions: { chunks: x.tables.chunks!.version } });
+    expect(x.graph).toMatchObject({ state: 'current', passages: after.index.chunks });
+    expect(x).toMatchObject({ shards: { runs: 2, labels: ['0/2', '1/2'] }, check: { orphanChunks: 0, duplicateChunks: 0 }, problems: [] });
+    const text = await runCli(['doctor', '--index', uri, '--config', config]);
+    expect(text.stdout).toMatch(/finalized: \S+ \(current\)/);
+    expect(text.stdout).toMatch(/chunks +\d+ rows +v\d+ +text FTS/);
+    expect(text.stdout).toMatch(/entity graph: stored, current \(\d+ passages/);
+    expect(text.stdout).toContain('check: 0 orphan chunks, 0 duplicate chunk ids');
+
+    // A document row lost under its chunks (as a killed worker leaves them): --verify names it and exits 1.
+    const { connect } = await import('@lancedb/lancedb');
+    const db = await connect(uri, { storageOptions: storageOptions! });
+    const docs = await db.openTable('documents');
+    const [victim] = (await docs.query().select(['id']).limit(1).toArray()) as Array<{ id: string }>;
+    await docs.delete(`id = '${victim!.id}'`);
+    db.close();
+    const broken = await doctor('--verify');
+    expect(broken.code).toBe(1);
+    expect(broken.index.remote.check!.orphanChunks).toBeGreaterThan(0);
+    expect(broken.index.remote.finalized!.current).toBe(false);
+    expect(broken.stderr).toMatch(/E_INDEX_CORRUPT: index s3:\/\/sift-test\/cli-doctor failed verification: 1 problem\(s\); first: \d+ chunks have no document row/);
   });
 
   it('refuses --shard and --finalize on a local folder with one line', async () => {
