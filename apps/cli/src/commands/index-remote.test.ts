@@ -175,6 +175,24 @@ describe('sift index with an s3:// index', { timeout: 300_000 }, () => {
     expect(broken.stderr).toMatch(/E_INDEX_CORRUPT: index s3:\/\/sift-test\/cli-doctor failed verification: 1 problem\(s\); first: \d+ chunks have no document row/);
   });
 
+  it('storageOptions in the config pass through to LanceDB: virtual-hosted-style requests (aws_virtual_hosted_style_request)', async (ctx) => {
+    if (!storageOptions) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const corpus = path.join(dir, 'corpus-vhost');
+    await writeCorpus(corpus);
+    // The bucket's own endpoint on a .invalid domain (never resolves), reached only through the local server as proxy;
+    // a boolean in the config file is given to LanceDB as "true". Path-style requests to that endpoint would fail.
+    const { aws_endpoint: server, ...rest } = storageOptions;
+    const config = path.join(dir, 'sift.vhost.config.json');
+    await writeFile(config, JSON.stringify({ storageOptions: { ...rest, aws_virtual_hosted_style_request: true, aws_endpoint: 'http://sift-test.s3.sift.invalid', proxy_url: server } }));
+    const uri = 's3://sift-test/cli-vhost';
+    const r = await runCli(['index', corpus, '--index', uri, '--config', config]);
+    expect(r, r.stderr).toMatchObject({ code: 0 });
+    expect(r.stdout).toMatch(/indexed 12 new/);
+    const q = await runCli(['query', 'glacier valley', '--index', uri, '--config', config, '--json', '-k', '2']);
+    expect(q, q.stderr).toMatchObject({ code: 0 });
+    expect((JSON.parse(q.stdout) as { results: unknown[] }).results).toHaveLength(2);
+  });
+
   it('refuses --shard and --finalize on a local folder with one line', async () => {
     const r = await runCli(['index', dir, '--index', path.join(dir, 'x'), '--shard', '0/2']);
     expect(r.code).not.toBe(0);

@@ -17,10 +17,14 @@ import { pathToFileURL } from 'node:url';
 interface KoaContext {
   method: string;
   path: string;
+  /** The request target as sent (absolute-form through a proxy), before s3rver rewrites `path`. */
+  originalUrl: string;
   headers: Record<string, string | undefined>;
   status: number;
   type: string;
   body: unknown;
+  /** s3rver's vhost middleware sets `vhost` when the bucket came from the Host header. */
+  state: { vhost?: boolean };
 }
 type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 interface S3Object {
@@ -48,10 +52,24 @@ export const ACCESS_KEY = 'S3RVER';
 /** LanceDB object-store client timeouts for the tests (storage options; the AWS_* environment cannot set them). */
 export const CLIENT_TIMEOUTS = { timeout: '600s', connect_timeout: '120s' };
 
+/**
+ * The S3 service domain the server answers virtual-hosted-style requests for (`<bucket>.s3.sift.invalid`). `.invalid`
+ * never resolves (RFC 6761), so such requests can only reach the server through `proxy_url`, never a network.
+ */
+export const VHOST_DOMAIN = 'sift.invalid';
+
 export interface LocalS3 {
   endpoint: string;
   /** LanceDB storage options for this server (path-style over plain HTTP). */
   storageOptions: Record<string, string>;
+  /**
+   * Storage options for virtual-hosted-style requests (`aws_virtual_hosted_style_request`: the bucket in the host
+   * name, as AWS prefers): the bucket's endpoint `http://<bucket>.s3.sift.invalid`, reached through this server as
+   * the HTTP proxy.
+   */
+  virtualHostedStorageOptions: Record<string, string>;
+  /** Requests served so far by addressing style: bucket in the Host header, or in the path. */
+  requestStyles: () => { virtualHosted: number; pathStyle: number };
   /** The same as AWS_* environment variables, for child processes. */
   env: Record<string, string>;
   /** PUTs refused because the key existed: commit races the server settled. */
@@ -63,9 +81,12 @@ export async function startLocalS3(): Promise<LocalS3> {
   const require = createRequire(import.meta.url);
   const S3rver = require('s3rver') as S3rverClass;
   const dir = await mkdtemp(join(tmpdir(), 'sift-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET }] });
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, serviceEndpoint: VHOST_DOMAIN, configureBuckets: [{ name: BUCKET }] });
   let refused = 0;
-  server.middleware.unshift(conditionalPut(server, () => refused++));
+  const styles = { virtualHosted: 0, pathStyle: 0 };
+  // After s3rver's vhost middleware, which moves a bucket named in the Host header into the path.
+  const vhost = server.middleware.findIndex((m) => m.name === 'vhost');
+  server.middleware.splice(vhost + 1, 0, countStyles(styles), conditionalPut(server, () => refused++));
   atomicPuts(server.store, dir);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -74,6 +95,17 @@ export async function startLocalS3(): Promise<LocalS3> {
     // Long client timeouts: on a loaded machine this one-process server can take far longer than LanceDB's 30 s default.
     storageOptions: { ...CLIENT_TIMEOUTS, aws_endpoint: endpoint, allow_http: 'true', aws_region: 'us-east-1', aws_access_key_id: ACCESS_KEY, aws_secret_access_key: ACCESS_KEY },
     env: { AWS_ENDPOINT: endpoint, AWS_ALLOW_HTTP: 'true', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: ACCESS_KEY },
+    virtualHostedStorageOptions: {
+      ...CLIENT_TIMEOUTS,
+      aws_virtual_hosted_style_request: 'true',
+      aws_endpoint: `http://${BUCKET}.s3.${VHOST_DOMAIN}`,
+      proxy_url: endpoint,
+      allow_http: 'true',
+      aws_region: 'us-east-1',
+      aws_access_key_id: ACCESS_KEY,
+      aws_secret_access_key: ACCESS_KEY,
+    },
+    requestStyles: () => ({ ...styles }),
     conditionalPutsRefused: () => refused,
     async close() {
       await server.close();
@@ -102,6 +134,17 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(Buffer.isBuffer(part) ? part : Buffer.from(part as string));
   return Buffer.concat(parts);
+}
+
+function countStyles(styles: { virtualHosted: number; pathStyle: number }): Middleware {
+  return async (ctx, next) => {
+    // Virtual-hosted: the bucket only in the Host header, not also leading the path as path-style puts it.
+    const sent = new URL(ctx.originalUrl, 'http://127.0.0.1').pathname;
+    const inPath = sent === `/${BUCKET}` || sent.startsWith(`/${BUCKET}/`);
+    if (ctx.state.vhost && !inPath) styles.virtualHosted++;
+    else styles.pathStyle++;
+    return next();
+  };
 }
 
 /** `If-None-Match: *` on PUT: refuse with 412 when the key exists; the check and the write run one at a time per key. */
