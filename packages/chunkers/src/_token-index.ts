@@ -20,9 +20,11 @@ export class TokenIndex {
     readonly tokenizer: Tokenizer,
     /** The token boundaries of `text`, when already computed (see `build`). */
     encoded?: TokenBoundaries,
+    /** Whether {@link TokenIndex.charFastPath} holds, when `build` already tested it (a scan of the whole text). */
+    charFast = TokenIndex.charFastPath(text, tokenizer),
   ) {
     this.exact = tokenizer.additive;
-    if (TokenIndex.charFastPath(text, tokenizer)) {
+    if (charFast) {
       this.offsets = null;
       this.encoded = null;
       this.length = text.length;
@@ -39,8 +41,9 @@ export class TokenIndex {
    * encode, and Ctrl-C must end that.
    */
   static async build(text: string, tokenizer: Tokenizer, signal?: AbortSignal): Promise<TokenIndex> {
-    if (TokenIndex.charFastPath(text, tokenizer) || !tokenizer.tokenBoundaries) return new TokenIndex(text, tokenizer);
-    return new TokenIndex(text, tokenizer, await tokenizer.tokenBoundaries(text, { signal }));
+    if (TokenIndex.charFastPath(text, tokenizer)) return new TokenIndex(text, tokenizer, undefined, true);
+    if (!tokenizer.tokenBoundaries) return new TokenIndex(text, tokenizer, undefined, false);
+    return new TokenIndex(text, tokenizer, await tokenizer.tokenBoundaries(text, { signal }), false);
   }
 
   private static charFastPath(text: string, tokenizer: Tokenizer): boolean {

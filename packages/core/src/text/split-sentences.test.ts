@@ -16,6 +16,14 @@ describe('splitSentences', () => {
       ['I live in the U.S. The weather is mild.', ['I live in the U.S.', 'The weather is mild.']],
       ['We bought pears, etc. and went home. Then we ate.', ['We bought pears, etc. and went home.', 'Then we ate.']],
       ['We bought pears, etc. Then we ate.', ['We bought pears, etc.', 'Then we ate.']],
+      // After opening quotes or brackets, in any case, and next to plain words that end sentences.
+      ['He said (DR. Smith agreed. He left.', ['He said (DR. Smith agreed.', 'He left.']],
+      ['She wrote “Prof. Lee” on it. Then left.', ['She wrote “Prof. Lee” on it.', 'Then left.']],
+      ['It was written by (J. Smith). He sold it.', ['It was written by (J. Smith).', 'He sold it.']],
+      ['I met "A. Lincoln once. Really.', ['I met "A. Lincoln once.', 'Really.']],
+      ['I met him. Dr. Who came. No. 5 won. It did. Ok.', ['I met him.', 'Dr. Who came.', 'No. 5 won.', 'It did.', 'Ok.']],
+      ['Vitamin é. Apples are good.', ['Vitamin é.', 'Apples are good.']],
+      ['Grade É. Apples are good.', ['Grade É. Apples are good.']],
     ])('%s', (input, expected) => expect(texts(input)).toEqual(expected));
   });
 

@@ -29,6 +29,32 @@ const isWs = (c: number) => (c <= 0x20 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) 
 // Longer words ending in "." are never treated as abbreviations or acronyms (the longest listed is 7 characters).
 const MAX_ABBREVIATION = 16;
 
+/** FNV-style hash of text[a, b) lowercased, for ASCII text; -1 when it holds a character outside ASCII. */
+function lowerAsciiHash(text: string, a: number, b: number): number {
+  let h = b - a;
+  for (let i = a; i < b; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/** Hashes of the listed abbreviations (all ASCII, lowercase). */
+const LISTED_HASHES = new Set([...ALWAYS_CONTINUES, ...MAY_END].map((w) => lowerAsciiHash(w, 0, w.length)));
+
+/**
+ * False only when text[w, a1) (a word ending in one period, maybe after opening quotes or brackets) is surely not a
+ * listed abbreviation: without its openers and lowercased, it hashes to none of them.
+ */
+function mayBeListed(text: string, w: number, a1: number): boolean {
+  let s = w;
+  while (s < a1 && (FLAGS[text.charCodeAt(s)]! & OPENER) !== 0) s++;
+  const h = lowerAsciiHash(text, s, a1);
+  return h === -1 || LISTED_HASHES.has(h);
+}
+
 /**
  * Decide whether the trimmed segments text[a0,a1) and text[b0,…) are one sentence that UAX #29 broke too early;
  * `aLine` is where the last line of the first segment starts (its first non-whitespace character).
@@ -64,6 +90,14 @@ function continues(text: string, a0: number, a1: number, aLine: number, b0: numb
   }
   // Listed abbreviations are at most 8 characters with their opening punctuation; acronyms have inner periods.
   if (a1 - w > (dots > 1 ? MAX_ABBREVIATION : 8)) return false;
+  if (dots === 1 && !mayBeListed(text, w, a1)) {
+    // Most sentences end in a plain word: decide without slicing and lowercasing it (same rule as below).
+    let s = w;
+    while (s < a1 && (FLAGS[text.charCodeAt(s)]! & OPENER) !== 0) s++;
+    if (a1 - s !== 2) return false;
+    const bUpper = b >= 0x41 && b <= 0x5a ? true : b < 0x80 ? false : isUpper(text.slice(b0, b0 + 2));
+    return bUpper && isUpper(text.slice(s, a1));
+  }
   const word = (FLAGS[text.charCodeAt(w)]! & OPENER) !== 0 ? text.slice(w, a1).replace(/^['"‘“«(\[{]+/u, '') : text.slice(w, a1);
   const lower = word.toLowerCase();
   if (ALWAYS_CONTINUES.has(lower)) return true;
