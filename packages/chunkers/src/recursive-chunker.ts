@@ -55,12 +55,16 @@ export class RecursiveChunker implements Chunker {
     return new RecursiveChunker(config, await createTokenizer(config.tokenizer));
   }
 
-  async *chunk(doc: Document, opts?: RunOptions): AsyncIterable<Chunk> {
-    const layout = this.config.markdown && typeof doc?.text === 'string' ? scanMarkdown(doc.text) : undefined;
-    const pathAt = layout ? headingPaths(layout.headings) : undefined;
-    const metadata = pathAt ? (p: Packed) => ({ headings: pathAt(p.bodyStart) }) : undefined;
-    const spans = async () => this.spans(doc.text, layout, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal));
-    yield* streamChunks(doc, this.name, spans, opts, metadata);
+  chunk(doc: Document, opts?: RunOptions): AsyncIterable<Chunk> {
+    // The markdown layout is scanned lazily, on the first chunk asked for (after the stream's checks).
+    let pathAt: ((pos: number) => string[]) | undefined;
+    const spans = async () => {
+      const layout = this.config.markdown ? scanMarkdown(doc.text) : undefined;
+      pathAt = layout ? headingPaths(layout.headings) : undefined;
+      return this.spans(doc.text, layout, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal));
+    };
+    const metadata = this.config.markdown ? (p: Packed) => (pathAt ? { headings: pathAt(p.bodyStart) } : {}) : undefined;
+    return streamChunks(doc, this.name, spans, opts, metadata);
   }
 
   private *spans(text: string, layout: ReturnType<typeof scanMarkdown> | undefined, index: TokenIndex): Generator<Packed> {
