@@ -105,6 +105,8 @@ describe('BpeTokenizer.countSpan', () => {
           if (a > b) continue;
           expect(tok.countSpan(t, a, b, encoded)).toBe(tok.count(t.slice(a, b)));
         }
+        // The whole text, from either encoding.
+        expect(tok.countSpan(t, 0, t.length, encoded)).toBe(tok.count(t));
       }),
       { numRuns: 300, seed: 17 },
     );

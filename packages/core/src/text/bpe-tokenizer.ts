@@ -293,6 +293,8 @@ export class BpeTokenizer implements Tokenizer {
    */
   countSpan(text: string, start: number, end: number, encoded: TokenBoundaries): number {
     const { offsets, pieces } = encoded;
+    // The whole text (a document that is one chunk, the usual case when indexing passages): its own encoding.
+    if (start === 0 && end === text.length) return offsets.length - 1;
     if (!pieces || end - start < 64) return this.count(text.slice(start, end));
     const m = offsets.length - 1;
     const firstAtOrAfter = (p: number) => {
