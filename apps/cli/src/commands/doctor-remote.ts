@@ -56,7 +56,7 @@ export function formatRemoteIndex(r: RemoteIndexReport): string[] {
     `v${t.version}`,
     t.indexes.map((i) => `${i.columns.join(',')} ${i.type}${i.unindexedRows > 0 ? ` (${i.unindexedRows} rows not indexed)` : ''}`).join('; ') || 'no indexes',
   ]);
-  lines.push(formatTable(rows, '    '));
+  lines.push('  tables:', formatTable(rows, '    '));
   lines.push(`  shard runs: ${x.shards.runs}${x.shards.labels.length ? ` (${x.shards.labels.join(', ')})` : ''}`);
   const g = x.graph;
   const graphLine: Record<typeof g.state, string> = {
