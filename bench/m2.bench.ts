@@ -9,9 +9,13 @@
 // onnxruntime's intra-op threads. The table also gives CPU ms (user + system of the measuring process): on a shared
 // machine wall-clock time mostly measures the other tenants, CPU time the work.
 import { spawn } from 'node:child_process';
+import { freemem } from 'node:os';
 import path from 'node:path';
 import { log, mdTable, workspaceRoot } from './_bench-utils.js';
 import type { Bench } from './run.js';
+
+/** Heads of the attention encoder in bench/_m2-measure.ts (BENCH_SHAPE.heads). */
+const BENCH_HEADS = 3;
 
 interface Measure {
   model: string;
@@ -77,8 +81,16 @@ export default {
       log(`m2 bench: L=${L} M2 (MatMul FFT)…`);
       const a = await measure(['--model', 'm2', '--length', String(L), ...common, '--runs', runs, ...(L === smallest ? ['--check'] : [])]);
       if (a?.maxAbsDiff !== undefined) maxAbsDiff = a.maxAbsDiff;
-      log(`m2 bench: L=${L} attention…`);
-      const b = await measure(['--model', 'attention', '--length', String(L), ...common, '--runs', runs]);
+      // The attention encoder's score and softmax matrices alone (heads × L² floats each) can exceed the machine: at 32k
+      // that is 26 GB per layer for this shape. Not started then (null), rather than taking the machine down.
+      const attentionBytes = 2 * BENCH_HEADS * L * L * 4;
+      let b: Measure | undefined;
+      if (device === 'cpu' && attentionBytes > 0.8 * freemem()) {
+        log(`m2 bench: L=${L} attention not run: its score matrices need ${(attentionBytes / 2 ** 30).toFixed(1)} GiB, ${(freemem() / 2 ** 30).toFixed(1)} GiB free`);
+      } else {
+        log(`m2 bench: L=${L} attention…`);
+        b = await measure(['--model', 'attention', '--length', String(L), ...common, '--runs', runs]);
+      }
       let dft: Measure | undefined;
       if (device === 'cpu') {
         log(`m2 bench: L=${L} M2 (DFT op)…`);
