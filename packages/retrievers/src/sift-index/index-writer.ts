@@ -65,6 +65,11 @@ export class IndexWriter {
   private pendingMeta: string[] = [];
   private docsSeen = 0;
   private textsEmbedded = 0;
+  /** The last batch's LanceDB writes, still running while the next batch is chunked (see `flush`). */
+  private writing: Promise<void> = Promise.resolve();
+  /** The tables' Arrow schemas, read once (an add changes no column after `begin`). */
+  private documentsSchema: ReturnType<Table['schema']> | null = null;
+  private chunksSchema: ReturnType<Table['schema']> | null = null;
 
   private readonly documents: Table;
   private readonly chunks: Table;
@@ -114,6 +119,7 @@ export class IndexWriter {
       if (this.docsSeen % YIELD_EVERY_DOCS === 0) await yieldToEventLoop();
     }
     await this.flush();
+    await this.settle();
     notifyProgress(this.opts.onProgress, { status: 'done', done: this.docsSeen, unit: 'documents' });
   }
 
@@ -138,6 +144,7 @@ export class IndexWriter {
     }
     this.counts.removed += n;
     await this.flush();
+    await this.settle();
     return n;
   }
 
@@ -155,12 +162,21 @@ export class IndexWriter {
   }
 
   /** The tables as written so far (their versions and row counts), for the commit. */
-  state(): Promise<TablesState> {
+  async state(): Promise<TablesState> {
+    await this.settle();
     return tablesState(this.tables);
   }
 
-  rollback(): Promise<void> {
+  async rollback(): Promise<void> {
+    await this.writing.catch(() => undefined);
     return rollbackTables(this.tables, this.base);
+  }
+
+  /** Waits for the writes still running; their failure is this add's. */
+  private async settle(): Promise<void> {
+    const writing = this.writing;
+    this.writing = Promise.resolve();
+    await writing;
   }
 
   close(): void {
@@ -208,11 +224,19 @@ export class IndexWriter {
     if (this.docRows.length >= DOC_BATCH_ROWS || this.docBytes >= DOC_BATCH_BYTES) await this.flush();
   }
 
+  /**
+   * Writes the pending rows. The previous batch's LanceDB writes are awaited first (one batch in flight, in order, a
+   * failure stops the add); without embedder or side indexes, which read what was written, this batch's writes then
+   * run in LanceDB's threads while the next documents are chunked.
+   */
   private async flush(): Promise<void> {
     throwIfAborted(this.opts.signal);
+    await this.settle();
     const removed = await this.removeReplaced();
+    const writes: Array<() => Promise<unknown>> = [];
     if (this.docRows.length > 0) {
-      await this.documents.add(documentsArrow(await this.documents.schema(), this.docRows));
+      const rows = documentsArrow(await (this.documentsSchema ??= this.documents.schema()), this.docRows);
+      writes.push(() => this.documents.add(rows));
       this.docRows = [];
       this.docBytes = 0;
     }
@@ -220,7 +244,7 @@ export class IndexWriter {
     const meta = this.pendingMeta;
     this.pending = [];
     this.pendingMeta = [];
-    if (batch.length === 0 && removed.length === 0) return;
+    if (batch.length === 0 && removed.length === 0) return this.startWrites(writes, false);
     for (const c of batch) {
       if (this.bm25.has(c.id)) {
         throw new SiftError('E_BAD_INPUT', `Chunk id "${c.id}" (document "${c.docId}") is already in the index; chunk ids must be unique across documents`, {
@@ -231,13 +255,26 @@ export class IndexWriter {
     }
     const vectors = this.opts.embedder && batch.length > 0 ? await this.embed(batch) : undefined;
     if (batch.length > 0) {
-      await this.chunks.add(chunksArrow(await this.chunks.schema(), batch, vectors, meta));
+      const rows = chunksArrow(await (this.chunksSchema ??= this.chunks.schema()), batch, vectors, meta);
+      writes.push(() => this.chunks.add(rows));
       this.counts.chunks += batch.length;
     }
+    await this.startWrites(writes, this.opts.sideIndexes.length > 0 || this.opts.embedder !== undefined);
     for (const side of this.opts.sideIndexes) {
       throwIfAborted(this.opts.signal);
       await side.onBatch(batch, vectors, removed);
     }
+  }
+
+  /** Runs `writes` in order, in the background unless `wait`. */
+  private async startWrites(writes: ReadonlyArray<() => Promise<unknown>>, wait: boolean): Promise<void> {
+    if (writes.length === 0) return;
+    const run = (async () => {
+      for (const write of writes) await write();
+    })();
+    if (wait) return run;
+    run.catch(() => undefined); // seen by the next flush, state() or rollback()
+    this.writing = run;
   }
 
   /** Deletes the rows of documents being replaced (before their new chunks are written). */
