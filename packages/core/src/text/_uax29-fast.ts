@@ -15,8 +15,18 @@ const SCONTINUE = 10;
 const UNKNOWN = 255; // not modelled: the caller falls back to Intl.Segmenter
 
 const CLASS = new Uint8Array(0x10000).fill(UNKNOWN);
-const set = (cls: number, ...codes: number[]) => codes.forEach((c) => (CLASS[c] = cls));
-const range = (cls: number, from: number, to: number) => CLASS.fill(cls, from, to + 1);
+// Per code unit: 0 cannot start a break, 1 can (CR, LF, Sep, terminators), 2 is not modelled. Kept in step with CLASS
+// by the two helpers (a loop over all 64k code units cost start-up time of every command).
+const KIND = new Uint8Array(0x10000).fill(2);
+const set = (cls: number, ...codes: number[]) =>
+  codes.forEach((c) => {
+    CLASS[c] = cls;
+    KIND[c] = 0;
+  });
+const range = (cls: number, from: number, to: number) => {
+  CLASS.fill(cls, from, to + 1);
+  KIND.fill(0, from, to + 1);
+};
 range(OTHER, 0x00, 0x7f);
 range(LOWER, 0x61, 0x7a);
 range(UPPER, 0x41, 0x5a);
@@ -36,9 +46,6 @@ range(LOWER, 0xdf, 0xf6);
 range(LOWER, 0xf8, 0xff);
 set(OTHER, 0xd7, 0xf7, 0xa9, 0xae, 0xb0, 0xb1, 0xa3, 0xa5, 0xa7, 0x2022, 0x20ac);
 
-// Per code unit: 0 cannot start a break, 1 can (CR, LF, Sep, terminators), 2 is not modelled.
-const KIND = new Uint8Array(0x10000);
-for (let c = 0; c < 0x10000; c++) KIND[c] = CLASS[c] === UNKNOWN ? 2 : 0;
 for (const c of [0x0d, 0x0a, 0x85, 0x2028, 0x2029, 0x2e, 0x21, 0x3f]) KIND[c] = 1;
 
 /** True when every code unit of text[start, end) is one the fast path models. */
