@@ -276,9 +276,13 @@ export class Bm25Index {
       };
     }
     const terms = this.termList;
-    const order: number[] = [];
-    for (let t = 0; t < post.terms; t++) if (post.df(t) > 0) order.push(t);
-    order.sort((x, y) => (terms[x]! < terms[y]! ? -1 : terms[x]! > terms[y]! ? 1 : 0));
+    // Terms are unique: sort the strings themselves (the default order is UTF-16 code units, as `<` compares; no
+    // comparator call per comparison), then map them back to their ids.
+    const live: string[] = [];
+    for (let t = 0; t < post.terms; t++) if (post.df(t) > 0) live.push(terms[t]!);
+    live.sort();
+    const termIds = this.termIds!;
+    const order = live.map((term) => termIds.get(term)!);
     const postings = post.rows.length;
     const postOffsets = new Uint32Array(order.length + 1);
     const postRows = new Uint32Array(postings);
@@ -300,7 +304,7 @@ export class Bm25Index {
       totalLength: this.totalLen,
       docLens: this.docLens.subarray(0, this.rowCount),
       ids: tableOf(this.idList!),
-      terms: tableOf(order.map((t) => terms[t]!)),
+      terms: tableOf(live),
       postOffsets,
       postRows,
       postTfs,
