@@ -19,6 +19,7 @@ import { CHUNKS_TABLE, chunksArrow, DOCUMENTS_TABLE, documentsArrow, vectorField
 import { readLance } from '../lance/chunk-rows.js';
 import { LANCE_DIR, type EmbedderInfo, type Manifest } from './manifest.js';
 import { checkChunk, embedChunkTexts } from './chunk-contract.js';
+import { plainDocument } from './plain-document.js';
 import type { SideIndexBuilder } from './side-index.js';
 
 const DOC_BATCH_ROWS = 1024;
@@ -184,6 +185,15 @@ export class IndexWriter {
   }
 
   private validateDocument(input: unknown): Document {
+    const doc = plainDocument(input) ?? this.parseDocument(input);
+    if (this.seen.has(doc.id)) {
+      throw new SiftError('E_BAD_INPUT', `Document id "${doc.id}" appears twice in one add`, { details: { docId: doc.id } });
+    }
+    this.seen.add(doc.id);
+    return doc;
+  }
+
+  private parseDocument(input: unknown): Document {
     const parsed = DocumentSchema.safeParse(input);
     if (!parsed.success) {
       const id = (input as { id?: unknown } | null)?.id;
@@ -191,12 +201,7 @@ export class IndexWriter {
         cause: parsed.error,
       });
     }
-    const doc = parsed.data;
-    if (this.seen.has(doc.id)) {
-      throw new SiftError('E_BAD_INPUT', `Document id "${doc.id}" appears twice in one add`, { details: { docId: doc.id } });
-    }
-    this.seen.add(doc.id);
-    return doc;
+    return parsed.data;
   }
 
   private async addDocument(doc: Document): Promise<void> {
