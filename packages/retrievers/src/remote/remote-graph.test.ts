@@ -1,36 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Retriever } from '@sift/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphRetriever } from '../graph/graph-retriever.js';
 import { loadIndexGraph } from '../graph/index-graph.js';
 import type { PassageGraph } from '../graph/passage-graph.js';
 import { hashEmbedder, phaseDocs, QUERIES, sentenceChunker } from '../sift-index/__fixtures__/crash-writer.js';
 import { SiftIndex } from '../sift-index/sift-index.js';
-import { BUCKET, startLocalS3, type LocalS3 } from './__fixtures__/local-s3-server.js';
+import { BUCKET } from './__fixtures__/local-s3-server.js';
+import { useLocalS3 } from './__fixtures__/use-local-s3.js';
 import { RemoteIndex } from './remote-index.js';
 
 // The entity graph of a remote index, stored in its own dataset (the `graph` table) on a real S3-compatible server
 // on 127.0.0.1: built at finalize from the chunks whatever order the shards wrote them in, equal to the graph a local
 // index keeps for the same input, loaded back by a fresh reader, and rebuilt (with a warning) once chunks change.
 
-let s3: LocalS3 | undefined;
-let startError = '';
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'sift-remote-graph-'));
-  try {
-    s3 = await startLocalS3();
-  } catch (err) {
-    startError = (err as Error).message;
-  }
-});
-afterAll(async () => {
-  await s3?.close();
-  await rm(tmp, { recursive: true, force: true });
-});
+const suite = useLocalS3('sift-remote-graph-');
 
 const uri = (name: string) => `s3://${BUCKET}/${name}`;
 const add = { chunker: sentenceChunker, embedder: hashEmbedder, batchSize: 8 } as const;
@@ -62,8 +46,9 @@ async function topTens(r: Retriever): Promise<Array<Array<[string, number]>>> {
 
 describe('the entity graph of a RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, () => {
   it('is stored at finalize, equals a local index graph, answers graph:bm25 and graph:hybrid, and is rebuilt when stale', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
-    const local = await SiftIndex.create(join(tmp, 'local'), { embedder: hashEmbedder, sideIndexes: { graph: {} }, onWarn: () => {} });
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
+    const local = await SiftIndex.create(join(suite.tmp, 'local'), { embedder: hashEmbedder, sideIndexes: { graph: {} }, onWarn: () => {} });
     const warnings: string[] = [];
     const remote = await RemoteIndex.open(uri('graph'), { storageOptions: s3.storageOptions, settings: { createSettleMs: 0 }, onWarn: (m) => warnings.push(m) });
     try {
@@ -133,7 +118,8 @@ describe('the entity graph of a RemoteIndex on a local S3-compatible server', { 
   });
 
   it('asked for after the last finalize, it is built in memory with a warning; damaged rows are E_INDEX_CORRUPT', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
     const warnings: string[] = [];
     const index = await RemoteIndex.open(uri('graph-late'), { storageOptions: s3.storageOptions, settings: { createSettleMs: 0 }, onWarn: (m) => warnings.push(m) });
     try {

@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashEmbedder, sentenceChunker } from '../sift-index/__fixtures__/crash-writer.js';
 import { SiftIndex } from '../sift-index/sift-index.js';
-import { BUCKET, startLocalS3, type LocalS3 } from './__fixtures__/local-s3-server.js';
+import { BUCKET } from './__fixtures__/local-s3-server.js';
+import { useLocalS3 } from './__fixtures__/use-local-s3.js';
 import { runShardProcess } from './__fixtures__/run-shard-process.js';
 import { corpus, QUERIES, runShard } from './__fixtures__/shard-worker.js';
 import { RemoteIndex } from './remote-index.js';
@@ -14,25 +13,10 @@ import { RemoteIndex } from './remote-index.js';
 // document commits, then re-run. Every check compares contents and rankings, never timings; the generous
 // timeouts only guard against a hang on a loaded machine (each worker is a node process loading LanceDB).
 
-let s3: LocalS3 | undefined;
-let startError = '';
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'sift-remote-'));
-  try {
-    s3 = await startLocalS3();
-  } catch (err) {
-    startError = (err as Error).message;
-  }
-});
-afterAll(async () => {
-  await s3?.close();
-  await rm(tmp, { recursive: true, force: true });
-});
+const suite = useLocalS3('sift-remote-');
 
 const uri = (name: string) => `s3://${BUCKET}/${name}`;
-const open = (name: string) => RemoteIndex.open(uri(name), { storageOptions: s3!.storageOptions, onWarn: () => {} });
+const open = (name: string) => RemoteIndex.open(uri(name), { storageOptions: suite.s3!.storageOptions, onWarn: () => {} });
 
 interface Contents {
   documents: string[];
@@ -85,7 +69,7 @@ let single: Promise<{ contents: Contents; rankings: Rankings }> | undefined;
 /** The same corpus through one in-process worker, finalized: the reference every sharded run must equal (built once). */
 function reference(): Promise<{ contents: Contents; rankings: Rankings }> {
   single ??= (async () => {
-    await runShard(uri('single'), '0/1', 'A', 16, s3!.storageOptions);
+    await runShard(uri('single'), '0/1', 'A', 16, suite.s3!.storageOptions);
     const index = await open('single');
     await index.finalize();
     await index.close();
@@ -106,7 +90,8 @@ async function finalize(name: string) {
 
 describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, () => {
   it('indexes, answers, takes an add that replaces and adds documents, and refuses another chunker', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
     const warnings: string[] = [];
     // IVF-PQ from 256 chunks (the least LanceDB's PQ training takes), so the final finalize builds one.
     const index = await RemoteIndex.open(uri('basic'), { storageOptions: s3.storageOptions, settings: { vectorIndexAbove: 256 }, onWarn: (m) => warnings.push(m) });
@@ -153,7 +138,8 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
   });
 
   it('a create that lost the race and lands late (as an overwrite) costs nothing before the first write, and is named after it', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
     const { connect } = await import('@lancedb/lancedb');
     const other = await connect(uri('late-create'), { storageOptions: s3.storageOptions });
     const index = await RemoteIndex.open(uri('late-create'), { storageOptions: s3.storageOptions, settings: { createSettleMs: 8000 }, onWarn: () => {} });
@@ -184,7 +170,8 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
   });
 
   it('4 concurrent shard workers write the same documents, chunks and top-10s as one worker and as a local index', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
     const ref = await reference();
     const runs = await Promise.all([0, 1, 2, 3].map((i) => runShardProcess([uri('sharded'), `${i}/4`, 'A', '16'], s3!.env)));
     for (const r of runs) expect(r, r.stderr).toMatchObject({ code: 0 });
@@ -204,7 +191,7 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
     await index.close();
 
     // A local folder index from the same input holds the same rows, and its exact dense search ranks the same.
-    const dir = join(tmp, 'local');
+    const dir = join(suite.tmp, 'local');
     const local = await SiftIndex.create(dir, { embedder: hashEmbedder, onWarn: () => {} });
     try {
       await local.add(corpus('A'), { chunker: sentenceChunker, embedder: hashEmbedder });
@@ -223,7 +210,8 @@ describe('RemoteIndex on a local S3-compatible server', { timeout: 600_000 }, ()
   });
 
   it('a worker killed between its chunk and document commits is re-run: nothing lost or duplicated', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
     const ref = await reference();
     const runs = await Promise.all(
       [0, 1, 2, 3].map((i) => runShardProcess([uri('killed'), `${i}/4`, 'A', '16'], { ...s3!.env, ...(i === 1 ? { SIFT_CRASH_AT: '2' } : {}) })),

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashEmbedder, sentenceChunker } from '../sift-index/__fixtures__/crash-writer.js';
-import { BUCKET, startLocalS3, type LocalS3 } from './__fixtures__/local-s3-server.js';
+import { BUCKET } from './__fixtures__/local-s3-server.js';
+import { useLocalS3 } from './__fixtures__/use-local-s3.js';
 import { corpus, QUERIES } from './__fixtures__/shard-worker.js';
 import { RemoteIndex } from './remote-index.js';
 
@@ -8,23 +9,12 @@ import { RemoteIndex } from './remote-index.js';
 // prefers: LanceDB's storage options pass through RemoteIndex unchanged. The bucket's endpoint is a `.invalid` host
 // reached only through the local server as `proxy_url`, so nothing can leave 127.0.0.1.
 
-let s3: LocalS3 | undefined;
-let startError = '';
-
-beforeAll(async () => {
-  try {
-    s3 = await startLocalS3();
-  } catch (err) {
-    startError = (err as Error).message;
-  }
-});
-afterAll(async () => {
-  await s3?.close();
-});
+const suite = useLocalS3();
 
 describe('RemoteIndex with virtual-hosted-style requests', { timeout: 300_000 }, () => {
   it('indexes, finalizes and answers with every request addressed to <bucket>.s3.<domain>', async (ctx) => {
-    if (!s3) return ctx.skip(`the local S3 server (s3rver) did not start: ${startError}`);
+    const s3 = suite.s3;
+    if (!s3) return ctx.skip(suite.skipReason);
     const before = s3.requestStyles();
     const uri = `s3://${BUCKET}/vhost`;
     // Two workers at once: their commits race through the conditional PUTs, addressed virtual-hosted-style too.
