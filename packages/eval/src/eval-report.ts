@@ -54,6 +54,14 @@ export interface SubsetSummary {
   published?: Readonly<Record<string, number>>;
 }
 
+/** One question of the chunking task (`EvalReport.chunking_items`). */
+export interface ChunkingItem {
+  id: string;
+  /** Evidence recall at each budget (null: no evidence span could be located in the document). */
+  recall: Record<string, number | null>;
+  tokens: Record<string, number>;
+}
+
 /**
  * What `sift eval` writes to report.json. `dataset`, `pipeline`, `n` and `metrics` are the contract
  * (metric keys as the issues name them); the other fields feed the plots.
@@ -72,6 +80,11 @@ export interface EvalReport {
   baselines?: Record<string, { pk: number; windowdiff: number }>;
   /** Retrieval: one entry per question (gold passages, the top 10 retrieved, the gold ones among them). */
   items?: Array<{ id: string; gold: string[]; retrieved: string[]; hits: string[] }>;
+  /**
+   * Chunking: one entry per question with evidence, in dataset order: its recall and the tokens selected at each
+   * budget (keyed by the budget), so that two chunkers can be compared question by question (paired), or on halves.
+   */
+  chunking_items?: ChunkingItem[];
   notes?: string[];
   /** Malformed dataset items left out (question, corpus record, qrels line, Choi document); 0 when none. */
   skipped?: number;

@@ -3,7 +3,7 @@ export * from './datasets/index.js';
 export * from './report/index.js';
 export { runEval, DEFAULT_NIAH_LENGTHS, DEFAULT_NIAH_DEPTHS, type RunEvalOptions } from './run-eval.js';
 export { EvalConfigSchema, PipelineSchema, EVAL_TASKS, defaultTask, type EvalConfig, type PipelineConfig, type EvalTask } from './eval-config.js';
-export type { EvalReport, CurvePoint, BudgetPoint, GridCell, SegmentationDocument, SubsetSummary } from './eval-report.js';
+export type { EvalReport, CurvePoint, BudgetPoint, ChunkingItem, GridCell, SegmentationDocument, SubsetSummary } from './eval-report.js';
 export type { EvalComponents } from './eval-components.js';
 export { defaultComponents } from './default-components.js';
 export { runRetrievalTask, type Reader, type RetrievalTaskInput } from './tasks/retrieval-task.js';

@@ -68,6 +68,15 @@ describe.skipIf(!hp.present)('runEval retrieval on hotpotqa-100', () => {
     expect(r.metrics['support_recall@256']).toBeGreaterThan(r.metrics['support_recall@64']!);
     expect(r.metrics.chunking_ms).toBeGreaterThanOrEqual(0);
     expect(r.budgets!.every((b) => b.tokens_per_query <= b.budget)).toBe(true);
+    // Per-question results: one per question, and their mean is the metric (every question here has evidence).
+    const items = r.chunking_items!;
+    expect(items).toHaveLength(5);
+    expect(new Set(items.map((i) => i.id)).size).toBe(5);
+    for (const b of [64, 256]) {
+      const mean = items.reduce((s, i) => s + i.recall[b]!, 0) / items.length;
+      expect(mean).toBeCloseTo(r.metrics[`support_recall@${b}`]!, 12);
+      expect(items.every((i) => i.tokens[b]! <= b)).toBe(true);
+    }
   });
   it('chunking task: an embedding chunker (semantic) gets the default embedder, closed after the run', async () => {
     const asked: string[] = [];

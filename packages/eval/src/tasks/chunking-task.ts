@@ -6,7 +6,7 @@ import type { QaDataset } from '../datasets/qa-dataset.js';
 import type { TokenCounter } from '../datasets/niah.js';
 import type { EvalComponents } from '../eval-components.js';
 import type { ResolvedPipeline } from '../eval-config.js';
-import type { BudgetPoint, EvalReport } from '../eval-report.js';
+import type { BudgetPoint, ChunkingItem, EvalReport } from '../eval-report.js';
 import { meanDefined, percentile } from '../metrics/summary.js';
 import { chunkCorpus, WHOLE_DOCUMENTS } from './chunk-corpus.js';
 import { buildLongDocuments } from './long-documents.js';
@@ -60,6 +60,7 @@ async function chunkAndScore(input: ChunkingTaskInput, chunker: Chunker | typeof
   let chunkingMs = 0;
   let nChunks = 0;
   const chunkTokens: number[] = [];
+  const items: ChunkingItem[] = [];
   let done = 0;
   for (const long of longDocs) {
     throwIfAborted(opts.signal);
@@ -75,12 +76,17 @@ async function chunkAndScore(input: ChunkingTaskInput, chunker: Chunker | typeof
     });
     for (const { question, evidence } of asked) {
       const ranked = await retriever.retrieve(question.question, chunks.length, opts);
+      const item: ChunkingItem = { id: question.id, recall: {}, tokens: {} };
+      items.push(item);
       for (let i = 0; i < budgets.length; i++) {
         const selection = await fill.select(question.question, ranked, { budget: budgets[i]! });
         const frac = new SpanCoverage(selection.chunks).fractionCovered(evidence);
         // SQuAD: several annotations of one answer; any one inside counts.
-        perBudget[i]!.recall.push(dataset.evidenceKind === 'answer' ? (frac === undefined ? undefined : frac > 0 ? 1 : 0) : frac);
+        const recall = dataset.evidenceKind === 'answer' ? (frac === undefined ? undefined : frac > 0 ? 1 : 0) : frac;
+        perBudget[i]!.recall.push(recall);
         perBudget[i]!.tokens.push(selection.tokens);
+        item.recall[budgets[i]!] = recall ?? null;
+        item.tokens[budgets[i]!] = selection.tokens;
       }
       done++;
       notifyProgress(opts.onProgress, { status: 'progress', done, total: nQuestions, unit: 'questions' });
@@ -103,6 +109,7 @@ async function chunkAndScore(input: ChunkingTaskInput, chunker: Chunker | typeof
     n: nQuestions,
     metrics,
     budgets: points,
+    chunking_items: items,
     notes: [
       `${longDocs.length} long documents; ${nQuestions} questions with evidence; ${name} = fraction of evidence spans wholly inside the selected chunks`,
       'budgets are filled greedily in retriever rank order; tokens counted with the evaluation tokenizer',
