@@ -15,10 +15,11 @@
 // exactly as in the unbundled build.
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspace = path.resolve(cliDir, '..', '..');
@@ -53,9 +54,68 @@ const TS_OPTIONS = { compilerOptions: { verbatimModuleSyntax: compilerOptions.ve
 const externalImport = new RegExp(`\\bimport\\((['"])((?:${EXTERNAL.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(?:/[^'"]*)?)\\1\\)`, 'g');
 
 /**
- * In @sift sources: `import.meta.url` becomes the URL the file has in its package's dist/ (see the header), and
- * `import('<external>')` calls `__siftImport`, the real `import()` of dist/bin.js, so externals load as ES modules
- * exactly as in the unbundled build (a script run from V8's code cache cannot call `import()` itself).
+ * Where each value a @sift package's door (src/index.ts) exports is declared: package name → export name → the source
+ * file and its name there. Read with TypeScript's checker, which follows `export *` and renames.
+ */
+function packageExports() {
+  const doors = new Map();
+  for (const dir of ['packages', 'apps']) {
+    for (const name of readdirSync(path.join(workspace, dir))) {
+      const index = path.join(workspace, dir, name, 'src', 'index.ts');
+      if (existsSync(index)) doors.set(JSON.parse(readFileSync(path.join(workspace, dir, name, 'package.json'), 'utf8')).name, index);
+    }
+  }
+  const program = ts.createProgram([...doors.values()], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, types: [] });
+  const checker = program.getTypeChecker();
+  const out = new Map();
+  for (const [pkg, index] of doors) {
+    const file = program.getSourceFile(index);
+    const moduleSymbol = file && checker.getSymbolAtLocation(file);
+    if (!moduleSymbol) continue;
+    const names = new Map();
+    for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+      const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      if (!(target.flags & ts.SymbolFlags.Value)) continue;
+      const decl = target.valueDeclaration ?? target.declarations?.[0];
+      const from = decl?.getSourceFile().fileName;
+      // Only values declared in this workspace's sources, under their own name (not a default export).
+      if (!from || !from.startsWith(workspace) || !/\/src\/.*\.ts$/.test(from) || target.escapedName === 'default') continue;
+      names.set(exported.escapedName, { file: path.resolve(from), name: String(target.escapedName) });
+    }
+    out.set(pkg, names);
+  }
+  return out;
+}
+const EXPORTS = packageExports();
+
+/**
+ * `import { a, b as c } from "@sift/x"` (and `export { … } from`) as imports straight from the files declaring a and b.
+ * Why: the bundle keeps ES module order, so naming a package's door ran the top level of every module behind it (zod
+ * schemas, tokenizer tables, embedder paths), about a tenth of a `sift query`. The packages declare
+ * `"sideEffects": false`, so skipping the modules nobody imports changes nothing else. Names not found stay as they were.
+ */
+function importsFromDeclarations(js) {
+  return js.replace(/\b(import|export)\s*\{([^}]*)\}\s*from\s*(["'])(@sift\/[a-z-]+)\3;?/g, (whole, kind, list, _q, pkg) => {
+    const names = EXPORTS.get(pkg);
+    if (!names) return whole;
+    const direct = [];
+    const rest = [];
+    for (const spec of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const [imported, local = imported] = spec.split(/\s+as\s+/);
+      const where = names.get(imported);
+      if (where) direct.push(`${kind} { ${where.name} as ${local} } from ${JSON.stringify(where.file)};`);
+      else rest.push(spec);
+    }
+    if (rest.length > 0) direct.push(`${kind} { ${rest.join(', ')} } from ${JSON.stringify(pkg)};`);
+    return direct.join('\n');
+  });
+}
+
+/**
+ * In @sift sources: imports from other @sift packages go to the declaring files (`importsFromDeclarations`),
+ * `import.meta.url` becomes the URL the file has in its package's dist/ (see the header), and `import('<external>')`
+ * calls `__siftImport`, the real `import()` of dist/bin.js, so externals load as ES modules exactly as in the
+ * unbundled build (a script run from V8's code cache cannot call `import()` itself).
  */
 const siftSources = {
   name: 'sift-sources',
@@ -63,12 +123,15 @@ const siftSources = {
     b.onLoad({ filter: /\/(packages|apps)\/[^/]+\/src\/.*\.ts$/ }, async (args) => {
       const source = readFileSync(args.path, 'utf8');
       const pkg = siftPackageOf(args.path);
-      if (!pkg || (!source.includes('import.meta.url') && source.search(externalImport) < 0)) return undefined;
-      // Types first (`typeof import('x')` is no call), with the workspace's TypeScript settings that change output.
+      if (!pkg) return undefined;
+      // Types first (`typeof import('x')` is no call, type-only imports are gone), with the workspace's TypeScript
+      // settings that change output.
       const js = (await transform(source, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: args.path, tsconfigRaw: TS_OPTIONS })).code;
       const base = pkg.name === '@sift/cli' ? null : pkg.name;
       const url = `__siftFileUrl(${JSON.stringify(base)}, ${JSON.stringify(pkg.distFile)})`;
-      const contents = js.replaceAll('import.meta.url', url).replace(externalImport, (_, q, spec) => `__siftImport(${q}${spec}${q})`);
+      const contents = importsFromDeclarations(js)
+        .replaceAll('import.meta.url', url)
+        .replace(externalImport, (_, q, spec) => `__siftImport(${q}${spec}${q})`);
       return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
@@ -80,10 +143,7 @@ const banner = [
 ].join('\n');
 
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  entryPoints: [path.join(cliDir, 'src', 'main.ts')],
-  outfile: path.join(outdir, 'sift.cjs'),
-  write: false,
+const options = {
   bundle: true,
   format: 'cjs',
   // A script run from the code cache cannot call import(); the plugin routes externals to __siftImport, and any
@@ -95,10 +155,16 @@ const result = await build({
   conditions: ['source'],
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   plugins: [siftSources],
-  banner: { js: banner },
-  metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+const result = await build({
+  ...options,
+  entryPoints: [path.join(cliDir, 'src', 'main.ts')],
+  outfile: path.join(outdir, 'sift.cjs'),
+  write: false,
+  banner: { js: banner },
+  metafile: true,
 });
 if (result.warnings.length > 0) {
   console.error('bundle: esbuild warnings (import.meta outside @sift sources would be empty in CommonJS); fix them first');
