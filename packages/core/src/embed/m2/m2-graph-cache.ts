@@ -13,7 +13,7 @@ import { buildM2Graph, type M2GraphOptions } from './m2-graph.js';
 import type { M2Weights } from './m2-weights.js';
 
 /** Bumped whenever the builder writes a different graph for the same inputs. */
-const BUILDER_VERSION = 2;
+const BUILDER_VERSION = 3;
 
 export function defaultM2GraphCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['SIFT_CACHE_DIR']) return path.join(env['SIFT_CACHE_DIR'], 'm2-graphs');

@@ -149,6 +149,28 @@ describe('M2 ONNX graph vs the TS float64 reference', () => {
   });
 });
 
+describe('M2 ONNX graph: state-mixer layouts and FFT plans vs the TS float64 reference', () => {
+  // The block-major MLP path (GLU with an even block count, plain MLP), its fallback (one block, odd counts), a gated
+  // bias, and FFT plans of one stage (2L ≤ radix), many stages with a small first radix, and an odd-sized stage.
+  const variants = [
+    { name: 'GLU, 4 blocks, gated bias, 1 stage', nblocks: 4, glu: true, gatedBias: true, length: 8, maxRadix: 16 },
+    { name: 'plain MLP, 4 blocks, 4 stages', nblocks: 4, glu: false, gatedBias: true, length: 64, maxRadix: 4 },
+    { name: 'GLU, 1 block, 2 stages', nblocks: 1, glu: true, gatedBias: false, length: 64, maxRadix: 16 },
+    { name: 'GLU, 3 blocks (fallback), 2L = 120', nblocks: 3, glu: true, gatedBias: false, length: 60, maxRadix: 16 },
+  ];
+  for (const v of variants) {
+    it(v.name, async () => {
+      const { config, tensors } = randomM2Tensors({ hiddenSize: 24, layers: 1, intermediateSize: 48, vocabSize: 40, length: v.length, seed: 11, ...v });
+      const w = m2WeightsFrom(tensors, config, 'random');
+      const ids = Array.from({ length: v.length }, (_, i) => (i * 7 + 3) % 40);
+      const ref = m2ReferenceForward(w, ids);
+      const out = await runGraph(w, ids, undefined, { maxRadix: v.maxRadix });
+      expect(maxDiff(out.hidden, ref.hidden)).toBeLessThan(1e-4);
+      expect(maxDiff(out.pooled, ref.pooled)).toBeLessThan(1e-4);
+    });
+  }
+});
+
 describe('safetensors', () => {
   it('round-trips float32 tensors through encode/parse, also from a Node Buffer slice of a larger pool', async () => {
     const { encodeSafetensors, parseSafetensors } = await import('./safetensors.js');

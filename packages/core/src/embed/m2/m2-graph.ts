@@ -122,8 +122,8 @@ function matmulConv(g: GraphBuilder, x: string, kTime: string, L: number, C: num
   const N = 2 * L;
   // The kernel spectrum, scaled by 1/N so the unscaled inverse gives the convolution (fftconv's rfft(k)/N with
   // norm="forward" irfft).
-  const k = forwardReal(g, g.mul(kTime, g.scalar(1 / N)), factors, C, false, 1);
-  const s = forwardReal(g, x, factors, C, true);
+  const k = forwardReal(g, kTime, factors, C, { halfInput: false, role: 'kernel', batch: 1, scale: 1 / N });
+  const s = forwardReal(g, x, factors, C, { halfInput: true, role: 'signal' });
   return inverseRealHalf(g, multiplySpectra(g, s, k), factors, C);
 }
 
@@ -180,10 +180,62 @@ function tap(w: Float32Array, C: number, k: number): Float32Array {
 
 /** BertGatedLinearUnitMLP (or BertMLP) with BlockdiagLinear layers, then LayerNorm(mlp + residual). */
 function stateMixer(g: GraphBuilder, layer: M2LayerWeights, a: string, L: number, d: number, I: number, glu: boolean, eps: number, hint: string): string {
-  let hdn = blockdiag(g, a, layer.gated.w, layer.gated.b, L, `${hint}_gated`);
-  hdn = glu ? g.mul(g.gelu(g.slice(hdn, [0], [I], [2])), g.slice(hdn, [I], [2 * I], [2])) : g.gelu(hdn);
-  const o = blockdiag(g, hdn, layer.wo.w, layer.wo.b, L, `${hint}_wo`);
+  const [nb, q] = layer.gated.w.shape as [number, number];
+  const [nbo, , po] = layer.wo.w.shape as [number, number, number];
+  const blockMajor = nb > 1 && nbo === nb && po * nb === I && q === (glu ? 2 : 1) * po && (!glu || nb % 2 === 0);
+  let o: string;
+  if (blockMajor) o = blockMajorMlp(g, layer, a, L, d, I, glu, hint);
+  else {
+    let hdn = blockdiag(g, a, layer.gated.w, layer.gated.b, L, `${hint}_gated`);
+    hdn = glu ? g.mul(g.gelu(g.slice(hdn, [0], [I], [2])), g.slice(hdn, [I], [2 * I], [2])) : g.gelu(hdn);
+    o = blockdiag(g, hdn, layer.wo.w, layer.wo.b, L, `${hint}_wo`);
+  }
   return g.layerNorm(g.add(o, a), `${hint}_ln`, layer.layernorm.w.data, layer.layernorm.b.data, eps);
+}
+
+/**
+ * The block-diagonal MLP with its wide hidden states kept block-major ([B, nb, L, I/nb]), so that only the d-wide
+ * input and output are transposed (at 32k the transposes of the 2I- and I-wide states cost more than the MatMuls).
+ * With the GLU, gated block m yields wo's blocks 2m and 2m+1 (gate for m < nb/2, value otherwise): one broadcast
+ * MatMul per half, [B, nb/2, 1, L, p] · [nb/2, 2, p, I/nb], writes them directly in wo's block order.
+ */
+function blockMajorMlp(g: GraphBuilder, layer: M2LayerWeights, a: string, L: number, d: number, I: number, glu: boolean, hint: string): string {
+  const [nb, q, p] = layer.gated.w.shape as [number, number, number];
+  const w = layer.gated.w.data;
+  const b = layer.gated.b?.data;
+  const r = I / nb;
+  let hdn: string;
+  if (glu) {
+    // Input blocks [B, 2 (gate/value half), nb/2, L, p].
+    const xb = g.transpose(g.reshape(a, [0, L, 2, nb / 2, p]), [0, 2, 3, 1, 4]);
+    const half = (h: number) => {
+      // W[m', s, i, j] = gated.w[m, s·r + j, i] for gated block m = h·nb/2 + m', sub-block s.
+      const wT = new Float32Array((nb / 2) * 2 * p * r);
+      for (let m = 0; m < nb / 2; m++) {
+        const blk = h * (nb / 2) + m;
+        for (let s = 0; s < 2; s++) for (let i = 0; i < p; i++) for (let j = 0; j < r; j++) wT[((m * 2 + s) * p + i) * r + j] = w[(blk * q + s * r + j) * p + i]!;
+      }
+      const x = g.reshape(g.slice(xb, [h], [h + 1], [1]), [0, nb / 2, 1, L, p]);
+      const y = g.reshape(g.matmul(x, g.float(`${hint}_gated_wT`, [nb / 2, 2, p, r], wT)), [0, nb, L, r]);
+      return b ? g.add(y, g.float(`${hint}_gated_b`, [nb, 1, r], b.subarray(h * I, (h + 1) * I))) : y;
+    };
+    hdn = g.mul(g.gelu(half(0)), half(1));
+  } else {
+    const xb = g.transpose(g.reshape(a, [0, L, nb, p]), [0, 2, 1, 3]);
+    const y = g.matmul(xb, g.float(`${hint}_gated_wT`, [nb, p, q], blocksTransposed(w, nb, q, p)));
+    hdn = g.gelu(b ? g.add(y, g.float(`${hint}_gated_b`, [nb, 1, q], b)) : y);
+  }
+  const [, qo, po] = layer.wo.w.shape as [number, number, number];
+  const ob = g.matmul(hdn, g.float(`${hint}_wo_wT`, [nb, po, qo], blocksTransposed(layer.wo.w.data, nb, qo, po)));
+  const y = g.reshape(g.transpose(ob, [0, 2, 1, 3]), [0, L, d]);
+  return layer.wo.b ? g.add(y, g.float(`${hint}_wo_b`, [d], layer.wo.b.data)) : y;
+}
+
+/** Block weights [nb, q, p] (PyTorch's out × in per block) as [nb, p, q]. */
+function blocksTransposed(w: Float32Array, nb: number, q: number, p: number): Float32Array {
+  const wT = new Float32Array(nb * p * q);
+  for (let k = 0; k < nb; k++) for (let j = 0; j < q; j++) for (let i = 0; i < p; i++) wT[(k * p + i) * q + j] = w[(k * q + j) * p + i]!;
+  return wT;
 }
 
 /** x [B, L, nb·p] with W [nb, q, p]: one batched MatMul over blocks ([B, nb, L, p] · [nb, p, q]). */
@@ -193,8 +245,7 @@ function blockdiag(g: GraphBuilder, x: string, w: Tensor, b: Tensor | undefined,
   if (nb === 1) {
     y = g.linear(hint, x, { shape: [q, p], data: w.data });
   } else {
-    const wT = new Float32Array(nb * p * q);
-    for (let k = 0; k < nb; k++) for (let j = 0; j < q; j++) for (let i = 0; i < p; i++) wT[(k * p + i) * q + j] = w.data[(k * q + j) * p + i]!;
+    const wT = blocksTransposed(w.data, nb, q, p);
     const xb = g.transpose(g.reshape(x, [0, L, nb, p]), [0, 2, 1, 3]);
     const yb = g.matmul(xb, g.float(`${hint}_wT`, [nb, p, q], wT));
     y = g.reshape(g.transpose(yb, [0, 2, 1, 3]), [0, L, nb * q]);

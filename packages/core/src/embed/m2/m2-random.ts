@@ -14,6 +14,10 @@ export interface RandomM2Options {
   length: number;
   filterOrder?: number;
   nblocks?: number;
+  /** GLU state mixer (default true, as the official models). */
+  glu?: boolean;
+  /** A bias on the gated (first) block-diagonal layer (the official models have none). */
+  gatedBias?: boolean;
   seed?: number;
 }
 
@@ -28,6 +32,7 @@ export function randomM2Config(o: RandomM2Options): M2Config {
       long_conv_l_max: o.length,
       hyena_filter_order: o.filterOrder ?? 32,
       monarch_mlp_nblocks: o.nblocks ?? 4,
+      use_glu_mlp: o.glu ?? true,
     },
     'random M2 config',
   );
@@ -86,7 +91,9 @@ export function randomM2Tensors(o: RandomM2Options): { config: M2Config; tensors
       }
     }
     const m = `encoder.layer.${i}.mlp`;
-    put(`${m}.gated_layers.weight`, [nb, (2 * I) / nb, d / nb], uniform(1 / Math.sqrt(d / nb)));
+    const gatedOut = (o.glu ?? true) ? 2 * I : I;
+    put(`${m}.gated_layers.weight`, [nb, gatedOut / nb, d / nb], uniform(1 / Math.sqrt(d / nb)));
+    if (o.gatedBias) put(`${m}.gated_layers.bias`, [gatedOut], uniform(1 / Math.sqrt(d / nb)));
     put(`${m}.wo.weight`, [nb, d / nb, I / nb], uniform(1 / Math.sqrt(I / nb)));
     put(`${m}.wo.bias`, [d], uniform(1 / Math.sqrt(I / nb)));
     ln(`${m}.layernorm`);
