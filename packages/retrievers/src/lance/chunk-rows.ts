@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { SiftError, type Chunk } from '@sift/core';
 
 /** The column holding each chunk's text checksum (absent in tables written before checksums existed). */
@@ -15,7 +15,7 @@ export const CHUNK_COLUMNS_CHECKED = [...CHUNK_COLUMNS, TEXT_HASH_COLUMN] as con
  * damaged bytes from intact ones; not meant to resist deliberate collisions.
  */
 export function chunkTextHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+  return hash('sha256', text, 'hex').slice(0, 16);
 }
 
 /** Where rows come from, for error messages: the table name and, when on disk, its folder. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import {
   DocumentSchema,
@@ -205,7 +205,7 @@ export class IndexWriter {
   }
 
   private async addDocument(doc: Document): Promise<void> {
-    const sha256 = createHash('sha256').update(doc.text).digest('hex');
+    const sha256 = hash('sha256', doc.text, 'hex'); // one-shot: no Hash object per document
     const previous = this.known.get(doc.id);
     if (previous === sha256) {
       this.counts.skipped++;
