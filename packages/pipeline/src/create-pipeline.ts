@@ -24,7 +24,6 @@ import { createReranker } from '@sift/selectors';
 import { DiskStore } from './disk-store.js';
 import { checkSameEmbedder, lateChunked, noVectorsError, withLateChunking } from './index-embedder.js';
 import { MemoryStore } from './memory-store.js';
-import { RemoteStore } from './remote-store.js';
 import { isChunker, isEmbedder, isReranker, isRetriever, isSelector } from './parts.js';
 import { MEMORY_INDEX, parsePipelineConfig, PIPELINE_DEFAULTS, WHOLE_DOCUMENTS, type ParsedPipelineConfig } from './pipeline-config.js';
 import type { IndexResult, PipelineStore } from './pipeline-store.js';
@@ -75,17 +74,18 @@ export async function createPipeline(
   delete plain.llm;
   const config = parsePipelineConfig(plain, how.source ?? 'createPipeline config');
   const indexDir = config.index ?? PIPELINE_DEFAULTS.index;
+  // The object-store index's code (its settings schemas, LanceDB's remote paths) loads only for such an index.
   const store: PipelineStore =
     indexDir === MEMORY_INDEX
       ? new MemoryStore()
       : isRemoteIndexUri(indexDir)
-        ? new RemoteStore(
+        ? new (await import('./remote-store.js')).RemoteStore(
             normalizeRemoteUri(indexDir),
             { storageOptions: storageOptionsOf(config.storageOptions), ...(config.remoteIndex ? { settings: config.remoteIndex } : {}) },
             how.onWarn,
           )
         : new DiskStore(indexDir, how.onWarn);
-  return Promise.resolve(new SiftPipeline(config, parts, store, how.embedderOptions ?? {}));
+  return new SiftPipeline(config, parts, store, how.embedderOptions ?? {});
 }
 
 interface Parts {
