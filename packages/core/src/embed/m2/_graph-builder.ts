@@ -100,7 +100,7 @@ export class GraphBuilder {
   }
   /** Exact GELU (PyTorch's default): x · ½ · (1 + erf(x/√2)), in opset-13 ops every provider has. */
   gelu(x: string): string {
-    const erf = this.op('Erf', [this.mul(x, this.scalar(Math.SQRT1_2))]);
+    const erf = this.op('Erf', [this.op('Div', [x, this.scalar(Math.SQRT2)])]);
     return this.mul(this.mul(x, this.scalar(0.5)), this.add(erf, this.scalar(1)));
   }
 

@@ -5,7 +5,7 @@
 // spectra would take 2 filters × d × 2L complex values per layer). By default they are evaluated on every call; with
 // `kernels: 'fold'` every input of that subgraph is an initializer and onnxruntime folds the spectra at session creation.
 import { ONNX_INT64 } from '../tfjs-to-onnx/onnx-writer.js';
-import { GraphBuilder } from './_graph-builder.js';
+import { GraphBuilder, transpose2d } from './_graph-builder.js';
 import { forwardReal, inverseRealHalf, multiplySpectra, planFactors } from './fft-graph.js';
 import { m2Pooling, m2SequenceLength, masksPadding } from './m2-config.js';
 import type { FilterMlp, HyenaFilterWeights, M2LayerWeights, M2Weights, Tensor } from './m2-weights.js';
@@ -107,8 +107,12 @@ function sequenceMixer(
   const C = d * filters.length;
   let x = filters.length === 2 ? g.op('Concat', [vx, u], { axis: { i: 2 } }) : vx;
   if (mask) x = g.mul(x, mask);
-  const kTime =
-    filters.length === 2 ? g.op('Concat', filters.map((f) => filterTaps(g, f, L, d, one)), { axis: { i: 1 } }) : filterTaps(g, layer.filter, L, d, one);
+  const kTime = filters.every((f) => f.rev)
+    ? // Both directions in one batched MLP per filter ([2, L, d]), the filters side by side: one Concat, not three.
+      g.reshape(filters.length === 2 ? g.op('Concat', filters.map((f) => bidirectionalTaps(g, f, L, d, one)), { axis: { i: 2 } }) : bidirectionalTaps(g, layer.filter, L, d, one), [2 * L, C])
+    : filters.length === 2
+      ? g.op('Concat', filters.map((f) => filterTaps(g, f, L, d, one)), { axis: { i: 1 } })
+      : filterTaps(g, layer.filter, L, d, one);
   const conv = fft === 'dft' ? dftConv(g, x, kTime, L, C) : matmulConv(g, x, kTime, L, C, factors);
   const D = new Float32Array(C);
   filters.forEach((f, i) => D.set(f.bias, i * d));
@@ -159,6 +163,42 @@ function filterTaps(g: GraphBuilder, f: HyenaFilterWeights, L: number, d: number
     tr[i] = t[L - 1 - i]!;
   }
   return g.op('Concat', [fwd, taps(g, f, f.rev, zr, tr, L, e, d, one)], { axis: { i: 0 } });
+}
+
+/** Taps of a two-directional filter as [2, L, d]: k_fwd, then flip(k_rev) (both MLPs as one batched MatMul chain). */
+function bidirectionalTaps(g: GraphBuilder, f: HyenaFilterWeights, L: number, d: number, one: string | undefined): string {
+  const e = f.z.shape[1]!;
+  const rev = f.rev!;
+  // flip(k_rev)[j] = k_rev[L−1−j], and the filter is a per-position function of (z, t): feed it both reversed.
+  const z2 = new Float32Array(2 * L * e);
+  const t2 = new Float32Array(2 * L);
+  z2.set(f.z.data.subarray(0, L * e));
+  t2.set(f.t.subarray(0, L));
+  for (let i = 0; i < L; i++) {
+    z2.set(f.z.data.subarray((L - 1 - i) * e, (L - i) * e), (L + i) * e);
+    t2[L + i] = f.t[L - 1 - i]!;
+  }
+  const perCall = (c: string) => (one ? g.mul(c, one) : c);
+  let x = perCall(g.float('hyena_z', [2, L, e], z2));
+  const freq = g.float('hyena_freq', [f.freq.length], f.freq.map((v) => v * f.wMod));
+  f.fwd.linears.forEach((lin, i) => {
+    const back = rev.linears[i]!;
+    const [out, inp] = lin.w.shape as [number, number];
+    const w = new Float32Array(2 * inp * out);
+    w.set(transpose2d(lin.w.data, out, inp));
+    w.set(transpose2d(back.w.data, out, inp), inp * out);
+    x = g.matmul(x, g.float('hyena_wT', [2, inp, out], w));
+    if (lin.b || back.b) {
+      const b = new Float32Array(2 * out);
+      if (lin.b) b.set(lin.b.data);
+      if (back.b) b.set(back.b.data, out);
+      x = g.add(x, g.float('hyena_b', [2, 1, out], b));
+    }
+    if (i < f.fwd.linears.length - 1) x = g.op('Sin', [g.mul(x, freq)]);
+  });
+  const negRates = g.float('hyena_rates', [1, 1, d], f.deltas.map((v) => -Math.abs(v)));
+  const decay = g.op('Exp', [g.mul(perCall(g.float('hyena_t', [2, L, 1], t2)), negRates)]);
+  return g.mul(x, decay);
 }
 
 function taps(g: GraphBuilder, f: HyenaFilterWeights, mlp: FilterMlp, z: Float32Array, t: Float32Array, L: number, e: number, d: number, one: string | undefined): string {
