@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MarginChunkerConfigSchema } from './meta/margin-chunker.js';
-import { PplChunkerConfigSchema } from './meta/ppl-chunker.js';
+// Schemas only: the meta chunkers' modules (LM runtimes) load when one is created.
+import { MarginChunkerConfigSchema, PplChunkerConfigSchema } from './meta/meta-options.js';
 import { RecursiveChunkerConfigSchema } from './recursive-chunker.js';
 import { SegmentChunkerConfigSchema } from './segment/segment-chunker-config.js';
 import { SentenceChunkerConfigSchema } from './sentence-chunker.js';

@@ -4,8 +4,8 @@ import { parseConfig } from './_parse-config.js';
 import { RecursiveChunker } from './recursive-chunker.js';
 import { SentenceChunker } from './sentence-chunker.js';
 import { TokenChunker } from './token-chunker.js';
-import { createSegmentChunker, type SegmenterDeps } from './segment/index.js';
-import { createMetaChunker, type MetaChunkerDeps } from './meta/create-meta-chunker.js';
+import type { SegmenterDeps } from './segment/index.js';
+import type { MetaChunkerDeps } from './meta/create-meta-chunker.js';
 
 /**
  * Build a chunker from a validated config (`{ chunker: 'recursive', size: 512, … }`). The embedding segment chunkers
@@ -27,10 +27,14 @@ export async function createChunker(config: ChunkerConfig, deps: SegmenterDeps &
       const { chunker: _, ...options } = c;
       return RecursiveChunker.create(options);
     }
+    // Loaded on first use: they bring the LM and embedding runtimes, which the common chunkers never need.
     case 'ppl':
-    case 'margin':
+    case 'margin': {
+      const { createMetaChunker } = await import('./meta/create-meta-chunker.js');
       return createMetaChunker(c, deps);
+    }
     default: {
+      const { createSegmentChunker } = await import('./segment/index.js');
       const { chunker, ...options } = c;
       return createSegmentChunker(chunker, options, deps);
     }

@@ -4,9 +4,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KneserNeyLM, LmTokenizer, SiftError, siftLmMiniDir, SIFT_LM_MINI } from '@sift/core';
+import { SIFT_KN_3GRAM } from './meta-options.js';
 
 /** The prebuilt Kneser–Ney LM shipped beside sift-lm-mini (models/sift-kn-3gram, built by its build.ts). */
-export const SIFT_KN_3GRAM = 'sift-kn-3gram';
+export { SIFT_KN_3GRAM };
 /** Model file and card data inside the folder. */
 export const KN_MODEL_FILE = 'kn.bin';
 export const KN_CONFIG_FILE = 'config.json';

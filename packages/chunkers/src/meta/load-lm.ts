@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import {
   KneserNeyLM,
@@ -14,38 +13,10 @@ import {
   type TokenLogprobModel,
 } from '@sift/core';
 import { z } from 'zod';
-import { defaultKnCorpusFiles, loadKneserNeyDir, siftKnDir, SIFT_KN_3GRAM } from './kn-model.js';
+import { defaultKnCorpusFiles, loadKneserNeyDir, siftKnDir } from './kn-model.js';
+import { SIFT_LM_MARGIN, KN_LM, MetaLmSchema, KneserNeyCorpusOptionsSchema, type KneserNeyCorpusOptions } from './meta-options.js';
 
-/** The margin-sampling fine-tune of sift-lm-mini, shipped beside it (models/sift-lm-margin). */
-export const SIFT_LM_MARGIN = 'sift-lm-margin';
-/**
- * The Kneser–Ney n-gram LM: the prebuilt models/sift-kn-3gram when the kn options are the defaults, else trained at
- * load time on the allowed text (see `trainKneserNey`).
- */
-export const KN_LM = 'kn';
-
-export const MetaLmSchema = z
-  .string()
-  .min(1)
-  .describe(`'${KN_LM}' (Kneser–Ney: models/${SIFT_KN_3GRAM}, or trained at load), '${SIFT_LM_MINI}', '${SIFT_LM_MARGIN}', or an ONNX decoder folder`);
-
-export const KneserNeyCorpusOptionsSchema = z
-  .object({
-    order: z.number().int().min(2).max(6).default(3),
-    /**
-     * Load models/sift-kn-3gram (trained by its build.ts on the default corpus; milliseconds) when every other
-     * option is the default; false, or any other option, trains now.
-     */
-    prebuilt: z.boolean().default(true),
-    /** Text files or folders of .txt files to train on; default: the SOTU (before 2012) and Moby-Dick texts in node_modules. */
-    corpus: z.array(z.string().min(1)).optional(),
-    /** Tokenize with sift-lm-mini's BPE (sub-words: unseen names still get real n-gram statistics) or words. */
-    tokenizer: z.enum(['sift-lm-mini', 'words']).default('sift-lm-mini'),
-    /** Where the BPE token ids of the corpus are cached (tokenizing is most of the build time). */
-    cacheDir: z.string().min(1).default(path.join(os.homedir(), '.cache', 'sift', 'kn')),
-  })
-  .strict();
-export type KneserNeyCorpusOptions = z.input<typeof KneserNeyCorpusOptionsSchema>;
+export { SIFT_LM_MARGIN, KN_LM, MetaLmSchema, KneserNeyCorpusOptionsSchema, type KneserNeyCorpusOptions };
 
 /** Loads the LM a meta chunker names: an ONNX decoder folder (or a shipped name) or the Kneser–Ney fallback. */
 export async function loadMetaLm(spec: string, opts: { kn?: KneserNeyCorpusOptions; threads?: number } & RunOptions = {}): Promise<TokenLogprobModel & { close?(): Promise<void> }> {

@@ -12,33 +12,17 @@ import {
   type Tokenizer,
   type TokenLogprobModel,
 } from '@sift/core';
-import { z } from 'zod';
 import { checkDocument } from '../_chunk-stream.js';
 import { parseConfig } from '../_parse-config.js';
 import { TokenIndex } from '../_token-index.js';
-import { SIFT_LM_MARGIN } from './load-lm.js';
 import { answerIds, marginOf, marginPrompt, truncateForPrompt } from './margin-prompt.js';
 import { MetaChunkPacker, paragraphBreakBefore, type MetaPacked } from './meta-pack.js';
-import { metaShape, MetaLmSchema } from './meta-options.js';
+import { MarginChunkerConfigSchema, type MarginChunkerConfig, type MarginChunkerOptions } from './meta-options.js';
 
 /** Margins averaged into the next threshold (the reference's `mean(hist[-5:])`). */
 export const MARGIN_HISTORY = 5;
 
-export const MarginChunkerConfigSchema = z
-  .object({
-    chunker: z.literal('margin'),
-    lm: MetaLmSchema.default(SIFT_LM_MARGIN),
-    ...metaShape,
-    /** Prompt language: the reference's English or Chinese prompt (Chinese joins A and B without a space). */
-    language: z.enum(['en', 'zh']).default('en'),
-    /** A (the current chunk) keeps its last this many model tokens in the prompt. */
-    chunkTailTokens: z.number().int().min(1).default(32),
-    /** B (the next sentence) keeps its first this many model tokens. */
-    sentenceHeadTokens: z.number().int().min(1).default(24),
-  })
-  .strict();
-export type MarginChunkerConfig = z.output<typeof MarginChunkerConfigSchema>;
-export type MarginChunkerOptions = Omit<z.input<typeof MarginChunkerConfigSchema>, 'chunker' | 'lm'>;
+export { MarginChunkerConfigSchema, type MarginChunkerConfig, type MarginChunkerOptions };
 
 /**
  * Meta-Chunking's margin-sampling chunking ("chunk" variant): for each next sentence B, ask the LM whether to split

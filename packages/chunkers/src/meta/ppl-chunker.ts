@@ -11,43 +11,15 @@ import {
   type Tokenizer,
   type TokenLogprobModel,
 } from '@sift/core';
-import { z } from 'zod';
 import { checkDocument } from '../_chunk-stream.js';
 import { parseConfig } from '../_parse-config.js';
 import { TokenIndex } from '../_token-index.js';
 import { MetaChunkPacker, paragraphBreakBefore, type MetaPacked } from './meta-pack.js';
-import { metaShape, MetaLmSchema } from './meta-options.js';
 import { newThresholdState, PplMinimaFinder, type PplThresholdState } from './ppl-minima.js';
 import { sentenceNlls } from './sentence-nll.js';
+import { DEFAULT_PPL_LM, PplChunkerConfigSchema, type PplChunkerConfig, type PplChunkerOptions } from './meta-options.js';
 
-/** Default LM of the ppl chunker (chosen by measurement: see packages/chunkers/src/meta/README.md). */
-export const DEFAULT_PPL_LM = 'kn';
-
-export const PplChunkerConfigSchema = z
-  .object({
-    chunker: z.literal('ppl'),
-    lm: MetaLmSchema.default(DEFAULT_PPL_LM),
-    ...metaShape,
-    /**
-     * Merge consecutive meta-chunks while they fit in `size` (Meta-Chunking's dynamic merge). Off by default for
-     * ppl: measured better without it on HotpotQA-100 and SQuAD (packages/chunkers/src/meta/README.md).
-     */
-    merge: z.boolean().default(false),
-    /** A local minimum is a boundary when its drop on either side is at least this (mean NLL, nats/token). */
-    threshold: z.number().min(0).default(0),
-    /** After 100 recorded minima, use the smallest recorded drop as the threshold (state kept across documents). */
-    dynamicThreshold: z.boolean().default(false),
-    /** Score bare sentences as the reference does, instead of each sentence with the whitespace before it. */
-    bareSentences: z.boolean().default(false),
-    /** Tokens per LM call; long documents stream block by block. */
-    blockTokens: z.number().int().min(16).default(8192),
-    /** Sliding window and stride of the LM pass (the model's defaults when omitted). */
-    window: z.number().int().min(2).optional(),
-    stride: z.number().int().min(1).optional(),
-  })
-  .strict();
-export type PplChunkerConfig = z.output<typeof PplChunkerConfigSchema>;
-export type PplChunkerOptions = Omit<z.input<typeof PplChunkerConfigSchema>, 'chunker' | 'lm'>;
+export { DEFAULT_PPL_LM, PplChunkerConfigSchema, type PplChunkerConfig, type PplChunkerOptions };
 
 /**
  * Meta-Chunking's perplexity chunking: split into sentences, score every sentence's mean token NLL with a causal

@@ -6,11 +6,9 @@ import { SemanticSegmenter, type SemanticSegmenterOptions } from './semantic-seg
 import { TextTilingSegmenter, type TextTilingOptions } from './texttiling.js';
 import { requireEmbedder } from './vector-segmenter.js';
 
-export const SEGMENTER_NAMES = ['texttiling', 'c99', 'embedding-depth', 'semantic', 'pair-classifier'] as const;
-export type SegmenterName = (typeof SEGMENTER_NAMES)[number];
+import { EMBEDDING_SEGMENTERS, SEGMENTER_NAMES, type SegmenterName } from './segment-chunker-config.js';
 
-/** Segmenters that embed sentences (they need `deps.embedder`). */
-export const EMBEDDING_SEGMENTERS: ReadonlySet<string> = new Set(['embedding-depth', 'semantic', 'pair-classifier']);
+export { EMBEDDING_SEGMENTERS, SEGMENTER_NAMES, type SegmenterName };
 
 export interface SegmenterDeps {
   embedder?: Embedder;

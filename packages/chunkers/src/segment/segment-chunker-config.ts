@@ -1,6 +1,12 @@
 import { TokenizerNameSchema } from '@sift/core';
 import { z } from 'zod';
 
+export const SEGMENTER_NAMES = ['texttiling', 'c99', 'embedding-depth', 'semantic', 'pair-classifier'] as const;
+export type SegmenterName = (typeof SEGMENTER_NAMES)[number];
+
+/** Segmenters that embed sentences (they need `deps.embedder`). Here, apart from their code, so that reading it is cheap. */
+export const EMBEDDING_SEGMENTERS: ReadonlySet<string> = new Set(['embedding-depth', 'semantic', 'pair-classifier']);
+
 /** Chunkers that cut at topic boundaries: each is `SegmentChunker` around the segmenter of the same name. */
 export const SEGMENT_CHUNKERS = ['semantic', 'texttiling', 'c99', 'embedding-depth', 'pair-classifier'] as const;
 
