@@ -1,4 +1,4 @@
-import { isWhitespace } from '@sift/core';
+import { isWhitespace, type Tokenizer } from '@sift/core';
 import { fitPrefix } from './_fit.js';
 import type { TokenIndex } from './_token-index.js';
 
@@ -125,4 +125,28 @@ function splitUnit(index: TokenIndex, units: number[], i: number, size: number):
   while (rightStart < b && isWhitespace(text.charCodeAt(rightStart))) rightStart++;
   if (rightStart >= b) units[2 * i + 1] = leftEnd;
   else units.splice(2 * i + 1, 0, leftEnd, rightStart);
+}
+
+/**
+ * A cap on the tokens of `text` without tokenizing it: a byte-level BPE token (cl100k, o200k) covers at least one
+ * UTF-8 byte, a character or word token at least one UTF-16 unit.
+ */
+export function tokenCeiling(tokenizer: Tokenizer, text: string): number {
+  return tokenizer.name === 'cl100k' || tokenizer.name === 'o200k' ? Buffer.byteLength(text, 'utf8') : text.length;
+}
+
+/**
+ * The chunk of a document that surely fits in `limit` tokens (its ceiling is at most `limit`), as the splitter and
+ * `packUnits` would make it: the text without outer whitespace, one chunk (none when blank), counted once. Most
+ * passages of a typical corpus are this short, and the whole-document token boundaries cost twice the count.
+ * Undefined when the document may not fit.
+ */
+export function wholeDocument(tokenizer: Tokenizer, text: string, limit: number): Packed[] | undefined {
+  if (tokenCeiling(tokenizer, text) > limit) return undefined;
+  let a = 0;
+  let b = text.length;
+  while (a < b && isWhitespace(text.charCodeAt(a))) a++;
+  while (b > a && isWhitespace(text.charCodeAt(b - 1))) b--;
+  if (b <= a) return [];
+  return [{ start: a, end: b, bodyStart: a, tokens: tokenizer.count(a === 0 && b === text.length ? text : text.slice(a, b)) }];
 }

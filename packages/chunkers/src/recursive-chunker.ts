@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { budgetShape, checkBudget } from './_budget.js';
 import { streamChunks } from './_chunk-stream.js';
 import { headingPaths, scanMarkdown } from './_markdown.js';
-import { packUnits, type Packed } from './_pack.js';
+import { packUnits, wholeDocument, type Packed } from './_pack.js';
 import { parseConfig } from './_parse-config.js';
 import { RecursiveSplitter } from './_split.js';
 import { TokenIndex } from './_token-index.js';
@@ -61,7 +61,8 @@ export class RecursiveChunker implements Chunker {
     const spans = async () => {
       const layout = this.config.markdown ? scanMarkdown(doc.text) : undefined;
       pathAt = layout ? headingPaths(layout.headings) : undefined;
-      return this.spans(doc.text, layout, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal));
+      const { size, overlap } = this.config;
+      return wholeDocument(this.tokenizer, doc.text, size - overlap) ?? this.spans(doc.text, layout, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal));
     };
     const metadata = this.config.markdown ? (p: Packed) => (pathAt ? { headings: pathAt(p.bodyStart) } : {}) : undefined;
     return streamChunks(doc, this.name, spans, opts, metadata);

@@ -2,7 +2,7 @@ import { createTokenizer, sentenceOffsets, type Chunk, type Chunker, type Docume
 import { z } from 'zod';
 import { budgetShape, checkBudget } from './_budget.js';
 import { streamChunks } from './_chunk-stream.js';
-import { packUnits, type Packed } from './_pack.js';
+import { packUnits, wholeDocument, type Packed } from './_pack.js';
 import { parseConfig } from './_parse-config.js';
 import { RecursiveSplitter } from './_split.js';
 import { TokenIndex } from './_token-index.js';
@@ -49,7 +49,9 @@ export class SentenceChunker implements Chunker {
   }
 
   chunk(doc: Document, opts?: RunOptions): AsyncIterable<Chunk> {
-    return streamChunks(doc, this.name, async () => this.spans(doc.text, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal)), opts);
+    const { size, overlap } = this.config;
+    const spans = async () => wholeDocument(this.tokenizer, doc.text, size - overlap) ?? this.spans(doc.text, await TokenIndex.build(doc.text, this.tokenizer, opts?.signal));
+    return streamChunks(doc, this.name, spans, opts);
   }
 
   private *spans(text: string, index: TokenIndex): Generator<Packed> {
