@@ -2,14 +2,16 @@
 // in the retained set, per length × depth, with sift-lm-mini (or $SIFT_INFINIRETRI_LM); next to BM25 at the same token
 // budget (InfiniRetri's retained cl100k tokens) over the same sentences and over ~64-token chunks of them. Prints LM
 // tokens/s and peak RSS. Lengths: $SIFT_BENCH_NIAH_LENGTHS (default 4096,32768; --quick 4096), haystack:
-// $SIFT_BENCH_NIAH_HAYSTACK (paul-graham | moby-dick), needle: $SIFT_BENCH_NIAH_KIND (single | multikey).
+// $SIFT_BENCH_NIAH_HAYSTACK (paul-graham | moby-dick), needle: $SIFT_BENCH_NIAH_KIND (single | multikey), depths:
+// $SIFT_BENCH_NIAH_DEPTHS (default 0,25,50,75,100; one depth at 1M tokens is a ~35-minute throughput run on one core).
+// Throughput is also given per CPU-second of this process, which a shared machine does not distort.
 import { createTokenizer, OnnxCausalLM, type Chunk } from '@sift/core';
 import { generateNiah, loadHaystack, type NiahSample } from '@sift/eval';
 import { Bm25Retriever, InfiniRetri, infiniSentenceSpans, streamSentences } from '@sift/retrievers';
 import type { Bench } from './run.js';
 import { datasetsDir, log, mdTable } from './_bench-utils.js';
 
-const DEPTHS = [0, 25, 50, 75, 100];
+const DEPTHS = (process.env['SIFT_BENCH_NIAH_DEPTHS'] ?? '0,25,50,75,100').split(',').map(Number);
 
 interface CellResult {
   length: number;
@@ -20,6 +22,7 @@ interface CellResult {
   budget: number;
   lmTokens: number;
   seconds: number;
+  cpuSeconds: number;
 }
 
 const covers = (units: Array<{ start: number; end: number }>, s: NiahSample) =>
@@ -56,8 +59,11 @@ const bench: Bench = {
     try {
       for (const s of samples) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         const r = await reader.run(s.question, streamSentences(s.document.text, s.document.id));
         const seconds = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(c0);
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
         const budget = r.retained.reduce((a, x) => a + counter.count(x.text), 0);
         const sentences: Chunk[] = infiniSentenceSpans(s.document.text).map(([a, b], i) => {
           const text = s.document.text.slice(a, b);
@@ -81,6 +87,7 @@ const bench: Bench = {
           budget,
           lmTokens: r.tokensRead,
           seconds,
+          cpuSeconds,
         };
         results.push(cell);
         log(`infiniretri: ${s.id} infini=${cell.infini} bm25(sent)=${cell.bm25Sentences} bm25(64)=${cell.bm25Chunks} budget=${budget} ${(r.tokensRead / seconds).toFixed(0)} tok/s`);
@@ -93,6 +100,7 @@ const bench: Bench = {
     const header = ['tokens (cl100k)', ...DEPTHS.map((d) => `${d}%`), 'mean'];
     const lmTok = results.reduce((a, c) => a + c.lmTokens, 0);
     const secs = results.reduce((a, c) => a + c.seconds, 0);
+    const cpuSecs = results.reduce((a, c) => a + c.cpuSeconds, 0);
     const table = [
       `haystack ${haystackName}, needle ${kind}, 1 context per cell, LM ${lmName}; 1 = the needle's sentence is retained`,
       `### infiniretri (${lmName})`,
@@ -102,8 +110,8 @@ const bench: Bench = {
       '### BM25 over ~64-token chunks, same budget',
       mdTable(header, grid((c) => c.bm25Chunks)),
       mdTable(
-        ['retained budget (cl100k tokens, mean)', 'LM tokens read', 'seconds', 'LM tokens/s', 'peak RSS MB'],
-        [[mean(results.map((c) => c.budget)), lmTok, secs, lmTok / secs, process.resourceUsage().maxRSS / 1024]],
+        ['retained budget (cl100k tokens, mean)', 'LM tokens read', 'seconds', 'LM tokens/s', 'CPU seconds', 'LM tokens per CPU-second', 'peak RSS MB'],
+        [[mean(results.map((c) => c.budget)), lmTok, secs, lmTok / secs, cpuSecs, lmTok / cpuSecs, process.resourceUsage().maxRSS / 1024]],
       ),
     ].join('\n\n');
     return { table, results };
