@@ -2,7 +2,7 @@ import { SiftError, type CausalLM, type RunOptions } from '@sift/core';
 
 /**
  * Test double: a word-level "LM" whose last-layer attention (2 heads, causal, rows sum to 2) puts `boost` times more
- * weight on every token whose word is `key` than on any other. InfiniRetri's mechanism can be checked against it
+ * weight on every token whose word is `key` than on any other (and `weak[word]` times on the words listed there). InfiniRetri's mechanism can be checked against it
  * independently of how well a real model's attention finds things. Records every forward pass's length.
  */
 export class FakeAttentionLM implements CausalLM {
@@ -15,6 +15,8 @@ export class FakeAttentionLM implements CausalLM {
     readonly contextLength: number,
     readonly key: string,
     readonly boost = 50,
+    /** Further words with their own weights (a diffuse, weaker pull than the key's). */
+    readonly weak: Readonly<Record<string, number>> = {},
   ) {}
 
   tokenize(text: string): number[] {
@@ -31,12 +33,14 @@ export class FakeAttentionLM implements CausalLM {
     const n = ids.length;
     if (n > this.contextLength) throw new SiftError('E_BAD_INPUT', `fake LM got ${n} tokens, context is ${this.contextLength}`);
     this.passes.push(n);
-    const keyId = this.#id(this.key);
+    const weights = new Map<number, number>(Object.entries(this.weak).map(([w, b]) => [this.#id(w), b]));
+    weights.set(this.#id(this.key), this.boost);
+    const weight = (id: number) => weights.get(id) ?? 1;
     const out = new Float32Array(n * n);
     for (let r = 0; r < n; r++) {
       let sum = 0;
-      for (let c = 0; c <= r; c++) sum += ids[c] === keyId ? this.boost : 1;
-      for (let c = 0; c <= r; c++) out[r * n + c] = (2 * (ids[c] === keyId ? this.boost : 1)) / sum;
+      for (let c = 0; c <= r; c++) sum += weight(ids[c]!);
+      for (let c = 0; c <= r; c++) out[r * n + c] = (2 * weight(ids[c]!)) / sum;
     }
     return out;
   }

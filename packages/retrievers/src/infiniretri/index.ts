@@ -1,5 +1,5 @@
 export { contextTokenScores, questionWeights, topIndices, type AttentionSpans } from './attention-scores.js';
-export { InfiniRetri, type InfiniRetriResult, type RetainedSentence } from './infini-retri.js';
+export { InfiniRetri, type InfiniRetriPass, type InfiniRetriResult, type InfiniRetriRunOptions, type RetainedSentence } from './infini-retri.js';
 export { INFINIRETRI_PROMPT, InfiniRetriOptionsSchema, type InfiniRetriOptions } from './infini-retri-options.js';
 export { InfiniRetriSpecSchema, type InfiniRetriSpec } from './infiniretri-spec.js';
 export {

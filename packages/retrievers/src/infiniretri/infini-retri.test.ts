@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRetriever } from '../create-retriever.js';
 import { parseRetrieverSpec } from '../parse-retriever-spec.js';
 import { FakeAttentionLM } from './_fake-attention-lm.js';
-import { InfiniRetri } from './infini-retri.js';
+import { bestPhrase, InfiniRetri } from './infini-retri.js';
 import { sentencesOfChunks } from './infiniretri-retriever.js';
 import { streamSentences } from './sentence-stream.js';
 
@@ -57,6 +57,48 @@ describe('InfiniRetri over a fake LM whose attention is known', () => {
     const hit = r.retained.find((s) => s.text.includes('zebra-42'));
     expect(hit).toBeDefined();
     expect(text.slice(hit!.start, hit!.end)).toBe(hit!.text);
+  });
+
+  it('orders the cache by a sentence\'s best phrase: a short needle outlasts long sentences with a diffuse pull', async () => {
+    // Long sentences full of a weakly attended word hold far more top tokens (a larger sum of top-token scores) than
+    // the 7-token needle, whose one word draws a sharp peak; the bound holds two long sentences, or one and the needle.
+    const lm = new FakeAttentionLM(160, 'zebra-42', 50, { warm: 5 });
+    const long = (i: number) => `Sentence ${i} ${'warm '.repeat(30)}end.`;
+    const parts = Array.from({ length: 12 }, (_, i) => long(i));
+    const needle = 'The zebra-42 sleeps in the red barn.';
+    parts.splice(1, 0, needle);
+    const text = parts.join(' ');
+    const passes: Array<{ kept: boolean; hits: number; longHits: number }> = [];
+    const r = await new InfiniRetri(lm, { topK: 60, cacheTokens: 70 }).run(QUESTION, streamSentences(text, 'doc'), {
+      onPass: (p) => {
+        const n = p.context.find((c) => c.text === needle);
+        if (n) passes.push({ kept: p.cache.some((c) => c.text === needle), hits: n.hits, longHits: Math.max(...p.context.filter((c) => c !== n).map((c) => c.hits)) });
+      },
+    });
+    expect(r.passes).toBeGreaterThan(3);
+    expect(passes.length).toBe(r.passes);
+    // The long sentences do hold more top tokens than the needle (a sum would rank them first) ...
+    expect(passes.some((p) => p.longHits > p.hits)).toBe(true);
+    // ... yet the needle is kept in every pass.
+    expect(passes.every((p) => p.kept)).toBe(true);
+    expect(r.retained.map((s) => s.text)).toContain(needle);
+    expect(r.maxCacheTokens).toBeLessThanOrEqual(70);
+  });
+
+  it('bestPhrase equals the plain maximum over windows inside each sentence', () => {
+    const raw = Float64Array.from([0.5, 3, 0.1, 0.2, 9, 0.3, 0.3, 0.3, 0.3, 1, 2, 0.7, 0.1]);
+    const owner = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 3];
+    for (const phrase of [1, 2, 3, 8]) {
+      const expected = [0, 1, 2, 3].map((s) => {
+        const cols = owner.flatMap((o, c) => (o === s ? [c] : []));
+        const p = Math.min(phrase, cols.length);
+        let best = Number.NEGATIVE_INFINITY;
+        for (let a = 0; a + p <= cols.length; a++) best = Math.max(best, cols.slice(a, a + p).reduce((t, c) => t + raw[c]!, 0));
+        return best;
+      });
+      const got = [...bestPhrase(raw, owner, 4, phrase)];
+      got.forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 12));
+    }
   });
 
   it('stops with E_ABORTED when the signal fires', async () => {

@@ -5,7 +5,7 @@ import type { SourceSentence } from './sentence-stream.js';
 import { promptParts, type PromptParts } from './_prompt-parts.js';
 import { splitOversized } from './split-oversized.js';
 
-/** A sentence kept in the cache, with its score (sum of its top tokens' scores) in the last pass that read it. */
+/** A sentence kept in the cache, with its score (its best phrase's weighted attention) in the last pass that read it. */
 export interface RetainedSentence extends SourceSentence {
   score: number;
   /** LM tokens of the sentence (as it is placed in the prompt, with one leading space). */
@@ -24,6 +24,28 @@ export interface InfiniRetriResult {
   /** The bounds in effect after clamping to the model's context. */
   chunkTokens: number;
   cacheTokens: number;
+}
+
+/** What one pass saw and kept (for tracing a run: `InfiniRetriRunOptions.onPass`). */
+export interface InfiniRetriPass {
+  /** 1-based pass number. */
+  pass: number;
+  /** Token positions in the prompt: context columns [contextStart, contextEnd), question rows from questionStart to n. */
+  spans: AttentionSpans;
+  /** The context read in this pass (cache first, then the chunk), in prompt order, with the prompt position of each. */
+  /** `score`: the sentence's best phrase (what orders the cache); `hits`: its tokens among the top `topK`. */
+  context: Array<SourceSentence & { fromCache: boolean; at: number; tokenCount: number; score: number; hits: number }>;
+  /** One score per context column. */
+  scores: Float64Array;
+  /** The question weights in effect (frozen after the first pass). */
+  weights: Float64Array;
+  /** The cache after this pass, in document order. */
+  cache: SourceSentence[];
+}
+
+export interface InfiniRetriRunOptions extends RunOptions {
+  /** Called after every pass with what it read and kept. */
+  onPass?: (p: InfiniRetriPass) => void;
 }
 
 interface Held extends SourceSentence {
@@ -50,7 +72,7 @@ export class InfiniRetri {
     this.options = parsed.data;
   }
 
-  async run(question: string, sentences: Iterable<SourceSentence> | AsyncIterable<SourceSentence>, opts: RunOptions = {}): Promise<InfiniRetriResult> {
+  async run(question: string, sentences: Iterable<SourceSentence> | AsyncIterable<SourceSentence>, opts: InfiniRetriRunOptions = {}): Promise<InfiniRetriResult> {
     if (question.trim().length === 0) throw new SiftError('E_BAD_INPUT', 'infiniretri needs a non-empty question');
     const o = this.options;
     const prompt = this.#promptParts(question);
@@ -95,16 +117,32 @@ export class InfiniRetri {
       const spans: AttentionSpans = { n: ids.length, contextStart, contextEnd, questionStart };
       weights ??= questionWeights(attention, spans); // first chunk only, then frozen (as the reference)
       const scores = contextTokenScores(attention, spans, weights, o.phraseTokens);
-      // A sentence's score: the sum of its top tokens' scores (the phrase window spreads a hit over its neighbours, so
-      // the sentence holding most of them ranks first); it orders the cache when the cache bound cuts it.
-      const sum = new Float64Array(context.length);
+      // A sentence is kept when it holds one of the top tokens (the reference's rule). Its score, which orders the
+      // cache when the bound cuts it, is its best phrase: the largest sum of the weighted attention over `phraseTokens`
+      // consecutive columns, the window clipped to the sentence so that a hit does not lend its score to the end of
+      // the sentence before it. The former order, the sum of its top tokens' scores, favoured long sentences: a
+      // 25-token needle lost to 60-token sentences holding more, weaker, tokens (models/sift-lm-retri/niah/trace.ts).
       const hits = new Uint32Array(context.length);
-      for (const t of topIndices(scores, o.topK)) {
-        sum[owner[t]!]! += scores[t]!;
-        hits[owner[t]!]!++;
-      }
-      const kept = context.map((s, i) => ({ ...s, score: sum[i]! })).filter((_, i) => hits[i]! > 0);
+      for (const t of topIndices(scores, o.topK)) hits[owner[t]!]!++;
+      const raw = contextTokenScores(attention, spans, weights, 1);
+      const best = bestPhrase(raw, owner, context.length, o.phraseTokens);
+      const kept = context.map((s, i) => ({ ...s, score: best[i]! })).filter((_, i) => hits[i]! > 0);
+      const cacheBefore = cache.length;
       cache = boundCache(kept, cacheTokens);
+      if (opts.onPass) {
+        const at = new Array<number>(context.length).fill(-1);
+        owner.forEach((i, c) => {
+          if (at[i] === -1) at[i] = contextStart + c;
+        });
+        opts.onPass({
+          pass: passes + 1,
+          spans,
+          context: context.map(({ seq: _s, ids: tok, score: _sc, ...s }, i) => ({ ...s, fromCache: i < cacheBefore, at: at[i]!, tokenCount: tok.length, score: best[i]!, hits: hits[i]! })),
+          scores,
+          weights,
+          cache: cache.map(({ docId, start, end, text }) => ({ docId, start, end, text })),
+        });
+      }
       const held = cache.reduce((a, s) => a + s.ids.length, 0);
       maxCacheTokens = Math.max(maxCacheTokens, held);
       tokensRead += chunkLen;
@@ -152,4 +190,26 @@ function boundCache(kept: Held[], bound: number): Held[] {
     used += s.ids.length;
   }
   return out.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Per sentence, the largest sum of `raw` over `phrase` consecutive columns inside it (the whole sentence when it is
+ * shorter). `owner[c]` is the sentence of column c; a sentence's columns are contiguous.
+ */
+export function bestPhrase(raw: Float64Array, owner: readonly number[], sentences: number, phrase: number): Float64Array {
+  const best = new Float64Array(sentences).fill(Number.NEGATIVE_INFINITY);
+  let c = 0;
+  while (c < owner.length) {
+    const i = owner[c]!;
+    let end = c;
+    while (end < owner.length && owner[end] === i) end++;
+    let window = 0;
+    for (let x = c; x < end; x++) {
+      window += raw[x]!;
+      if (x - c >= phrase) window -= raw[x - phrase]!;
+      if (x - c >= Math.min(phrase, end - c) - 1) best[i] = Math.max(best[i]!, window);
+    }
+    c = end;
+  }
+  return best;
 }
