@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { OnnxCausalLM } from '@sift/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promptParts } from './_prompt-parts.js';
@@ -41,5 +43,33 @@ describe('InfiniRetri with sift-lm-mini', () => {
     expect(lm.decode(p.question).trimStart().startsWith('What is')).toBe(true);
     // "\n\nQuestion:" is two newline tokens, then the label: both newlines are scored as the context's end.
     expect(p.blank).toBe(2);
+  });
+});
+
+// sift-lm-retri's ONNX export against the PyTorch values its train.py saved when exporting (models/sift-lm-retri/
+// reference.json): token log-probs and the head-summed last-layer attention that InfiniRetri reads.
+const RETRI_DIR = fileURLToPath(new URL('../../../../models/sift-lm-retri', import.meta.url));
+const RETRI_REF = JSON.parse(readFileSync(`${RETRI_DIR}/reference.json`, 'utf8')) as {
+  texts: Array<{ text: string; ids: number[]; token_logprobs: Array<number | null>; last_attention_head_sum: number[] }>;
+};
+
+describe('sift-lm-retri ONNX export', () => {
+  it('tokenizes as the Python tokenizer and equals the PyTorch log-probs and last-layer attention (fp32)', async () => {
+    const retri = await OnnxCausalLM.create({ model: RETRI_DIR, device: 'cpu', threads: 1 });
+    try {
+      expect(retri.hasAttention).toBe(true);
+      for (const r of RETRI_REF.texts) {
+        expect(retri.tokenize(r.text)).toEqual(r.ids);
+        const lp = await retri.tokenLogprobs(r.ids);
+        for (let i = 1; i < r.ids.length; i++) expect(Math.abs(lp[i]! - r.token_logprobs[i]!)).toBeLessThanOrEqual(1e-4);
+        const a = await retri.lastLayerAttention(r.ids);
+        expect(a.length).toBe(r.last_attention_head_sum.length);
+        let worst = 0;
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - r.last_attention_head_sum[i]!));
+        expect(worst).toBeLessThanOrEqual(1e-4);
+      }
+    } finally {
+      await retri.close();
+    }
   });
 });
