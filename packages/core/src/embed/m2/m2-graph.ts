@@ -28,7 +28,7 @@ export interface M2GraphOptions {
 export const M2_OPSET = 17;
 /**
  * Default largest FFT stage. Measured at L=2048 (sift-m2-mini shape, one CPU thread, CPU time per document): stages
- * 16·16·16 313 ms, 64·64 322 ms: the same; 16 keeps the per-digit stage matrices small at 32k (16 MB vs 33 MB).
+ * 16·16·16 313 ms, 64·64 322 ms: the same; at 32k (one layer) 16⁴ beats 64·32·32 by 7 % and 8·8·8·8·4·4 by 12–17 %.
  */
 export const DEFAULT_M2_RADIX = 16;
 
