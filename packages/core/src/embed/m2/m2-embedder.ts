@@ -152,7 +152,7 @@ export class M2Embedder implements LateChunkingEmbedder {
         defaults: o.fft === 'matmul' && o.maxRadix === DEFAULT_M2_RADIX && o.kernels === 'per-call',
         ...(o.graphCacheDir !== undefined ? { cacheDir: o.graphCacheDir } : {}),
       }).then((file) =>
-        OnnxSession.create(file, { device: o.device, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(this.#log ? { log: this.#log } : {}) }),
+        OnnxSession.create(file, { device: o.device, memoryPattern: false, ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(this.#log ? { log: this.#log } : {}) }),
       );
       s.catch(() => this.#sessions.delete(length));
       this.#sessions.set(length, s);
