@@ -23,15 +23,15 @@ const { values: a } = parseArgs({
     runs: { type: 'string', default: '3' },
     /**
      * Untimed calls first. Two by default at every length: onnxruntime's first call grows the memory arena (first
-     * touch of every page: at 32k ~2.5 GB of page faults, 1.5-2.5 CPU-s), and with the memory pattern on (the
-     * default, as in OnnxSession) the second call faults in the planned block; from the third on a call reuses both.
+     * touch of every page: at 32k ~2.5 GB of page faults, 1.5-2.5 CPU-s), and with the memory pattern on (onnxruntime's
+     * default; M2Embedder turns it off) the second call faults in the planned block; from the third on a call reuses both.
      * The first call's time is reported as firstMs.
      */
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string' },
     check: { type: 'boolean', default: false },
-    /** onnxruntime's memory pattern / CPU arena (both on by default), to compare peak RSS. */
-    'mem-pattern': { type: 'string', default: 'on' },
+    /** onnxruntime's memory pattern (off, as M2Embedder runs it: at 32k it added ~2.8 GB of peak) / CPU arena (on). */
+    'mem-pattern': { type: 'string', default: 'off' },
     arena: { type: 'string', default: 'on' },
     /** onnxruntime graph optimisation level, and whether constant folding runs (it folds the filter spectra). */
     opt: { type: 'string', default: 'all' },
