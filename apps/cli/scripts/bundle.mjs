@@ -5,18 +5,24 @@
 // module tree (dist/main.js). CommonJS because Node 20 gives a code cache only to scripts; the hash in the name keys
 // that cache.
 //
-// What stays outside the bundle: native and heavy runtimes (onnxruntime-node, LanceDB, apache-arrow, hnswlib-node,
-// TF.js via @energetic-ai, transformers, sharp). They still load on first use (`await import(x)` becomes
-// `Promise.resolve().then(() => require(x))`), from this package's own dependencies (checked below). Modules that
-// commands import lazily stay lazy: esbuild runs their top level on first import.
+// What stays outside the bundle: native and heavy runtimes (onnxruntime-node, hnswlib-node, TF.js via @energetic-ai,
+// transformers, sharp). They still load on first use (`await import(x)` becomes `Promise.resolve().then(() =>
+// require(x))`), from this package's own dependencies (checked below). Modules that commands import lazily stay lazy:
+// esbuild runs their top level on first import.
+//
+// LanceDB's JavaScript and apache-arrow are bundled (its Rust binding, `native.js` and the platform package, is not):
+// compiling their ~200 CommonJS files at every start was ~130 ms of CPU of each `sift query` and `sift index`, more
+// than the rest of the query. Both still load on first use. One copy of arrow: LanceDB checks `instanceof` against
+// the arrow it requires, so Sift's `createRequire(import.meta.url)('apache-arrow')` gets the same bundled copy
+// (`__siftCreateRequire`).
 //
 // Code that finds files beside itself (`import.meta.url`: model folders, package.json, createRequire) sees the URL of
 // its own file in the installed package's dist/ (found with `require.resolve('@sift/<pkg>')`), so it behaves
 // exactly as in the unbundled build.
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -29,8 +35,6 @@ const outdir = path.join(cliDir, 'dist', 'bundle');
 export const EXTERNAL = [
   'onnxruntime-node',
   'gpt-tokenizer',
-  '@lancedb/lancedb',
-  'apache-arrow',
   'hnswlib-node',
   '@huggingface/transformers',
   '@energetic-ai/core',
@@ -51,6 +55,8 @@ function siftPackageOf(file) {
 
 const { compilerOptions } = JSON.parse(readFileSync(path.join(workspace, 'tsconfig.base.json'), 'utf8'));
 const TS_OPTIONS = { compilerOptions: { verbatimModuleSyntax: compilerOptions.verbatimModuleSyntax, target: compilerOptions.target, useDefineForClassFields: compilerOptions.useDefineForClassFields } };
+/** Bundled packages that @sift sources load with `createRequire(import.meta.url)(name)`: they get the bundle's copy. */
+const BUNDLED_REQUIRES = ['apache-arrow', '@lancedb/lancedb'];
 const externalImport = new RegExp(`\\bimport\\((['"])((?:${EXTERNAL.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(?:/[^'"]*)?)\\1\\)`, 'g');
 
 /**
@@ -129,7 +135,9 @@ const siftSources = {
       const js = (await transform(source, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: args.path, tsconfigRaw: TS_OPTIONS })).code;
       const base = pkg.name === '@sift/cli' ? null : pkg.name;
       const url = `__siftFileUrl(${JSON.stringify(base)}, ${JSON.stringify(pkg.distFile)})`;
-      const contents = importsFromDeclarations(js)
+      const created = /\bcreateRequire\(import\.meta\.url\)/.test(js);
+      const contents = (created ? `import { bundledRequire as __siftBundledRequire } from "sift:bundled-requires";\n` : '') + importsFromDeclarations(js)
+        .replace(/\bcreateRequire\(import\.meta\.url\)/g, `__siftCreateRequire(${url}, __siftBundledRequire)`)
         .replaceAll('import.meta.url', url)
         .replace(externalImport, (_, q, spec) => `__siftImport(${q}${spec}${q})`);
       return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
@@ -137,8 +145,45 @@ const siftSources = {
   },
 };
 
+/**
+ * The file each of BUNDLED_REQUIRES is bundled from: LanceDB as @sift/retrievers resolves it, apache-arrow as LanceDB
+ * requires it (its CommonJS build), so the bundle holds one copy of each.
+ */
+function bundledPath(name) {
+  const fromRetrievers = createRequire(path.join(workspace, 'packages', 'retrievers', 'package.json'));
+  const lance = fromRetrievers.resolve('@lancedb/lancedb');
+  return name === 'apache-arrow' ? createRequire(lance).resolve('apache-arrow') : fromRetrievers.resolve(name);
+}
+
+/**
+ * `sift:bundled-requires`: the bundle's own copies of BUNDLED_REQUIRES, each loaded on first call; and LanceDB's
+ * `native.js` (its Rust binding and the platform package beside it), which stays outside: it is loaded from the
+ * installed @lancedb/lancedb, found from this package at run time.
+ */
+const bundledPackages = {
+  name: 'sift-bundled-packages',
+  setup(b) {
+    b.onResolve({ filter: /^sift:bundled-requires$/ }, () => ({ path: 'bundled-requires', namespace: 'sift' }));
+    b.onLoad({ filter: /^bundled-requires$/, namespace: 'sift' }, () => ({
+      contents: `const table = { ${BUNDLED_REQUIRES.map((n) => `${JSON.stringify(n)}: () => require(${JSON.stringify(bundledPath(n))})`).join(', ')} };
+export function bundledRequire(id) { const load = table[id]; return load === undefined ? undefined : load(); }`,
+      loader: 'js',
+      resolveDir: cliDir,
+    }));
+    b.onResolve({ filter: /^\.\.?\/(\.\.\/)*native(\.js)?$/ }, (args) =>
+      /[\\/]@lancedb[\\/]lancedb[\\/]dist[\\/]/.test(args.importer) ? { path: 'lancedb-native', namespace: 'sift' } : undefined,
+    );
+    b.onLoad({ filter: /^lancedb-native$/, namespace: 'sift' }, () => ({
+      contents: 'module.exports = __siftRequireFrom("@lancedb/lancedb", "./native.js");',
+      loader: 'js',
+    }));
+  },
+};
+
 // `require` resolves from the bundle file; the CLI's own files sit one folder up, in dist/.
 const banner = [
+  'const __siftRequireFrom = (pkg, file) => require("node:module").createRequire(require.resolve(pkg))(file);',
+  'const __siftCreateRequire = (url, bundled) => { const r = require("node:module").createRequire(url); const f = (id) => bundled(id) ?? r(id); f.resolve = r.resolve; f.cache = r.cache; return f; };',
   'const __siftFileUrl = (pkg, file) => new URL(file, pkg === null ? require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", "/")) : require("node:url").pathToFileURL(require.resolve(pkg))).href;',
 ].join('\n');
 
@@ -154,7 +199,7 @@ const options = {
   // Bundle the workspace packages from their TypeScript sources (no dependence on their dist/ being fresh).
   conditions: ['source'],
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
-  plugins: [siftSources],
+  plugins: [siftSources, bundledPackages],
   legalComments: 'none',
   logLevel: 'warning',
 };
@@ -189,6 +234,15 @@ for (const out of Object.values(result.metafile.outputs)) {
 if (missing.size > 0) {
   console.error(`bundle: ${[...missing].join(', ')} not installed beside ${cliDir}: add to apps/cli/package.json dependencies (same versions as the packages that use them)`);
   process.exit(1);
+}
+// LanceDB's binding is found from this package at run time (`__siftRequireFrom`): it must be the very package whose
+// JavaScript the bundle holds (a binding of another version would not match it).
+{
+  const atRunTime = realpathSync(createRequire(path.join(cliDir, 'package.json')).resolve('@lancedb/lancedb'));
+  if (atRunTime !== realpathSync(bundledPath('@lancedb/lancedb'))) {
+    console.error(`bundle: @lancedb/lancedb beside ${cliDir} (${atRunTime}) is not the one @sift/retrievers uses; give apps/cli/package.json the same version`);
+    process.exit(1);
+  }
 }
 const [out] = result.outputFiles;
 const file = path.join(outdir, `sift-${createHash('sha256').update(out.contents).digest('hex').slice(0, 16)}.cjs`);

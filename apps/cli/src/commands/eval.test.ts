@@ -121,6 +121,8 @@ describe('tokenLengthArg', () => {
   it('reads 4k as 4096 and plain numbers as they are', () => {
     expect(tokenLengthArg('4k,16k,64k')).toEqual([4096, 16384, 65536]);
     expect(tokenLengthArg('1000')).toEqual([1000]);
-    expect(() => tokenLengthArg('4m')).toThrow(/4m/);
+    expect(tokenLengthArg('512k,1m,1M')).toEqual([524288, 1048576, 1048576]);
+    expect(() => tokenLengthArg('4g')).toThrow(/4g/);
+    expect(() => tokenLengthArg('1.5m')).toThrow(/1\.5m/);
   });
 });

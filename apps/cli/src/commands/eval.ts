@@ -41,12 +41,13 @@ interface EvalFlags {
   strict?: boolean;
 }
 
-/** `4k` → 4096, `64k` → 65536 (RULER's lengths are powers of two), `1000` → 1000. */
+/** `4k` → 4096, `64k` → 65536, `1m` → 1048576 (RULER's lengths are powers of two), `1000` → 1000. */
 export function tokenLengthArg(value: string): number[] {
   return listArg(value).map((v) => {
-    const m = /^(\d+)(k?)$/i.exec(v);
-    if (!m) throw new InvalidArgumentError(`"${v}" is not a length such as 4k or 4096`);
-    return Number(m[1]) * (m[2] ? 1024 : 1);
+    const m = /^(\d+)([km]?)$/i.exec(v);
+    if (!m) throw new InvalidArgumentError(`"${v}" is not a length such as 4k, 1m or 4096`);
+    const unit = m[2]!.toLowerCase();
+    return Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
   });
 }
 
@@ -162,7 +163,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--segmenter <name>', 'segmenter for choi (texttiling, c99, …, or baseline:none|all|even)')
     .option('--known-k', 'give the segmenter the reference number of segments')
     .option('--limit <n>', 'only the first n questions / documents / contexts', intArg(1))
-    .option('--lengths <list>', 'NIAH context lengths, e.g. 4k,16k,64k', tokenLengthArg)
+    .option('--lengths <list>', 'NIAH context lengths, e.g. 4k,32k,128k,512k,1m', tokenLengthArg)
     .option('--depths <list>', 'NIAH needle depths in %, e.g. 0,25,50,75,100', numberListArg(0, 100))
     .addOption(new Option('--needle <kind>', 'NIAH needle variant').choices(['single', 'multikey', 'multivalue']))
     .option('--samples <n>', 'NIAH contexts per cell (default 3)', intArg(1))
