@@ -16,6 +16,7 @@ export type {
   Chunker,
   Segmenter,
   Embedder,
+  AttentionOptions,
   CausalLM,
   GenerateOptions,
   TokenLogprobModel,

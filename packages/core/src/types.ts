@@ -85,9 +85,17 @@ export interface TokenLogprobModel {
   nextTokenLogprobs(prompt: string | number[], opts?: RunOptions): Promise<Float32Array>;
 }
 
+export interface AttentionOptions extends RunOptions {
+  /**
+   * Only rows from this one on are needed (e.g. a question's rows): earlier rows may be left 0, which spares summing
+   * the heads over the whole L × L matrix. Default 0.
+   */
+  fromRow?: number;
+}
+
 export interface CausalLM extends TokenLogprobModel {
   /** Last layer's attention probabilities summed over heads, row-major (L × L); each row sums to the head count. */
-  lastLayerAttention(ids: number[], opts?: RunOptions): Promise<Float32Array>;
+  lastLayerAttention(ids: number[], opts?: AttentionOptions): Promise<Float32Array>;
   generate(prompt: string, opts?: GenerateOptions): Promise<string>;
   close?(): Promise<void>;
 }

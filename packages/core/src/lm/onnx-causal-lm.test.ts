@@ -153,6 +153,25 @@ describe('OnnxCausalLM.lastLayerAttention', () => {
       await blocks.close();
     }
   });
+
+  it('fromRow: rows from it on equal the full matrix, earlier rows are 0 (also across KV-cache blocks)', async () => {
+    const blocks = await OnnxCausalLM.create({ model: 'sift-lm-mini', device: 'cpu', threads: 1, maxLogitsPerRun: 5 * lm.vocabSize });
+    try {
+      const ids = REF.texts[2]!.ids;
+      const n = ids.length;
+      const full = await lm.lastLayerAttention(ids);
+      for (const from of [0, 1, 6, n - 1]) {
+        for (const model of [lm, blocks]) {
+          const part = await model.lastLayerAttention(ids, { fromRow: from });
+          expect(part.subarray(0, from * n).every((x) => x === 0)).toBe(true);
+          expect(maxAbsDiff(part.subarray(from * n), Array.from(full.subarray(from * n)))).toBeLessThanOrEqual(1e-5);
+        }
+      }
+      await expect(lm.lastLayerAttention(ids, { fromRow: n })).rejects.toThrow(/fromRow/);
+    } finally {
+      await blocks.close();
+    }
+  });
 });
 
 describe('OnnxCausalLM.generate', () => {

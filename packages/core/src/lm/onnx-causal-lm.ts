@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { notifyProgress, throwIfAborted, type RunOptions } from '../abort.js';
 import { SiftError } from '../errors.js';
 import { DeviceSchema, type OnnxLogger } from '../onnx/index.js';
-import type { CausalLM, GenerateOptions, TokenLogprobsOptions } from '../types.js';
+import type { AttentionOptions, CausalLM, GenerateOptions, TokenLogprobsOptions } from '../types.js';
 import { DecoderSession, type KvCache } from './decoder-session.js';
 import { resolveLmDir, SIFT_LM_MINI } from './lm-model-dir.js';
 import { LmTokenizer } from './lm-tokenizer.js';
@@ -143,28 +143,34 @@ export class OnnxCausalLM implements CausalLM {
     return logSoftmaxRow(logits, 0, vocab);
   }
 
-  async lastLayerAttention(ids: number[], opts: RunOptions = {}): Promise<Float32Array> {
+  async lastLayerAttention(ids: number[], opts: AttentionOptions = {}): Promise<Float32Array> {
     this.#checkIds(ids);
     const n = ids.length;
     if (n === 0 || n > this.contextLength) {
       throw new SiftError('E_BAD_INPUT', `lastLayerAttention takes 1 to ${this.contextLength} tokens (the context length of ${this.id}), got ${n}`);
     }
+    const from = opts.fromRow ?? 0;
+    if (!Number.isInteger(from) || from < 0 || from >= n) throw new SiftError('E_BAD_INPUT', `fromRow must be an integer in [0, ${n - 1}], got ${from}`);
     const out = new Float32Array(n * n);
     let cache = this.#decoder.emptyCache();
     for (let s0 = 0; s0 < n; ) {
       throwIfAborted(opts.signal);
       const s1 = Math.min(n, s0 + this.#blockTokens());
-      const step = await this.#decoder.step(ids.slice(s0, s1), cache, { attention: true });
+      // A block wholly before `fromRow` only extends the KV cache.
+      const step = await this.#decoder.step(ids.slice(s0, s1), cache, { attention: s1 > from });
       cache = step.cache;
-      // [heads × rows × total] → rows of the (n × n) head sum; columns past `total` stay 0 (causal).
-      const att = step.attention!;
-      const rows = s1 - s0;
-      const heads = att.length / (rows * s1);
-      for (let h = 0; h < heads; h++) {
-        for (let r = 0; r < rows; r++) {
-          const src = (h * rows + r) * s1;
-          const dst = (s0 + r) * n;
-          for (let c = 0; c < s1; c++) out[dst + c]! += att[src + c]!;
+      if (s1 > from) {
+        // [heads × rows × total] → rows of the (n × n) head sum; columns past `total` stay 0 (causal), and so do the
+        // rows before `fromRow`: summing all rows was a tenth of an InfiniRetri pass, which needs only the question's.
+        const att = step.attention!;
+        const rows = s1 - s0;
+        const heads = att.length / (rows * s1);
+        for (let h = 0; h < heads; h++) {
+          for (let r = Math.max(0, from - s0); r < rows; r++) {
+            const src = (h * rows + r) * s1;
+            const dst = (s0 + r) * n;
+            for (let c = 0; c < s1; c++) out[dst + c]! += att[src + c]!;
+          }
         }
       }
       s0 = s1;

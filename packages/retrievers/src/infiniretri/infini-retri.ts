@@ -113,7 +113,8 @@ export class InfiniRetri {
       ids.push(...prompt.separator);
       const questionStart = ids.length;
       ids.push(...prompt.question);
-      const attention = await this.lm.lastLayerAttention(ids, opts.signal ? { signal: opts.signal } : {});
+      // Only the question's rows are read (row weights and token scores).
+      const attention = await this.lm.lastLayerAttention(ids, { fromRow: questionStart, ...(opts.signal ? { signal: opts.signal } : {}) });
       const spans: AttentionSpans = { n: ids.length, contextStart, contextEnd, questionStart };
       weights ??= questionWeights(attention, spans); // first chunk only, then frozen (as the reference)
       const scores = contextTokenScores(attention, spans, weights, o.phraseTokens);
