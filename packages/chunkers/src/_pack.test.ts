@@ -22,6 +22,20 @@ describe('tokenCeiling', () => {
       { numRuns: 300, seed: 20261202 },
     );
   });
+
+  it('is Infinity for a tokenizer without a ceiling, so nothing skips tokenizing', () => {
+    const char = tokenizers.get('char')!;
+    const bare: Tokenizer = {
+      name: 'char',
+      additive: true,
+      count: (t) => char.count(t),
+      encode: (t) => char.encode(t),
+      decode: (ids) => char.decode(ids),
+      encodeWithOffsets: (t) => char.encodeWithOffsets(t),
+    };
+    expect(tokenCeiling(bare, 'short')).toBe(Number.POSITIVE_INFINITY);
+    expect(wholeDocument(bare, 'short', 512)).toBeUndefined();
+  });
 });
 
 describe('wholeDocument', () => {

@@ -127,12 +127,9 @@ function splitUnit(index: TokenIndex, units: number[], i: number, size: number):
   else units.splice(2 * i + 1, 0, leftEnd, rightStart);
 }
 
-/**
- * A cap on the tokens of `text` without tokenizing it: a byte-level BPE token (cl100k, o200k) covers at least one
- * UTF-8 byte, a character or word token at least one UTF-16 unit.
- */
+/** A cap on the tokens of `text` without tokenizing it (`Tokenizer.ceiling`); Infinity when the tokenizer has none. */
 export function tokenCeiling(tokenizer: Tokenizer, text: string): number {
-  return tokenizer.name === 'cl100k' || tokenizer.name === 'o200k' ? Buffer.byteLength(text, 'utf8') : text.length;
+  return tokenizer.ceiling?.(text) ?? Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -151,6 +151,11 @@ export class BpeTokenizer implements Tokenizer {
     }
   }
 
+  /** Every byte-level BPE token covers at least one UTF-8 byte. */
+  ceiling(text: string): number {
+    return Buffer.byteLength(text, 'utf8');
+  }
+
   count(text: string): number {
     if (this.scans(text)) {
       let n = 0;

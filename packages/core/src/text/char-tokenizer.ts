@@ -8,6 +8,10 @@ export class CharTokenizer implements Tokenizer {
   readonly name = 'char' as const;
   readonly additive = true;
 
+  ceiling(text: string): number {
+    return text.length;
+  }
+
   count(text: string): number {
     const n = text.length;
     let pairs = 0;

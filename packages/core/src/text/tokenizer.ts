@@ -41,4 +41,10 @@ export interface Tokenizer {
    * the whole `text`) so that only the span's edges are re-tokenized. Always equals `count(text.slice(start, end))`.
    */
   countSpan?(text: string, start: number, end: number, encoded: TokenBoundaries): number;
+  /**
+   * Optional: a cap on `count(text)` found without tokenizing (a byte-level BPE token covers at least one UTF-8 byte,
+   * a character or word token at least one UTF-16 unit). Chunkers skip tokenizing the boundaries of a document whose
+   * cap fits; without it they always tokenize.
+   */
+  ceiling?(text: string): number;
 }

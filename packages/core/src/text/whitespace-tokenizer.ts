@@ -13,6 +13,11 @@ export class WhitespaceTokenizer implements Tokenizer {
   private readonly vocab = new Map<string, number>();
   private readonly pieces: string[] = [];
 
+  /** Every word holds at least one UTF-16 unit. */
+  ceiling(text: string): number {
+    return text.length;
+  }
+
   count(text: string): number {
     PIECE.lastIndex = 0;
     let n = 0;
