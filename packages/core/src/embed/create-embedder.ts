@@ -4,17 +4,15 @@ import { SiftError } from '../errors.js';
 import { DeviceSchema } from '../onnx/device.js';
 import type { OnnxLogger } from '../onnx/onnx-log.js';
 import type { Embedder } from '../types.js';
-import { CachedEmbedder, type EmbeddedCounts } from './cached-embedder.js';
+import type { EmbeddedCounts } from './cached-embedder.js';
 import type { EmbedderWarn } from './embedder-log.js';
 import { isHubId } from './hf-model-dir.js';
-import { OnnxEmbedder } from './onnx-embedder.js';
 import { PoolingSchema } from './pooling.js';
-import { UseLiteEmbedder } from './use-lite-embedder.js';
-import { UseLiteOnnxEmbedder } from './use-lite-onnx-embedder.js';
-import { StaticEmbedder } from './static-embedder.js';
-import { isM2Folder } from './m2/m2-config.js';
-import { M2Embedder, SIFT_M2_MINI } from './m2/m2-embedder.js';
+import { isM2Folder, SIFT_M2_MINI } from './m2/m2-config.js';
 import { defaultEmbedderWarn, safeWarn } from './embedder-log.js';
+
+// The embedders' own modules (their option schemas, onnxruntime sessions, M2 graph building) load with the one a spec
+// names: a command that embeds nothing, such as a BM25 `sift query`, spent ~20 ms of its start-up evaluating them.
 
 /** The built-in default: needs no download. */
 export const DEFAULT_EMBEDDER = 'use-lite';
@@ -71,28 +69,38 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
   const hooks = { ...(options.warn ? { warn: options.warn } : {}), ...(options.log ? { log: options.log } : {}) };
 
   let embedder: Embedder;
+  // Static lookups are cheaper than the cache; M2 encoders would lose their late chunking (embedSpans) inside it.
+  let cacheable = true;
   const name = spec.trim();
   if (name === '' || name === 'use-lite') {
     try {
+      const { UseLiteOnnxEmbedder } = await import('./use-lite-onnx-embedder.js');
       embedder = await UseLiteOnnxEmbedder.create({ ...pick('batchSize', 'maxTokens', 'threads', 'longText'), ...hooks });
     } catch (err) {
       if (!(err instanceof SiftError) || err.code !== 'E_DEPENDENCY_MISSING' || !/onnxruntime/.test(err.message)) throw err;
       safeWarn(options.warn ?? defaultEmbedderWarn, `use-lite: ${err.message}; falling back to TF.js (slower, same vectors)`);
+      const { UseLiteEmbedder } = await import('./use-lite-embedder.js');
       embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
     }
   } else if (name === 'static' || name.startsWith('static:')) {
     const dir = name.slice('static:'.length);
+    const { StaticEmbedder } = await import('./static-embedder.js');
     embedder = await StaticEmbedder.create(name === 'static' ? {} : { modelDir: dir });
+    cacheable = false;
   } else if (name === 'use-lite-tfjs') {
+    const { UseLiteEmbedder } = await import('./use-lite-embedder.js');
     embedder = await UseLiteEmbedder.create({ ...pick('batchSize', 'maxTokens', 'longText'), ...(options.warn ? { warn: options.warn } : {}) });
   } else if (name === SIFT_M2_MINI || name.startsWith('m2:') || (existsSync(name) && isM2Folder(name))) {
     // M2-BERT long-context encoders (packages/core/src/embed/m2): built from config.json + model.safetensors.
+    const { M2Embedder } = await import('./m2/m2-embedder.js');
     embedder = await M2Embedder.create({
       model: name.startsWith('m2:') ? name.slice('m2:'.length) : name,
       ...pick('device', 'threads', 'batchSize', 'maxTokens', 'normalize'),
       ...hooks,
     });
+    cacheable = false;
   } else if (existsSync(name) || isHubId(name)) {
+    const { OnnxEmbedder } = await import('./onnx-embedder.js');
     embedder = await OnnxEmbedder.create({
       model: name,
       allowRemote: o.allowRemote,
@@ -107,8 +115,8 @@ export async function createEmbedder(spec: string = DEFAULT_EMBEDDER, options: C
       { details: { embedder: spec } },
     );
   }
-  // M2 encoders stay unwrapped: the cache would hide their late-chunking capability (embedSpans).
-  if (o.embeddingCacheDir === undefined || embedder instanceof StaticEmbedder || embedder instanceof M2Embedder) return embedder;
+  if (o.embeddingCacheDir === undefined || !cacheable) return embedder;
+  const { CachedEmbedder } = await import('./cached-embedder.js');
   return CachedEmbedder.create({
     embedder,
     dir: o.embeddingCacheDir,

@@ -47,7 +47,8 @@ export {
 export { createEmbedder, CreateEmbedderOptionsSchema, DEFAULT_EMBEDDER, BUILTIN_EMBEDDERS, type CreateEmbedderOptions } from './create-embedder.js';
 export type { EmbedderWarn } from './embedder-log.js';
 export { EmbedderConfigSchema, embedderConfigOf, createEmbedderFromConfig, type EmbedderConfig } from './embedder-config.js';
-export { M2Embedder, M2EmbedderOptionsSchema, siftM2MiniDir, SIFT_M2_MINI, type M2EmbedderOptions } from './m2/m2-embedder.js';
+export { M2Embedder, M2EmbedderOptionsSchema, siftM2MiniDir, type M2EmbedderOptions } from './m2/m2-embedder.js';
+export { SIFT_M2_MINI } from './m2/m2-config.js';
 export { supportsLateChunking, type LateChunkingEmbedder, type CharSpan } from './m2/late-chunking.js';
 export { buildM2Graph, M2_OPSET, DEFAULT_M2_RADIX, type M2GraphOptions } from './m2/m2-graph.js';
 export { loadM2Checkpoint } from './m2/m2-checkpoint.js';

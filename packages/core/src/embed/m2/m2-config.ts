@@ -107,6 +107,9 @@ export function m2Pooling(c: M2Config): 'cls' | 'mean' {
   return c.sift?.pooling ?? 'cls';
 }
 
+/** The name of the project's own M2 encoder (models/sift-m2-mini). */
+export const SIFT_M2_MINI = 'sift-m2-mini';
+
 /** True for a folder whose config.json describes an M2-BERT (Monarch Mixer) encoder. */
 export function isM2Folder(dir: string): boolean {
   const file = path.join(dir, 'config.json');

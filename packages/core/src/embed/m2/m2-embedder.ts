@@ -14,13 +14,12 @@ import { defaultEmbedderWarn, safeWarn, type EmbedderWarn } from '../embedder-lo
 import { normalize } from '../vector-math.js';
 import type { CharSpan, LateChunkingEmbedder } from './late-chunking.js';
 import { loadM2Checkpoint } from './m2-checkpoint.js';
-import { m2SequenceLength, masksPadding, readM2Config, type M2Config } from './m2-config.js';
+import { m2SequenceLength, masksPadding, readM2Config, SIFT_M2_MINI, type M2Config } from './m2-config.js';
 import { m2GraphFile } from './m2-graph-cache.js';
 import { DEFAULT_M2_RADIX } from './m2-graph.js';
 import { M2Tokenizer } from './m2-tokenizer.js';
 import type { M2Weights } from './m2-weights.js';
 
-export const SIFT_M2_MINI = 'sift-m2-mini';
 /** Smallest graph length a mask_padding model is run at. */
 const MIN_BUCKET = 128;
 
