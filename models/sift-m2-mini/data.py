@@ -105,19 +105,23 @@ def load_sources(seed: int = 1234) -> dict:
 
 def windows(texts: list[str], tok: Tokenizer, target: int) -> list[tuple[str, list[str]]]:
     """Paragraph-aligned windows of about `target` tokens: (window text, its sentences)."""
+    return [w for t in texts for w in windows_of(t, tok, target)]
+
+
+def windows_of(t: str, tok: Tokenizer, target: int) -> list[tuple[str, list[str]]]:
+    """One text's paragraph-aligned windows of about `target` tokens, in order: (window text, its sentences)."""
     out = []
-    for t in texts:
-        paras = [p.strip() for p in re.split(r"\n\s*\n", t) if p.strip()]
-        cur, n = [], 0
-        for p in paras:
-            k = len(tok.pieces(p))
-            if cur and n + k > target:
-                out.append("\n\n".join(cur))
-                cur, n = [], 0
-            cur.append(p)
-            n += k
-        if cur:
+    paras = [p.strip() for p in re.split(r"\n\s*\n", t) if p.strip()]
+    cur, n = [], 0
+    for p in paras:
+        k = len(tok.pieces(p))
+        if cur and n + k > target:
             out.append("\n\n".join(cur))
+            cur, n = [], 0
+        cur.append(p)
+        n += k
+    if cur:
+        out.append("\n\n".join(cur))
     return [(w, [s for s in sentences(w) if 30 <= len(s) <= 300]) for w in out]
 
 
@@ -135,3 +139,20 @@ def late_chunk_doc(passages: list[dict], tok: Tokenizer, max_len: int, per_passa
         titles.append(p["title"])
     ids.append(tok.sep_id)
     return ids, spans, titles
+
+
+def late_window_doc(wins: list[tuple[str, list[str]]], tok: Tokenizer, max_len: int, start: int):
+    """[CLS] w_start \n\n w_start+1 … [SEP] from consecutive windows of one text (up to max_len ids), each window's
+    token span and its sentences: late chunking inside a real long document, where the neighbours are context."""
+    ids, spans, sents = [tok.cls_id], [], []
+    for w, ss in wins[start:]:
+        piece = tok.pieces(w)
+        sep = tok.pieces("\n\n") if len(ids) > 1 else []
+        if len(ids) + len(sep) + len(piece) + 1 > max_len:
+            break
+        ids += sep
+        spans.append((len(ids), len(ids) + len(piece)))
+        ids += piece
+        sents.append(ss)
+    ids.append(tok.sep_id)
+    return ids, spans, sents

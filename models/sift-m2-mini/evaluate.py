@@ -117,7 +117,7 @@ def stage_eval(a) -> None:
     """--which untrained|trained; each writes .work/eval-<which>.json (bm25 goes with 'trained')."""
     tok = D.Tokenizer()
     src = D.load_sources()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     model = load_trained(tok, a.which == "untrained")
     out = {"wiki_title_to_passage": wiki_eval(model, tok, src["wiki_held"])}
     if a.which == "trained":
@@ -148,7 +148,9 @@ def stage_export(a) -> None:
     ck = T.WORK / "official"
     write_checkpoint(model, ck)  # config.json + pytorch_model.bin, the official layout
     tok.save(ck, T.MAX_LEN)
-    report = convert.convert(ck, T.HERE, ck / "tokenizer.json")
+    out = Path(a.out) if a.out else T.HERE
+    out.mkdir(parents=True, exist_ok=True)
+    report = convert.convert(ck, out, ck / "tokenizer.json")
     cases = []
     for t in REF_TEXTS:
         ids = tok.encode(t, T.MAX_LEN)
@@ -173,14 +175,21 @@ def stage_export(a) -> None:
         "late_chunking": {"text": "\n\n".join(p["text"] for p in held), "input_ids": doc_ids, "spans": spans,
                           "span_vectors": [[round(float(x), 7) for x in v] for v in late]},
     }
-    (T.HERE / "reference.json").write_text(json.dumps(refjson) + "\n")
+    (out / "reference.json").write_text(json.dumps(refjson) + "\n")
     saved = torch.load(T.WORK / "train.pt")["state"]
     ev = {w: json.loads((T.WORK / f"eval-{w}.json").read_text()) for w in ("untrained", "trained")
           if (T.WORK / f"eval-{w}.json").exists()}
-    training = {"command": "setsid bash -c 'echo -10 > /proc/self/autogroup; exec /usr/bin/python3 models/sift-m2-mini/train.py train --until 11:15 --fresh'; train.py eval --which untrained; train.py eval --which trained; train.py export",
+    # A run that continued from exported weights (`train --init`) keeps the record of the run that made them.
+    previous = None
+    if saved.get("init") and (out / "training.json").exists():
+        previous = json.loads((out / "training.json").read_text())
+        previous.pop("history", None)
+    first = "setsid bash -c 'echo -10 > /proc/self/autogroup; exec /usr/bin/python3 models/sift-m2-mini/train.py train --until 11:15 --fresh'; train.py eval --which untrained; train.py eval --which trained; train.py export"
+    training = {"command": saved.get("command", first),
+                **({"initialised_from": {"weights": saved["init"], "that_run": previous}} if previous else {}),
                 "steps": saved["step"], "tokens": saved["tokens"], "seconds": round(saved["seconds"]),
-                "hardware": f"{platform.machine()} CPU, 2 cores (training at autogroup priority -10; two other agents' builds and tests beside it), PyTorch {torch.__version__}",
+                "hardware": f"{platform.machine()} CPU, 2 cores shared with other work (builds, tests, benchmarks), PyTorch {torch.__version__}",
                 "config": T.model_config(tok), "parameters": sum(p.numel() for p in model.parameters()),
                 "convert": {k: v for k, v in report.items() if k != "dropped"}, "eval": ev, "history": saved["history"]}
-    (T.HERE / "training.json").write_text(json.dumps(training, indent=2) + "\n")
+    (out / "training.json").write_text(json.dumps(training, indent=2) + "\n")
     print(json.dumps({k: training[k] for k in ("steps", "tokens", "seconds", "parameters")}))

@@ -110,10 +110,17 @@ def embed_spans(model, doc_ids: list[int], spans, pad):
     return torch.tanh(model.bert.pooler.dense(means))
 
 
-def info_nce(q, d):
+def info_nce(q, d, groups=None):
+    """Symmetric InfoNCE with in-batch negatives. With `groups` (one id per pair), pairs of the same group are not
+    negatives of each other: they are other windows of the same document, which document-level retrieval must not
+    push apart."""
     q, d = F.normalize(q, dim=-1), F.normalize(d, dim=-1)
     logits = SCALE * q @ d.T
     target = torch.arange(len(q))
+    if groups is not None:
+        g = torch.tensor(groups)
+        same = (g[:, None] == g[None, :]) & ~torch.eye(len(g), dtype=torch.bool)
+        logits = logits.masked_fill(same, float("-inf"))
     return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target))
 
 
@@ -125,6 +132,10 @@ class Sampler:
         if not cache.exists():
             cache.write_text(json.dumps([w for w in D.windows(src["long_train"], tok, 256) if w[1]]))
         self.win = json.loads(cache.read_text())
+        cache = WORK / "windows-by-doc.json"
+        if not cache.exists():
+            cache.write_text(json.dumps([D.windows_of(t, tok, 256) for t in src["long_train"]]))
+        self.docs = [d for d in json.loads(cache.read_text()) if len(d) >= 4]
 
     def pairs(self, n):
         ps = self.rng.sample(self.wiki, n)
@@ -134,6 +145,17 @@ class Sampler:
         ps = self.rng.sample(self.wiki, n)
         ids, spans, titles = D.late_chunk_doc(ps, self.tok, 2048, 200)
         return ids, spans, [self.tok.encode(t, 64) for t in titles]
+
+    def late_windows(self, n_docs, max_len):
+        """Sentences of n_docs long training texts ↔ their windows' spans in one pass over consecutive windows."""
+        qs, docs, groups = [], [], []
+        for g, wins in enumerate(self.rng.sample(self.docs, n_docs)):
+            ids, spans, sents = D.late_window_doc(wins, self.tok, max_len, self.rng.randrange(max(1, len(wins) - 4)))
+            keep = [i for i, ss in enumerate(sents) if ss]
+            docs.append((ids, [spans[i] for i in keep]))
+            qs += [self.tok.encode(self.rng.choice(sents[i]), 96) for i in keep]
+            groups += [g] * len(keep)
+        return qs, docs, groups
 
     def windows(self, n):
         ws = self.rng.sample(self.win, n)
@@ -147,6 +169,14 @@ def stage_train(a) -> None:
     WORK.mkdir(exist_ok=True)
     ck = WORK / "train.pt"
     model = new_model(tok, 1234)
+    if a.init:
+        # Continue from exported weights (the official-layout model.safetensors that `export` writes).
+        sys.path.insert(0, str(HERE.parents[1] / "scripts/m2"))
+        from safetensors_io import read_safetensors
+
+        model.load_state_dict(read_safetensors(a.init))
+        print(f"initialised from {a.init}", flush=True)
+    weights = [float(x) for x in a.weights.split(",")]
     # The long-filter MLPs train at a tenth of the rate (their gradients are 10-100x the rest; at the full rate the
     # filters blow up within 20 steps), as upstream gives them their own small rate.
     groups: dict = {}
@@ -155,7 +185,7 @@ def stage_train(a) -> None:
         groups.setdefault(key, []).append(p)
     opt = torch.optim.AdamW([{"params": ps, "weight_decay": 0.01 if k[0] == "decay" else 0.0, "lr_mult": a.filter_lr_mult if k[1] else 1.0}
                              for k, ps in groups.items()], lr=a.lr, betas=(0.9, 0.98), eps=1e-8)
-    state = {"step": 0, "seconds": 0.0, "tokens": 0, "history": []}
+    state = {"step": 0, "seconds": 0.0, "tokens": 0, "history": [], "command": " ".join(["train.py", *sys.argv[1:]]), "init": a.init}
     if ck.exists() and not a.fresh:
         saved = torch.load(ck)
         model.load_state_dict(saved["model"])
@@ -169,7 +199,9 @@ def stage_train(a) -> None:
         end = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
         deadline = end.timestamp()
     sampler = Sampler(src, tok, seed=state["step"] + 1)
-    torch.set_num_threads(2)
+    # One thread per core the run really gets: with more threads than free cores, OpenMP's spin-waiting made steps
+    # several times slower on the shared machine.
+    torch.set_num_threads(a.threads)
     model.train()
     t_start, last_save, ema = time.time(), time.time(), None
     while time.time() < deadline:
@@ -180,13 +212,27 @@ def stage_train(a) -> None:
         lr = a.lr * min(1.0, (state["step"] + 1) / 10) * (1.0 if left > a.decay_minutes else 0.1 + 0.9 * left / a.decay_minutes)
         for g in opt.param_groups:
             g["lr"] = lr * g["lr_mult"]
-        q, d = sampler.pairs(a.batch)
-        loss_a = info_nce(embed_text(model, q, tok.pad_id), embed_text(model, d, tok.pad_id))
-        doc, spans, titles = sampler.late(a.late)
-        loss_b = info_nce(embed_text(model, titles, tok.pad_id), embed_spans(model, doc, spans, tok.pad_id))
-        q2, w2 = sampler.windows(a.windows)
-        loss_c = info_nce(embed_text(model, q2, tok.pad_id), embed_text(model, w2, tok.pad_id))
-        loss = loss_a + a.late_weight * loss_b + loss_c
+        # Each loss only when weighted (a step costs seconds on CPU).
+        zero = torch.zeros(())
+        loss_a = loss_b = loss_c = zero
+        q = d = titles = q2 = w2 = doc = []
+        if weights[0]:
+            q, d = sampler.pairs(a.batch)
+            loss_a = info_nce(embed_text(model, q, tok.pad_id), embed_text(model, d, tok.pad_id))
+        if weights[1]:
+            doc, spans, titles = sampler.late(a.late)
+            loss_b = info_nce(embed_text(model, titles, tok.pad_id), embed_spans(model, doc, spans, tok.pad_id))
+        if weights[2]:
+            q2, w2 = sampler.windows(a.windows)
+            loss_c = info_nce(embed_text(model, q2, tok.pad_id), embed_text(model, w2, tok.pad_id))
+        loss = weights[0] * loss_a + weights[1] * loss_b + weights[2] * loss_c
+        loss_d, qd = torch.zeros(()), []
+        if a.late_docs and weights[3]:
+            qd, docs_d, groups = sampler.late_windows(a.late_docs, sampler.rng.choice(a.late_lengths))
+            spans_d = torch.cat([embed_spans(model, ids, spans, tok.pad_id) for ids, spans in docs_d])
+            loss_d = info_nce(embed_text(model, qd, tok.pad_id), spans_d, groups)
+            loss = loss + weights[3] * loss_d
+            state["tokens"] += sum(len(ids) for ids, _ in docs_d)
         opt.zero_grad()
         loss.backward()
         # A high ceiling, for spikes only: gradient norms of 100-400 are normal here, and clipping them to 1 shrinks
@@ -194,12 +240,12 @@ def stage_train(a) -> None:
         torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
         opt.step()
         state["step"] += 1
-        state["tokens"] += sum(map(len, q + d + titles + q2 + w2)) + len(doc)
+        state["tokens"] += sum(map(len, q + d + titles + q2 + w2 + qd)) + len(doc)
         ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-        if state["step"] % 10 == 0:
+        if state["step"] % a.log_every == 0:
             el = state["seconds"] + time.time() - t_start
             row = {"step": state["step"], "loss": round(ema, 4), "a": round(loss_a.item(), 3), "b": round(loss_b.item(), 3),
-                   "c": round(loss_c.item(), 3), "lr": round(lr, 6), "tokens": state["tokens"], "seconds": round(el)}
+                   "c": round(loss_c.item(), 3), "d": round(loss_d.item(), 3), "lr": round(lr, 6), "tokens": state["tokens"], "seconds": round(el)}
             state["history"].append(row)
             print(json.dumps(row), f"{time.time() - t0:.1f}s/step", flush=True)
         if time.time() - last_save > 300:
@@ -229,12 +275,20 @@ def main() -> None:
     t.add_argument("--late", type=int, default=12)
     t.add_argument("--windows", type=int, default=8)
     t.add_argument("--decay-minutes", type=float, default=8)
-    t.add_argument("--late-weight", type=float, default=2.0)
+    t.add_argument("--weights", default="1,2,1,0", help="loss weights a,b,c,d (d: sentence -> its window's span in a long document)")
+    t.add_argument("--late-docs", type=int, default=0, help="long documents per step for loss d")
+    t.add_argument("--late-lengths", type=lambda v: [int(x) for x in v.split(",")], default=[1024, 1536, 2048],
+                   help="token lengths a loss-d document is cut to (one drawn per step)")
+    t.add_argument("--log-every", type=int, default=10)
+    t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--init", help="start from these weights (model.safetensors) instead of the initialisation")
     t.add_argument("--fresh", action="store_true")
     e = sub.add_parser("eval")
     e.add_argument("--which", choices=["untrained", "trained"], default="trained")
     e.add_argument("--skip-sotu", action="store_true")
+    e.add_argument("--threads", type=int, default=2, help="PyTorch threads (1 on a busy machine: spinning threads slow everything)")
     x = sub.add_parser("export")
+    x.add_argument("--out", help="write the model folder here instead of models/sift-m2-mini (e.g. to bench a checkpoint)")
     a = ap.parse_args()
     if a.stage == "train":
         stage_train(a)
