@@ -152,6 +152,8 @@ class Sampler:
         for g, wins in enumerate(self.rng.sample(self.docs, n_docs)):
             ids, spans, sents = D.late_window_doc(wins, self.tok, max_len, self.rng.randrange(max(1, len(wins) - 4)))
             keep = [i for i, ss in enumerate(sents) if ss]
+            if not keep:  # no window of this stretch holds a usable sentence
+                continue
             docs.append((ids, [spans[i] for i in keep]))
             qs += [self.tok.encode(self.rng.choice(sents[i]), 96) for i in keep]
             groups += [g] * len(keep)
@@ -229,6 +231,7 @@ def stage_train(a) -> None:
         loss_d, qd = torch.zeros(()), []
         if a.late_docs and weights[3]:
             qd, docs_d, groups = sampler.late_windows(a.late_docs, sampler.rng.choice(a.late_lengths))
+        if qd:
             spans_d = torch.cat([embed_spans(model, ids, spans, tok.pad_id) for ids, spans in docs_d])
             loss_d = info_nce(embed_text(model, qd, tok.pad_id), spans_d, groups)
             loss = loss + weights[3] * loss_d
