@@ -52,15 +52,38 @@ function sampleQueries(docs: Doc[], perDoc: number, seed: number): Array<{ text:
   });
 }
 
-/** nDCG@10 with one relevant document per query. */
-function ndcg10(scores: Map<string, number>[], queries: Array<{ doc: string }>): number {
-  let sum = 0;
-  queries.forEach((q, i) => {
+/** Per query, nDCG@10 with its one relevant document. */
+function ndcg10PerQuery(scores: Map<string, number>[], queries: Array<{ doc: string }>): number[] {
+  return queries.map((q, i) => {
     const ranked = [...scores[i]!.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     const rank = ranked.indexOf(q.doc);
-    if (rank >= 0 && rank < 10) sum += 1 / Math.log2(rank + 2);
+    return rank >= 0 && rank < 10 ? 1 / Math.log2(rank + 2) : 0;
   });
-  return sum / queries.length;
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * Late chunking against the same model's chunks embedded alone, paired by query: the mean difference, a 95 % paired
+ * bootstrap interval (10,000 resamples of the queries, seeded) and how many queries each side wins.
+ */
+function pairedDifference(a: readonly number[], b: readonly number[]) {
+  const d = a.map((x, i) => x - b[i]!);
+  const r = seededRandom(20261202);
+  const means: number[] = [];
+  for (let k = 0; k < 10_000; k++) {
+    let s = 0;
+    for (let j = 0; j < d.length; j++) s += d[Math.floor(r() * d.length)]!;
+    means.push(s / d.length);
+  }
+  means.sort((x, y) => x - y);
+  return {
+    mean: mean(d),
+    ci95: [means[249]!, means[9749]!] as [number, number],
+    better: d.filter((x) => x > 0).length,
+    worse: d.filter((x) => x < 0).length,
+    equal: d.filter((x) => x === 0).length,
+  };
 }
 
 /** Per query, each document's score: the best cosine over its vectors. */
@@ -85,6 +108,11 @@ export default {
     log(`m2-retrieval: ${docs.length} documents, ${nChunks} chunks, ${queries.length} queries`);
     const model = process.env['SIFT_M2_MODEL'] ?? 'sift-m2-mini';
     const results: Record<string, number> = {};
+    const perQuery: Record<string, number[]> = {};
+    const score = (key: string, s: Map<string, number>[]) => {
+      perQuery[key] = ndcg10PerQuery(s, queries);
+      results[key] = mean(perQuery[key]);
+    };
     const m2 = await createEmbedder(model, { device: 'cpu' });
     try {
       if (!supportsLateChunking(m2)) throw new Error(`${model} does not support late chunking`);
@@ -92,15 +120,15 @@ export default {
       log('m2-retrieval: whole documents…');
       const whole = new Map<string, Float32Array[]>();
       for (const d of docs) whole.set(d.id, await m2.embed([d.text]));
-      results['m2Whole'] = ndcg10(maxPool(qv, whole), queries);
+      score('m2Whole', maxPool(qv, whole));
       log('m2-retrieval: late chunking…');
       const late = new Map<string, Float32Array[]>();
       for (const d of docs) late.set(d.id, await m2.embedSpans(d.text, chunks.get(d.id)!));
-      results['m2LateChunks'] = ndcg10(maxPool(qv, late), queries);
+      score('m2LateChunks', maxPool(qv, late));
       log('m2-retrieval: chunks one by one…');
       const alone = new Map<string, Float32Array[]>();
       for (const d of docs) alone.set(d.id, await m2.embed(chunks.get(d.id)!.map((c) => c.text)));
-      results['m2ChunksAlone'] = ndcg10(maxPool(qv, alone), queries);
+      score('m2ChunksAlone', maxPool(qv, alone));
     } finally {
       await m2.close?.();
     }
@@ -110,10 +138,12 @@ export default {
       const qv = await use.embed(queries.map((q) => q.text));
       const vecs = new Map<string, Float32Array[]>();
       for (const d of docs) vecs.set(d.id, await use.embed(chunks.get(d.id)!.map((c) => c.text)));
-      results['useLiteMaxPool'] = ndcg10(maxPool(qv, vecs), queries);
+      score('useLiteMaxPool', maxPool(qv, vecs));
     } finally {
       await use.close?.();
     }
+    const lateVsAlone = pairedDifference(perQuery['m2LateChunks']!, perQuery['m2ChunksAlone']!);
+    const f3 = (x: number) => x.toFixed(3);
     const table = [
       `${docs.length} held-out documents (${nChunks} chunks of ≤256 cl100k tokens), ${queries.length} sentence queries; model ${model}`,
       '',
@@ -126,7 +156,10 @@ export default {
           ['USE-lite chunks, max over chunks', results['useLiteMaxPool']!],
         ],
       ),
+      '',
+      `late chunking − chunks alone, paired by query: ${f3(lateVsAlone.mean)} (95 % bootstrap interval ${f3(lateVsAlone.ci95[0])} to ${f3(lateVsAlone.ci95[1])}); ` +
+        `late better on ${lateVsAlone.better} queries, worse on ${lateVsAlone.worse}, equal on ${lateVsAlone.equal}`,
     ].join('\n');
-    return { table, results: { documents: docs.length, chunks: nChunks, queries: queries.length, ndcg10: results } };
+    return { table, results: { documents: docs.length, chunks: nChunks, queries: queries.length, ndcg10: results, lateMinusAlone: lateVsAlone } };
   },
 } satisfies Bench;
