@@ -133,17 +133,28 @@ export function tokenCeiling(tokenizer: Tokenizer, text: string): number {
 }
 
 /**
- * The chunk of a document that surely fits in `limit` tokens (its ceiling is at most `limit`), as the splitter and
- * `packUnits` would make it: the text without outer whitespace, one chunk (none when blank), counted once. Most
- * passages of a typical corpus are this short, and the whole-document token boundaries cost twice the count.
- * Undefined when the document may not fit.
+ * The chunk of a document that fits in `limit` tokens, as the splitter and `packUnits` would make it: the text without
+ * outer whitespace, one chunk (none when blank). Most passages of a typical corpus are this short, and the
+ * whole-document token boundaries cost more than a count: a document whose ceiling fits is counted once; one whose
+ * ceiling does not but whose count (stopping past `limit`) does is counted, trimmed, once more only when it had outer
+ * whitespace. Undefined when the document does not fit (or may not, for a tokenizer that cannot say).
+ *
+ * Same chunk as the splitting path: that path's splitter keeps [start, end) whole when the document tokens starting
+ * inside it, at most the whole count, fit in `limit`, and `packUnits` then gives it its real count, accepted up to
+ * `size` ≥ `limit`; here the trimmed count must fit in `limit` itself (else the splitting path decides).
  */
 export function wholeDocument(tokenizer: Tokenizer, text: string, limit: number): Packed[] | undefined {
-  if (tokenCeiling(tokenizer, text) > limit) return undefined;
+  const ceiling = tokenCeiling(tokenizer, text);
+  if (ceiling > limit && !tokenizer.countUpTo) return undefined;
   let a = 0;
   let b = text.length;
   while (a < b && isWhitespace(text.charCodeAt(a))) a++;
   while (b > a && isWhitespace(text.charCodeAt(b - 1))) b--;
   if (b <= a) return [];
-  return [{ start: a, end: b, bodyStart: a, tokens: tokenizer.count(a === 0 && b === text.length ? text : text.slice(a, b)) }];
+  const whole = a === 0 && b === text.length;
+  if (ceiling <= limit) return [{ start: a, end: b, bodyStart: a, tokens: tokenizer.count(whole ? text : text.slice(a, b)) }];
+  const all = tokenizer.countUpTo!(text, limit);
+  if (all > limit) return undefined;
+  const tokens = whole ? all : tokenizer.count(text.slice(a, b));
+  return tokens <= limit ? [{ start: a, end: b, bodyStart: a, tokens }] : undefined;
 }

@@ -1,3 +1,4 @@
+import type { AsciiRanks } from './_ascii-ranks.js';
 /** Rank of the bytes piece[start, end) as one token, or undefined when the vocabulary has no such token. */
 export type RankOf = (start: number, end: number) => number | undefined;
 
@@ -142,19 +143,24 @@ const pairRanks = new Int32Array(SHORT_ASCII_PIECE + 1);
  * token ids: the same rule as {@link mergeBytePairs} (lowest rank, leftmost first) as tiktoken writes it, a scan of
  * the pairs per merge over small reused arrays. Most pieces that need merging are words of a few letters, where the
  * heap's set-up (six arrays and a map per piece) cost more than the merging. A merged pair's rank is the id of the
- * merged token (as in cl100k and o200k), so ids come out without a final lookup. `rankOf`: a string's rank.
+ * merged token (as in cl100k and o200k), so ids come out without a final lookup. `ranks`: the vocabulary's ASCII
+ * tokens, looked up by span (no substring is made).
  */
-export function mergeShortAscii(input: string, rankOf: (s: string) => number | undefined): number[] {
+export function mergeShortAscii(input: string, ranks: AsciiRanks): number[] {
   const n = input.length;
   if (n > SHORT_ASCII_PIECE) throw new Error(`mergeShortAscii: piece of ${n} characters (at most ${SHORT_ASCII_PIECE})`);
+  const rankOf = (a: number, b: number): number => {
+    const r = ranks.rank(input, a, b);
+    return r < 0 ? NONE : r;
+  };
   for (let i = 0; i < n; i++) {
-    const id = rankOf(input[i]!);
-    if (id === undefined) throw new Error(`no token for character ${input.charCodeAt(i)} of a piece`);
+    const id = ranks.rank(input, i, i + 1);
+    if (id < 0) throw new Error(`no token for character ${input.charCodeAt(i)} of a piece`);
     starts[i] = i;
     partIds[i] = id;
   }
   starts[n] = n;
-  for (let i = 0; i + 1 < n; i++) pairRanks[i] = rankOf(input.slice(i, i + 2)) ?? NONE;
+  for (let i = 0; i + 1 < n; i++) pairRanks[i] = rankOf(i, i + 2);
   let parts = n;
   while (parts > 1) {
     let best = NONE;
@@ -174,8 +180,8 @@ export function mergeShortAscii(input: string, rankOf: (s: string) => number | u
       pairRanks[k] = pairRanks[k + 1]!;
     }
     parts--;
-    pairRanks[at] = at + 1 < parts ? (rankOf(input.slice(starts[at]!, starts[at + 2]!)) ?? NONE) : NONE;
-    if (at > 0) pairRanks[at - 1] = rankOf(input.slice(starts[at - 1]!, starts[at + 1]!)) ?? NONE;
+    pairRanks[at] = at + 1 < parts ? rankOf(starts[at]!, starts[at + 2]!) : NONE;
+    if (at > 0) pairRanks[at - 1] = rankOf(starts[at - 1]!, starts[at + 1]!);
   }
   const ids = new Array<number>(parts);
   for (let k = 0; k < parts; k++) ids[k] = partIds[k]!;

@@ -1,6 +1,7 @@
 import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
+import { AsciiRanks, isAscii } from './_ascii-ranks.js';
 import { mergeBytePairs, mergeShortAscii, SHORT_ASCII_PIECE } from './_bpe-merge.js';
 import { hasLongRun, LONG_RUN, pieceSpans } from './_bpe-pieces.js';
 import { CL100K_SPLIT_SOURCE, scanCl100kPieces, stickyRegex } from './_cl100k-pieces.js';
@@ -53,6 +54,8 @@ export class BpeTokenizer implements Tokenizer {
     private readonly core: BpeCore,
     /** UTF-8 byte length of each token id (0 for ids that the encoder never emits). */
     private readonly byteLengths: Uint16Array,
+    /** The vocabulary's ASCII tokens, looked up by span. */
+    private readonly asciiRanks: AsciiRanks,
   ) {
     const re = core.tokenSplitRegex;
     this.sticky = re.source === CL100K_SPLIT_SOURCE && re.flags === 'gu' ? stickyRegex(re) : null;
@@ -68,7 +71,7 @@ export class BpeTokenizer implements Tokenizer {
    * token as `id` with `ids` undefined, which is most of them); returns where it stopped. Scanning path only.
    */
   private scanIds(text: string, from: number, maxPieces: number, each: (id: number, ids: number[] | undefined) => void): number {
-    const { core, cache } = this;
+    const { core, cache, asciiRanks } = this;
     return scanCl100kPieces(text, this.sticky!, from, maxPieces, (a, b) => {
       const hit = cache.get(text, a, b);
       if (hit !== undefined) {
@@ -77,8 +80,8 @@ export class BpeTokenizer implements Tokenizer {
         return;
       }
       const piece = text.slice(a, b);
-      const id = core.getBpeRankFromString(piece);
-      if (id !== undefined) {
+      const id = isAscii(piece) ? asciiRanks.rank(text, a, b) : (core.getBpeRankFromString(piece) ?? -1);
+      if (id >= 0) {
         cache.set(piece, id);
         each(id, undefined);
       } else {
@@ -144,8 +147,9 @@ export class BpeTokenizer implements Tokenizer {
       }
       const api = enc.default as unknown as GptEncodingApi & { bytePairEncodingCoreProcessor?: BpeCore };
       if (!api.bytePairEncodingCoreProcessor) throw new Error('gpt-tokenizer has no bytePairEncodingCoreProcessor');
-      useHeapMerge(api.bytePairEncodingCoreProcessor);
-      return new BpeTokenizer(name, api, api.bytePairEncodingCoreProcessor, byteLengths);
+      const asciiRanks = new AsciiRanks(table);
+      useHeapMerge(api.bytePairEncodingCoreProcessor, asciiRanks);
+      return new BpeTokenizer(name, api, api.bytePairEncodingCoreProcessor, byteLengths, asciiRanks);
     } catch (cause) {
       throw new SiftError('E_DEPENDENCY_MISSING', `cannot load the ${name} tokenizer from gpt-tokenizer`, { cause });
     }
@@ -165,6 +169,19 @@ export class BpeTokenizer implements Tokenizer {
     if (text.length <= LONG_RUN) return text.length === 0 ? 0 : this.guard(() => this.api.countTokens(text, PLAIN_TEXT));
     let n = 0;
     this.eachPiece(text, (ids) => (n += ids.length));
+    return n;
+  }
+
+  countUpTo(text: string, limit: number): number {
+    if (!this.scans(text)) return this.count(text);
+    let n = 0;
+    const add = (_: number, ids: number[] | undefined): void => {
+      n += ids === undefined ? 1 : ids.length;
+    };
+    // Every piece is at least one token, so scanning at most limit + 1 - n more pieces cannot overshoot the stop.
+    this.guard(() => {
+      for (let at = 0; at < text.length && n <= limit; ) at = this.scanIds(text, at, limit + 1 - n, add);
+    });
     return n;
   }
 
@@ -349,14 +366,14 @@ export class BpeTokenizer implements Tokenizer {
  * length; a piece is unbounded for a run of letters or punctuation ('aaaa…'). Long pieces go through
  * `mergeBytePairs` instead, which applies the same rule (lowest rank, leftmost first) with a heap.
  */
-function useHeapMerge(core: BpeCore): void {
+function useHeapMerge(core: BpeCore, ranks: AsciiRanks): void {
   const shortMerge = core.bytePairEncode.bind(core);
   const utf8 = new TextEncoder();
-  const rankOf = (s: string): number | undefined => core.getBpeRankFromString(s);
   core.bytePairEncode = (input: string): number[] => {
-    // ASCII: characters are bytes, so pairs are looked up as substrings; gpt-tokenizer's merge decodes every candidate
-    // pair from bytes (a TextDecoder call each), which was most of indexing text full of names. Same rule, same ids.
-    if (isAscii(input)) return input.length <= SHORT_ASCII_PIECE ? mergeShortAscii(input, rankOf) : mergeAscii(core, input);
+    // ASCII: characters are bytes, so pairs are looked up as spans of the piece; gpt-tokenizer's merge decodes every
+    // candidate pair from bytes (a TextDecoder call each), which was most of indexing text full of names. Same rule,
+    // same ids.
+    if (isAscii(input)) return input.length <= SHORT_ASCII_PIECE ? mergeShortAscii(input, ranks) : mergeAscii(ranks, input);
     if (input.length <= LONG_PIECE) return shortMerge(input);
     const bytes = utf8.encode(input);
     const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)), bytes);
@@ -370,19 +387,18 @@ function useHeapMerge(core: BpeCore): void {
   };
 }
 
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
-}
-
 /** Byte-pair merge of an ASCII piece through `mergeBytePairs`, ranking pairs by their text. */
-function mergeAscii(core: BpeCore, input: string): number[] {
+function mergeAscii(ranks: AsciiRanks, input: string): number[] {
   const bytes = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) bytes[i] = input.charCodeAt(i);
-  const parts = mergeBytePairs(input.length, (a, b) => core.getBpeRankFromString(input.slice(a, b)), bytes);
+  const rankOf = (a: number, b: number): number | undefined => {
+    const r = ranks.rank(input, a, b);
+    return r < 0 ? undefined : r;
+  };
+  const parts = mergeBytePairs(input.length, rankOf, bytes);
   const ids = new Array<number>(parts.length / 2);
   for (let k = 0; k < ids.length; k++) {
-    const id = core.getBpeRankFromString(input.slice(parts[2 * k]!, parts[2 * k + 1]!));
+    const id = rankOf(parts[2 * k]!, parts[2 * k + 1]!);
     if (id === undefined) throw new Error(`no token for characters ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
     ids[k] = id;
   }

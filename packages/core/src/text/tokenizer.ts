@@ -47,4 +47,10 @@ export interface Tokenizer {
    * cap fits; without it they always tokenize.
    */
   ceiling?(text: string): number;
+  /**
+   * Optional: `count(text)` when it is at most `limit`, else some number above `limit` (counting may stop early, so a
+   * long text costs about `limit` tokens of work). Chunkers ask it whether a document fits in one chunk before they
+   * tokenize its boundaries.
+   */
+  countUpTo?(text: string, limit: number): number;
 }
