@@ -1,7 +1,8 @@
 // `pnpm bench m2-retrieval`: long-document retrieval with sift-m2-mini (or SIFT_M2_MODEL=<folder>): documents are the
 // held-out Moby-Dick chapters (101–135 + Epilogue) and State of the Union addresses (2012–2021), which no training of
 // sift-m2-mini used; queries are sentences drawn from them (seeded), the relevant document is the one a sentence comes
-// from. nDCG@10 of: whole-document M2 (one vector per document), late-chunked M2 (one pass per document, each chunk's
+// from; it is scored twice, with the sentence kept in its document and with it cut out (then only its surroundings can
+// match). nDCG@10 of: whole-document M2 (one vector per document), late-chunked M2 (one pass per document, each chunk's
 // vector pooled from its token states; document score = best chunk), the same M2 chunks embedded one by one (no
 // document context), and USE-lite chunk-then-max-pool. Chunks: recursive, 256 cl100k tokens.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -33,22 +34,40 @@ function heldOutDocuments(): Doc[] {
   ];
 }
 
-function sampleQueries(docs: Doc[], perDoc: number, seed: number): Array<{ text: string; doc: string }> {
+interface Query {
+  text: string;
+  doc: string;
+  /** The sentence's span in its document's text. */
+  start: number;
+  end: number;
+}
+
+function sampleQueries(docs: Doc[], perDoc: number, seed: number): Query[] {
   const r = seededRandom(seed);
   return docs.flatMap((d) => {
     const o = sentenceOffsets(d.text);
-    const sents: string[] = [];
+    const sents: Query[] = [];
     for (let i = 0; i < o.length; i += 2) {
       const s = d.text.slice(o[i], o[i + 1]).replace(/\s+/g, ' ').trim();
       const words = s.split(' ').length;
-      if (words >= 10 && words <= 40) sents.push(s);
+      if (words >= 10 && words <= 40) sents.push({ text: s, doc: d.id, start: o[i]!, end: o[i + 1]! });
     }
-    const picked: string[] = [];
+    const picked: Query[] = [];
     while (picked.length < Math.min(perDoc, sents.length)) {
       const s = sents[Math.floor(r() * sents.length)]!;
-      if (!picked.includes(s)) picked.push(s);
+      if (!picked.some((p) => p.text === s.text)) picked.push(s);
     }
-    return picked.map((text) => ({ text, doc: d.id }));
+    return picked;
+  });
+}
+
+/** The documents with every query sentence cut out of its text (the query is then about its context, not a copy). */
+function withoutQueries(docs: Doc[], queries: readonly Query[]): Doc[] {
+  return docs.map((d) => {
+    const cuts = queries.filter((q) => q.doc === d.id).sort((a, b) => b.start - a.start);
+    let text = d.text;
+    for (const q of cuts) text = text.slice(0, q.start) + text.slice(q.end);
+    return { id: d.id, text };
   });
 }
 
@@ -97,69 +116,90 @@ export default {
   async run({ quick }) {
     const docs = heldOutDocuments().slice(0, quick ? 12 : undefined);
     const queries = sampleQueries(docs, quick ? 2 : 3, 7);
-    const chunker = await createChunker({ chunker: 'recursive', size: 256, overlap: 0, tokenizer: 'cl100k' });
-    const chunks = new Map<string, Chunk[]>();
-    for (const d of docs) {
-      const cs: Chunk[] = [];
-      for await (const c of chunker.chunk({ id: d.id, text: d.text, metadata: {} })) cs.push(c);
-      chunks.set(d.id, cs);
-    }
-    const nChunks = [...chunks.values()].reduce((a, c) => a + c.length, 0);
-    log(`m2-retrieval: ${docs.length} documents, ${nChunks} chunks, ${queries.length} queries`);
     const model = process.env['SIFT_M2_MODEL'] ?? 'sift-m2-mini';
-    const results: Record<string, number> = {};
-    const perQuery: Record<string, number[]> = {};
-    const score = (key: string, s: Map<string, number>[]) => {
-      perQuery[key] = ndcg10PerQuery(s, queries);
-      results[key] = mean(perQuery[key]);
-    };
+    const chunker = await createChunker({ chunker: 'recursive', size: 256, overlap: 0, tokenizer: 'cl100k' });
     const m2 = await createEmbedder(model, { device: 'cpu' });
-    try {
-      if (!supportsLateChunking(m2)) throw new Error(`${model} does not support late chunking`);
-      const qv = await m2.embed(queries.map((q) => q.text));
-      log('m2-retrieval: whole documents…');
+    const use: Embedder = await createEmbedder('use-lite');
+    const qvM2 = await m2.embed(queries.map((q) => q.text));
+    const qvUse = await use.embed(queries.map((q) => q.text));
+    if (!supportsLateChunking(m2)) throw new Error(`${model} does not support late chunking`);
+    const f3 = (x: number) => x.toFixed(3);
+
+    // One setting: the documents as given (`in`: each query sentence is still in its document) or with the query
+    // sentences cut out (`out`: a chunk can only match by what surrounds the sentence, which is what late chunking adds).
+    const evaluate = async (setting: 'in' | 'out', texts: Doc[]) => {
+      const chunks = new Map<string, Chunk[]>();
+      for (const d of texts) {
+        const cs: Chunk[] = [];
+        for await (const c of chunker.chunk({ id: d.id, text: d.text, metadata: {} })) cs.push(c);
+        chunks.set(d.id, cs);
+      }
+      const nChunks = [...chunks.values()].reduce((a, c) => a + c.length, 0);
+      const results: Record<string, number> = {};
+      const perQuery: Record<string, number[]> = {};
+      const score = (key: string, s: Map<string, number>[]) => {
+        perQuery[key] = ndcg10PerQuery(s, queries);
+        results[key] = mean(perQuery[key]);
+      };
+      log(`m2-retrieval (${setting}): whole documents…`);
       const whole = new Map<string, Float32Array[]>();
-      for (const d of docs) whole.set(d.id, await m2.embed([d.text]));
-      score('m2Whole', maxPool(qv, whole));
-      log('m2-retrieval: late chunking…');
+      for (const d of texts) whole.set(d.id, await m2.embed([d.text]));
+      score('m2Whole', maxPool(qvM2, whole));
+      log(`m2-retrieval (${setting}): late chunking…`);
       const late = new Map<string, Float32Array[]>();
-      for (const d of docs) late.set(d.id, await m2.embedSpans(d.text, chunks.get(d.id)!));
-      score('m2LateChunks', maxPool(qv, late));
-      log('m2-retrieval: chunks one by one…');
+      for (const d of texts) late.set(d.id, await m2.embedSpans(d.text, chunks.get(d.id)!));
+      score('m2LateChunks', maxPool(qvM2, late));
+      log(`m2-retrieval (${setting}): chunks one by one…`);
       const alone = new Map<string, Float32Array[]>();
-      for (const d of docs) alone.set(d.id, await m2.embed(chunks.get(d.id)!.map((c) => c.text)));
-      score('m2ChunksAlone', maxPool(qv, alone));
+      for (const d of texts) alone.set(d.id, await m2.embed(chunks.get(d.id)!.map((c) => c.text)));
+      score('m2ChunksAlone', maxPool(qvM2, alone));
+      log(`m2-retrieval (${setting}): USE-lite chunks…`);
+      const vecs = new Map<string, Float32Array[]>();
+      for (const d of texts) vecs.set(d.id, await use.embed(chunks.get(d.id)!.map((c) => c.text)));
+      score('useLiteMaxPool', maxPool(qvUse, vecs));
+      const lateMinusAlone = pairedDifference(perQuery['m2LateChunks']!, perQuery['m2ChunksAlone']!);
+      const title =
+        setting === 'in'
+          ? `**Sentence kept in its document** (${nChunks} chunks)`
+          : `**Sentence held out of its document** (cut from the text before chunking and embedding; ${nChunks} chunks)`;
+      const table = [
+        title,
+        '',
+        mdTable(
+          ['method', 'nDCG@10'],
+          [
+            ['M2 whole document (one vector, truncated at the model length)', results['m2Whole']!],
+            ['M2 late chunking (chunk vectors from one pass over the document), max over chunks', results['m2LateChunks']!],
+            ['M2 chunks embedded alone, max over chunks', results['m2ChunksAlone']!],
+            ['USE-lite chunks, max over chunks', results['useLiteMaxPool']!],
+          ],
+        ),
+        '',
+        `late chunking − chunks alone, paired by query: ${f3(lateMinusAlone.mean)} (95 % bootstrap interval ${f3(lateMinusAlone.ci95[0])} to ${f3(lateMinusAlone.ci95[1])}); ` +
+          `late better on ${lateMinusAlone.better} queries, worse on ${lateMinusAlone.worse}, equal on ${lateMinusAlone.equal}`,
+      ].join('\n');
+      return { table, chunks: nChunks, ndcg10: results, lateMinusAlone };
+    };
+
+    try {
+      log(`m2-retrieval: ${docs.length} documents, ${queries.length} queries`);
+      const kept = await evaluate('in', docs);
+      const heldOut = await evaluate('out', withoutQueries(docs, queries));
+      const table = [`${docs.length} held-out documents (chunks of ≤256 cl100k tokens), ${queries.length} sentence queries; model ${model}`, '', kept.table, '', heldOut.table].join('\n');
+      return {
+        table,
+        results: {
+          documents: docs.length,
+          chunks: kept.chunks,
+          queries: queries.length,
+          ndcg10: kept.ndcg10,
+          lateMinusAlone: kept.lateMinusAlone,
+          heldOut: { chunks: heldOut.chunks, ndcg10: heldOut.ndcg10, lateMinusAlone: heldOut.lateMinusAlone },
+        },
+      };
     } finally {
       await m2.close?.();
-    }
-    log('m2-retrieval: USE-lite chunks…');
-    const use: Embedder = await createEmbedder('use-lite');
-    try {
-      const qv = await use.embed(queries.map((q) => q.text));
-      const vecs = new Map<string, Float32Array[]>();
-      for (const d of docs) vecs.set(d.id, await use.embed(chunks.get(d.id)!.map((c) => c.text)));
-      score('useLiteMaxPool', maxPool(qv, vecs));
-    } finally {
       await use.close?.();
     }
-    const lateVsAlone = pairedDifference(perQuery['m2LateChunks']!, perQuery['m2ChunksAlone']!);
-    const f3 = (x: number) => x.toFixed(3);
-    const table = [
-      `${docs.length} held-out documents (${nChunks} chunks of ≤256 cl100k tokens), ${queries.length} sentence queries; model ${model}`,
-      '',
-      mdTable(
-        ['method', 'nDCG@10'],
-        [
-          ['M2 whole document (one vector, truncated at the model length)', results['m2Whole']!],
-          ['M2 late chunking (chunk vectors from one pass over the document), max over chunks', results['m2LateChunks']!],
-          ['M2 chunks embedded alone, max over chunks', results['m2ChunksAlone']!],
-          ['USE-lite chunks, max over chunks', results['useLiteMaxPool']!],
-        ],
-      ),
-      '',
-      `late chunking − chunks alone, paired by query: ${f3(lateVsAlone.mean)} (95 % bootstrap interval ${f3(lateVsAlone.ci95[0])} to ${f3(lateVsAlone.ci95[1])}); ` +
-        `late better on ${lateVsAlone.better} queries, worse on ${lateVsAlone.worse}, equal on ${lateVsAlone.equal}`,
-    ].join('\n');
-    return { table, results: { documents: docs.length, chunks: nChunks, queries: queries.length, ndcg10: results, lateMinusAlone: lateVsAlone } };
   },
 } satisfies Bench;

@@ -15,9 +15,9 @@ export async function queryInputFile(ctx: CliContext, query: string, file: strin
       details: { key: 'retriever' },
     });
   }
-  const { retriever: _r, lm: lmName, first: _f, firstK: _k, ...options } = spec;
+  const { retriever: _r, lm: lmName, first: _f, firstK: _k, threads, ...options } = spec;
   const path = resolveArg(ctx.io, file);
-  const lm = await loadAttentionLM(lmName);
+  const lm = await loadAttentionLM(lmName, threads === undefined ? {} : { threads });
   try {
     const t0 = performance.now();
     const result = await new InfiniRetri(lm, options).run(query, streamSentences({ path }, file, ctx.signal), { signal: ctx.signal });

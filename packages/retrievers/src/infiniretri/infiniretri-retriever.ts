@@ -17,6 +17,8 @@ export interface InfiniRetriRetrieverOptions extends InfiniRetriOptions {
   lm?: string;
   /** Top documents of `first` read whole (default 5). */
   firstK?: number;
+  /** onnxruntime intra-op threads for the LM loaded from `lm` (default: onnxruntime's, one per core). */
+  threads?: number;
 }
 
 /**
@@ -50,8 +52,8 @@ export class InfiniRetriRetriever implements Retriever {
   }
 
   static async create(chunks: readonly Chunk[], options: InfiniRetriRetrieverOptions = {}, deps: InfiniRetriRetrieverDeps & { first?: Retriever } = {}): Promise<InfiniRetriRetriever> {
-    const { lm: lmName = 'sift-lm-mini', firstK = 5, ...readOptions } = options;
-    const reader = new InfiniRetri(deps.lm ?? (await loadAttentionLM(lmName)), readOptions);
+    const { lm: lmName = 'sift-lm-mini', firstK = 5, threads, ...readOptions } = options;
+    const reader = new InfiniRetri(deps.lm ?? (await loadAttentionLM(lmName, threads === undefined ? {} : { threads })), readOptions);
     return new InfiniRetriRetriever(reader, chunks, {
       ...(deps.first ? { first: deps.first } : {}),
       firstK,
@@ -120,8 +122,8 @@ export async function* sentencesOfChunks(chunks: readonly Chunk[], signal?: Abor
 }
 
 /** Loads an ONNX causal LM and checks that it exports last-layer attention. */
-export async function loadAttentionLM(model: string): Promise<OnnxCausalLM> {
-  const lm = await OnnxCausalLM.create({ model });
+export async function loadAttentionLM(model: string, options: { threads?: number } = {}): Promise<OnnxCausalLM> {
+  const lm = await OnnxCausalLM.create({ model, ...options });
   if (!lm.hasAttention) {
     await lm.close();
     throw new SiftError('E_MODEL_MALFORMED', `infiniretri needs last-layer attention, but the ONNX graph of ${model} has no last_attention output (export it with scripts/export-hf-decoder.py)`, {
