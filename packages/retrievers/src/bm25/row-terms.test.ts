@@ -60,4 +60,33 @@ describe('RowTerms', () => {
     expect(tf).toEqual([[1, 2], [2, 1]]);
     expect(termList).toEqual(['zzz', 'pear', 'appl']);
   });
+
+  it('keeps every word right past the remembered-word table growing and being cleared when full (200k words)', () => {
+    const analyzer = createAnalyzer({ stem: false, stopwords: false });
+    // 230k distinct words (base-26 letter strings), each row 1,000 of them, then the first rows again.
+    const word = (i: number) => {
+      let w = 'w';
+      for (let n = i; n > 0; n = Math.floor(n / 26)) w += String.fromCharCode(97 + (n % 26));
+      return w;
+    };
+    const rows = Array.from({ length: 230 }, (_, r) => Array.from({ length: 1000 }, (_, k) => word(r * 1000 + k)).join(' '));
+    rows.push(rows[0]!, rows[229]!);
+    const counter = new RowTerms(analyzer);
+    const termList: string[] = [];
+    const termIds = new Map<string, number>();
+    const firstIds: number[][] = [];
+    for (const text of rows) {
+      counter.count(text, termList, termIds);
+      const ids: number[] = [];
+      counter.drain((t, n) => {
+        expect(n).toBe(1);
+        ids.push(t);
+      });
+      firstIds.push(ids);
+    }
+    expect(termList).toHaveLength(230_000);
+    expect(firstIds[230]).toEqual(firstIds[0]);
+    expect(firstIds[231]).toEqual(firstIds[229]);
+    expect(firstIds[229]!.map((t) => termList[t])).toEqual(rows[229]!.split(' '));
+  });
 });

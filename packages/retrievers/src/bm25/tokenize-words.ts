@@ -43,7 +43,8 @@ function classOf(cp: number): number {
   return classifyCodePoint(cp);
 }
 
-function emitCjk(word: string, emit: (word: string) => void): void {
+/** The words a Han/Kana-holding word stands for: its non-CJK runs whole, its CJK runs as overlapping bigrams. */
+export function emitCjk(word: string, emit: (word: string) => void): void {
   for (const run of word.matchAll(CJK_RUN_RE)) {
     const part = run[0];
     if (!CJK_RE.test(part)) {
@@ -59,6 +60,18 @@ function emitCjk(word: string, emit: (word: string) => void): void {
 
 /** Calls `emit` for each raw (not yet lowercased) word of `text`, in order. */
 export function forEachWord(text: string, emit: (word: string) => void): void {
+  forEachWordSpan(
+    text,
+    (a, b) => emit(text.slice(a, b)),
+    (word) => emitCjk(word, emit),
+  );
+}
+
+/**
+ * The words of {@link forEachWord} without making strings of them: `span(start, end)` for each word, except that a
+ * word holding Han or Kana goes whole to `cjkWord` ({@link emitCjk} makes its words).
+ */
+export function forEachWordSpan(text: string, span: (start: number, end: number) => void, cjkWord: (word: string) => void): void {
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -70,12 +83,12 @@ export function forEachWord(text: string, emit: (word: string) => void): void {
       continue;
     }
     const start = i;
-    let cjk = 0;
+    let hasCjk = 0;
     let prevDigit = false;
     for (;;) {
       // Consume a run of word characters.
       while (f & WORD) {
-        cjk |= f & CJK;
+        hasCjk |= f & CJK;
         prevDigit = (f & DIGIT) !== 0;
         i += cp > 0xffff ? 2 : 1;
         if (i >= n) break;
@@ -97,8 +110,7 @@ export function forEachWord(text: string, emit: (word: string) => void): void {
       cp = next;
       f = nf;
     }
-    const word = text.slice(start, i);
-    if (cjk) emitCjk(word, emit);
-    else emit(word);
+    if (hasCjk) cjkWord(text.slice(start, i));
+    else span(start, i);
   }
 }
