@@ -153,6 +153,8 @@ describe('infiniretri as a Retriever', () => {
     expect(parseRetrieverSpec('infiniretri')).toMatchObject({ retriever: 'infiniretri', lm: 'sift-lm-mini', chunkSize: 1024, topK: 300, phraseTokens: 8 });
     expect(parseRetrieverSpec('infiniretri:bm25')).toMatchObject({ retriever: 'infiniretri', first: { retriever: 'bm25' }, firstK: 5 });
     expect(() => parseRetrieverSpec({ retriever: 'infiniretri', topK: 0 })).toThrow(/topK/);
+    expect(parseRetrieverSpec({ retriever: 'infiniretri', threads: 1 })).toMatchObject({ threads: 1 });
+    expect(() => parseRetrieverSpec({ retriever: 'infiniretri', threads: 0 })).toThrow(/threads/);
     expect(() => parseRetrieverSpec('infiniretri:infiniretri')).toThrow(/infiniretri/);
   });
 
