@@ -17,28 +17,44 @@ export class AsciiRanks {
 
   /** `table[id]`: the token's text, or its bytes when they are not valid UTF-8 (never ASCII then). */
   constructor(table: ReadonlyArray<string | readonly number[] | undefined>) {
-    let longer = 0;
-    for (const v of table) if (typeof v === 'string' && v.length > 2 && isAscii(v)) longer++;
+    // Sized from the whole table (at most half full) so that one pass builds it: this runs at every process start.
     let size = 1024;
-    while (size < 2 * longer) size <<= 1;
-    this.mask = size - 1;
-    this.hashes = new Int32Array(size);
-    this.ids = new Int32Array(size).fill(-1);
-    this.keys = new Array<string | undefined>(size);
+    while (size < 2 * table.length) size <<= 1;
+    const mask = size - 1;
+    const hashes = new Int32Array(size);
+    const ids = new Int32Array(size);
+    const keys = new Array<string | undefined>(size).fill(undefined);
     for (let id = 0; id < table.length; id++) {
       const v = table[id];
-      if (typeof v !== 'string' || v.length === 0 || !isAscii(v)) continue;
-      if (v.length === 1) this.one[v.charCodeAt(0)] = id;
-      else if (v.length === 2) this.two[(v.charCodeAt(0) << 7) | v.charCodeAt(1)] = id;
+      if (typeof v !== 'string') continue;
+      const n = v.length;
+      // The hash of spanHash, and whether every character is ASCII, in one loop.
+      let h = n;
+      let ascii = n > 0;
+      for (let i = 0; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x80) {
+          ascii = false;
+          break;
+        }
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      if (!ascii) continue;
+      if (n === 1) this.one[v.charCodeAt(0)] = id;
+      else if (n === 2) this.two[(v.charCodeAt(0) << 7) | v.charCodeAt(1)] = id;
       else {
-        const h = spanHash(v, 0, v.length);
-        let slot = h & this.mask;
-        while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
-        this.keys[slot] = v;
-        this.hashes[slot] = h;
-        this.ids[slot] = id;
+        h ^= h >>> 15;
+        let slot = h & mask;
+        while (keys[slot] !== undefined) slot = (slot + 1) & mask;
+        keys[slot] = v;
+        hashes[slot] = h;
+        ids[slot] = id;
       }
     }
+    this.mask = mask;
+    this.hashes = hashes;
+    this.ids = ids;
+    this.keys = keys;
   }
 
   /** The rank of `text[a, b)` (ASCII characters only), or -1 when the vocabulary has no such token. */
