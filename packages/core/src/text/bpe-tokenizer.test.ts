@@ -138,12 +138,13 @@ describe('BpeTokenizer cl100k through the hand-written pre-tokenizer', () => {
   const atoms = [
     'the', ' cat', 'Hello', ' WORLD', "'s", "'LL", "'x", ' ', '  ', '\t', '\n', '\r\n', '\n\n', '.', ',', '...', '!?', '"', '(', '-',
     '0', '42', '12345', 'é', 'ß', 'ſ', '中文', '١٢', '\u00a0', '\u3000', '\u0301', '—', '😀', '<|endoftext|>', 'https://x.org/a?b=1',
+    '\ud83d', 'x\udc00', '𝔘𝔫𝔦',
   ];
   // Made-up words and names: pieces outside the vocabulary, merged pair by pair.
   const word = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzQXZKJ-_'), minLength: 1, maxLength: 24 });
   const text = fc.array(fc.oneof(fc.constantFrom(...atoms), word.map((w) => ` ${w}`)), { maxLength: 60 }).map((xs) => xs.join(''));
 
-  it('counts, encodes with offsets and finds token boundaries exactly as gpt-tokenizer encodes', async () => {
+  it('counts (also up to a limit), encodes with offsets and finds token boundaries exactly as gpt-tokenizer encodes', async () => {
     const tok = await BpeTokenizer.create('cl100k');
     const enc = (await import('gpt-tokenizer/encoding/cl100k_base')).default;
     const plain = { disallowedSpecial: new Set<string>() };
@@ -151,6 +152,8 @@ describe('BpeTokenizer cl100k through the hand-written pre-tokenizer', () => {
       fc.asyncProperty(text, async (t) => {
         const want = enc.encode(t, plain);
         expect(tok.count(t)).toBe(want.length);
+        expect(tok.countUpTo(t, want.length)).toBe(want.length);
+        if (want.length > 0) expect(tok.countUpTo(t, want.length - 1)).toBeGreaterThan(want.length - 1);
         const withOffsets = tok.encodeWithOffsets(t);
         expect(withOffsets.ids).toEqual(want);
         const b = await tok.tokenBoundaries(t);

@@ -68,26 +68,27 @@ export class BpeTokenizer implements Tokenizer {
 
   /**
    * The ids of text's pieces from offset `from` (a piece start), at most `maxPieces` of them, to `each` (a piece of one
-   * token as `id` with `ids` undefined, which is most of them); returns where it stopped. Scanning path only.
+   * token as `id` with `ids` undefined, which is most of them; `start`: where the piece starts); returns where it
+   * stopped. Scanning path only.
    */
-  private scanIds(text: string, from: number, maxPieces: number, each: (id: number, ids: number[] | undefined) => void): number {
+  private scanIds(text: string, from: number, maxPieces: number, each: (id: number, ids: number[] | undefined, start: number) => void): number {
     const { core, cache, asciiRanks } = this;
     return scanCl100kPieces(text, this.sticky!, from, maxPieces, (a, b) => {
       const hit = cache.get(text, a, b);
       if (hit !== undefined) {
-        if (typeof hit === 'number') each(hit, undefined);
-        else each(-1, hit);
+        if (typeof hit === 'number') each(hit, undefined, a);
+        else each(-1, hit, a);
         return;
       }
       const piece = text.slice(a, b);
       const id = isAscii(piece) ? asciiRanks.rank(text, a, b) : (core.getBpeRankFromString(piece) ?? -1);
       if (id >= 0) {
         cache.set(piece, id);
-        each(id, undefined);
+        each(id, undefined, a);
       } else {
         const ids = core.bytePairEncode(piece);
         cache.set(piece, ids);
-        each(-1, ids);
+        each(-1, ids, a);
       }
     });
   }
@@ -229,21 +230,22 @@ export class BpeTokenizer implements Tokenizer {
       pieces = p2;
     };
     if (text.length > 0 && this.scans(text)) {
-      // Pieces in blocks of 4096, giving signals and timers a turn once YIELD_MS have passed.
-      const ascii = (id: number, ids: number[] | undefined): void => {
+      // Pieces in blocks of 4096, giving signals and timers a turn once YIELD_MS have passed. A piece's first token
+      // starts where the piece does; the tokens after it inside the piece are placed by their UTF-8 lengths.
+      const onPiece = (id: number, ids: number[] | undefined, start: number): void => {
         if (ids === undefined) {
           if (n + 2 > offsets.length) grow(n + 2);
           pieces[n] = 1;
-          offsets[n++] = cursor.start(table[id] ?? 0);
+          offsets[n++] = start;
           return;
         }
         if (n + ids.length + 1 > offsets.length) grow(n + ids.length + 1);
         pieces[n] = 1;
-        for (const t of ids) offsets[n++] = cursor.start(table[t] ?? 0);
+        n = tokenStartsInPiece(text, start, ids, table, offsets, n);
       };
       let last = performance.now();
       for (let at = 0; at < text.length; ) {
-        at = this.guard(() => this.scanIds(text, at, 4096, ascii));
+        at = this.guard(() => this.scanIds(text, at, 4096, onPiece));
         if (at < text.length && performance.now() - last > YIELD_MS) {
           await yieldToEventLoop();
           throwIfAborted(opts.signal);
@@ -403,6 +405,38 @@ function mergeAscii(ranks: AsciiRanks, input: string): number[] {
     ids[k] = id;
   }
   return ids;
+}
+
+/**
+ * Writes the UTF-16 starts of one piece's tokens (`ids`, the piece starting at `start`) into `offsets` from index `n`;
+ * returns the index after them. A token that starts inside a character (byte-level BPE can split one) gets that
+ * character's start, as `Utf16Cursor` places it.
+ */
+function tokenStartsInPiece(text: string, start: number, ids: readonly number[], byteLengths: Uint16Array, offsets: Int32Array, n: number): number {
+  const end = text.length;
+  let p = start; // first character not fully consumed
+  let pb = 0; // bytes (from the piece start) where the character at p starts
+  let b = 0; // bytes where the current token starts
+  for (const id of ids) {
+    for (;;) {
+      if (p >= end) break;
+      const c = text.charCodeAt(p);
+      let units = 1;
+      let size: number;
+      if (c < 0x80) size = 1;
+      else if (c < 0x800) size = 2;
+      else if (c >= 0xd800 && c <= 0xdbff && p + 1 < end && (text.charCodeAt(p + 1) & 0xfc00) === 0xdc00) {
+        size = 4;
+        units = 2;
+      } else size = 3;
+      if (pb + size > b) break;
+      pb += size;
+      p += units;
+    }
+    offsets[n++] = p;
+    b += byteLengths[id] ?? 0;
+  }
+  return n;
 }
 
 /** Move forward over `bytes` UTF-8 bytes of s from UTF-16 offset i (pieces end on character boundaries). */
