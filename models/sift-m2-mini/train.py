@@ -6,7 +6,9 @@ Stages:
           (a) 2wiki title → passage text ([CLS] pooled both sides),
           (b) 2wiki title → that passage's span inside a document of several passages (late chunking:
               tanh(pooler(mean of the span's token states))),
-          (c) SOTU / Moby-Dick sentence → the ~256-token window that contains it.
+          (c) SOTU / Moby-Dick sentence → the ~256-token window that contains it,
+          (d) such a sentence → its window's span in one pass over consecutive windows of a long document (late),
+          (e) the same with the sentence cut out of the document first (the span matches it by context only).
           Time-boxed (--minutes or --until HH:MM UTC), checkpoints every few minutes, resumable.
   eval    held-out retrieval: title → passage recall@1 / MRR over 600 held-out 2wiki passages, whole-passage and
           late-chunked, against BM25 and the untrained (random-init) model.
@@ -146,16 +148,22 @@ class Sampler:
         ids, spans, titles = D.late_chunk_doc(ps, self.tok, 2048, 200)
         return ids, spans, [self.tok.encode(t, 64) for t in titles]
 
-    def late_windows(self, n_docs, max_len):
-        """Sentences of n_docs long training texts ↔ their windows' spans in one pass over consecutive windows."""
+    def late_windows(self, n_docs, max_len, cut=False):
+        """Sentences of n_docs long training texts ↔ their windows' spans in one pass over consecutive windows. With
+        `cut`, each query sentence is cut out of its window before the pass (loss e): the span can only match it by
+        what surrounds it, in the window and, through the pass, in the rest of the document."""
         qs, docs, groups = [], [], []
         for g, wins in enumerate(self.rng.sample(self.docs, n_docs)):
-            ids, spans, sents = D.late_window_doc(wins, self.tok, max_len, self.rng.randrange(max(1, len(wins) - 4)))
-            keep = [i for i, ss in enumerate(sents) if ss]
+            stretch = wins[self.rng.randrange(max(1, len(wins) - 4)):]
+            chosen = [self.rng.choice(ss) if ss else None for _, ss in stretch]
+            if cut:
+                stretch = [(w.replace(q, " ", 1) if q else w, ss) for (w, ss), q in zip(stretch, chosen)]
+            ids, spans, _ = D.late_window_doc(stretch, self.tok, max_len, 0)
+            keep = [i for i in range(len(spans)) if chosen[i]]
             if not keep:  # no window of this stretch holds a usable sentence
                 continue
             docs.append((ids, [spans[i] for i in keep]))
-            qs += [self.tok.encode(self.rng.choice(sents[i]), 96) for i in keep]
+            qs += [self.tok.encode(chosen[i], 96) for i in keep]
             groups += [g] * len(keep)
         return qs, docs, groups
 
@@ -179,6 +187,7 @@ def stage_train(a) -> None:
         model.load_state_dict(read_safetensors(a.init))
         print(f"initialised from {a.init}", flush=True)
     weights = [float(x) for x in a.weights.split(",")]
+    weights += [0.0] * (5 - len(weights))
     # The long-filter MLPs train at a tenth of the rate (their gradients are 10-100x the rest; at the full rate the
     # filters blow up within 20 steps), as upstream gives them their own small rate.
     groups: dict = {}
@@ -228,14 +237,20 @@ def stage_train(a) -> None:
             q2, w2 = sampler.windows(a.windows)
             loss_c = info_nce(embed_text(model, q2, tok.pad_id), embed_text(model, w2, tok.pad_id))
         loss = weights[0] * loss_a + weights[1] * loss_b + weights[2] * loss_c
-        loss_d, qd = torch.zeros(()), []
-        if a.late_docs and weights[3]:
-            qd, docs_d, groups = sampler.late_windows(a.late_docs, sampler.rng.choice(a.late_lengths))
-        if qd:
-            spans_d = torch.cat([embed_spans(model, ids, spans, tok.pad_id) for ids, spans in docs_d])
-            loss_d = info_nce(embed_text(model, qd, tok.pad_id), spans_d, groups)
-            loss = loss + weights[3] * loss_d
-            state["tokens"] += sum(len(ids) for ids, _ in docs_d)
+        losses_de = [torch.zeros(()), torch.zeros(())]
+        qd = []
+        for k, cut in ((0, False), (1, True)):
+            if not (a.late_docs and weights[3 + k]):
+                continue
+            qk, docs_k, groups = sampler.late_windows(a.late_docs, sampler.rng.choice(a.late_lengths), cut=cut)
+            if not qk:
+                continue
+            spans_k = torch.cat([embed_spans(model, ids, spans, tok.pad_id) for ids, spans in docs_k])
+            losses_de[k] = info_nce(embed_text(model, qk, tok.pad_id), spans_k, groups)
+            loss = loss + weights[3 + k] * losses_de[k]
+            state["tokens"] += sum(len(ids) for ids, _ in docs_k)
+            qd += qk
+        loss_d, loss_e = losses_de
         opt.zero_grad()
         loss.backward()
         # A high ceiling, for spikes only: gradient norms of 100-400 are normal here, and clipping them to 1 shrinks
@@ -248,7 +263,7 @@ def stage_train(a) -> None:
         if state["step"] % a.log_every == 0:
             el = state["seconds"] + time.time() - t_start
             row = {"step": state["step"], "loss": round(ema, 4), "a": round(loss_a.item(), 3), "b": round(loss_b.item(), 3),
-                   "c": round(loss_c.item(), 3), "d": round(loss_d.item(), 3), "lr": round(lr, 6), "tokens": state["tokens"], "seconds": round(el)}
+                   "c": round(loss_c.item(), 3), "d": round(loss_d.item(), 3), "e": round(loss_e.item(), 3), "lr": round(lr, 6), "tokens": state["tokens"], "seconds": round(el)}
             state["history"].append(row)
             print(json.dumps(row), f"{time.time() - t0:.1f}s/step", flush=True)
         if time.time() - last_save > 300:
@@ -278,8 +293,9 @@ def main() -> None:
     t.add_argument("--late", type=int, default=12)
     t.add_argument("--windows", type=int, default=8)
     t.add_argument("--decay-minutes", type=float, default=8)
-    t.add_argument("--weights", default="1,2,1,0", help="loss weights a,b,c,d (d: sentence -> its window's span in a long document)")
-    t.add_argument("--late-docs", type=int, default=0, help="long documents per step for loss d")
+    t.add_argument("--weights", default="1,2,1,0,0",
+                   help="loss weights a,b,c,d,e (d: sentence -> its window's span in a long document; e: the same with the sentence cut out of the document)")
+    t.add_argument("--late-docs", type=int, default=0, help="long documents per step for each of losses d and e")
     t.add_argument("--late-lengths", type=lambda v: [int(x) for x in v.split(",")], default=[1024, 1536, 2048],
                    help="token lengths a loss-d document is cut to (one drawn per step)")
     t.add_argument("--log-every", type=int, default=10)
