@@ -183,7 +183,11 @@ def stage_export(a) -> None:
     previous = None
     if saved.get("init") and (out / "training.json").exists():
         previous = json.loads((out / "training.json").read_text())
-        previous.pop("history", None)
+        if previous.get("command") == saved.get("command") and previous.get("steps") == saved["step"]:
+            # This run was exported before (e.g. again after `eval`): keep the record it was initialised from.
+            previous = (previous.get("initialised_from") or {}).get("that_run")
+        else:
+            previous.pop("history", None)
     first = "setsid bash -c 'echo -10 > /proc/self/autogroup; exec /usr/bin/python3 models/sift-m2-mini/train.py train --until 11:15 --fresh'; train.py eval --which untrained; train.py eval --which trained; train.py export"
     training = {"command": saved.get("command", first),
                 **({"initialised_from": {"weights": saved["init"], "that_run": previous}} if previous else {}),
