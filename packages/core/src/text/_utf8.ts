@@ -41,11 +41,17 @@ export function offsetsFromByteLengths(text: string, byteLengths: ArrayLike<numb
  * start of the next token and moves past its `bytes` UTF-8 bytes.
  */
 export class Utf16Cursor {
-  private p = 0; // UTF-16 index of the first character not fully consumed
-  private pb = 0; // byte offset where the character at p starts
-  private b = 0; // byte offset where the current token starts
+  private p: number; // UTF-16 index of the first character not fully consumed
+  private pb = 0; // byte offset (from `from`) where the character at p starts
+  private b = 0; // byte offset (from `from`) where the current token starts
 
-  constructor(private readonly text: string) {}
+  /** `from`: where the first token starts (a character boundary, e.g. a pre-tokenizer piece's start). */
+  constructor(
+    private readonly text: string,
+    from = 0,
+  ) {
+    this.p = from;
+  }
 
   start(bytes: number): number {
     const text = this.text;

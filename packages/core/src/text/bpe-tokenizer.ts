@@ -410,32 +410,11 @@ function mergeAscii(ranks: AsciiRanks, input: string): number[] {
 /**
  * Writes the UTF-16 starts of one piece's tokens (`ids`, the piece starting at `start`) into `offsets` from index `n`;
  * returns the index after them. A token that starts inside a character (byte-level BPE can split one) gets that
- * character's start, as `Utf16Cursor` places it.
+ * character's start.
  */
 function tokenStartsInPiece(text: string, start: number, ids: readonly number[], byteLengths: Uint16Array, offsets: Int32Array, n: number): number {
-  const end = text.length;
-  let p = start; // first character not fully consumed
-  let pb = 0; // bytes (from the piece start) where the character at p starts
-  let b = 0; // bytes where the current token starts
-  for (const id of ids) {
-    for (;;) {
-      if (p >= end) break;
-      const c = text.charCodeAt(p);
-      let units = 1;
-      let size: number;
-      if (c < 0x80) size = 1;
-      else if (c < 0x800) size = 2;
-      else if (c >= 0xd800 && c <= 0xdbff && p + 1 < end && (text.charCodeAt(p + 1) & 0xfc00) === 0xdc00) {
-        size = 4;
-        units = 2;
-      } else size = 3;
-      if (pb + size > b) break;
-      pb += size;
-      p += units;
-    }
-    offsets[n++] = p;
-    b += byteLengths[id] ?? 0;
-  }
+  const cursor = new Utf16Cursor(text, start);
+  for (const id of ids) offsets[n++] = cursor.start(byteLengths[id] ?? 0);
   return n;
 }
 
