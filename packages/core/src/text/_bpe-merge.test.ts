@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AsciiRanks } from './_ascii-ranks.js';
-import { mergeBytePairs, mergeShortAscii, SHORT_ASCII_PIECE } from './_bpe-merge.js';
+import { ByteRanks } from './_byte-ranks.js';
+import { mergeBytePairs, mergeShortAscii, mergeShortBytes, SHORT_PIECE } from './_bpe-merge.js';
 
 interface Core {
   bytePairMerge(piece: Uint8Array): number[];
@@ -14,9 +14,9 @@ async function core(name: 'cl100k' | 'o200k'): Promise<Core> {
   return (enc.default as unknown as { bytePairEncodingCoreProcessor: Core }).bytePairEncodingCoreProcessor;
 }
 
-async function asciiRanks(name: 'cl100k' | 'o200k'): Promise<AsciiRanks> {
+async function byteRanks(name: 'cl100k' | 'o200k'): Promise<ByteRanks> {
   const table = name === 'cl100k' ? await import('gpt-tokenizer/bpeRanks/cl100k_base') : await import('gpt-tokenizer/bpeRanks/o200k_base');
-  return new AsciiRanks(table.default);
+  return new ByteRanks(table.default);
 }
 
 function heapIds(c: Core, bytes: Uint8Array, cached = true): number[] {
@@ -55,26 +55,50 @@ describe('mergeBytePairs', () => {
     expect(Array.from(mergeBytePairs(1, () => 1))).toEqual([0, 1]);
   });
 
-  it('mergeShortAscii gives gpt-tokenizer’s ids for ASCII pieces up to SHORT_ASCII_PIECE characters', async () => {
+  it('mergeShortAscii gives gpt-tokenizer’s ids for ASCII pieces up to SHORT_PIECE characters', async () => {
     const utf8 = new TextEncoder();
     // Letters that form common English pairs (many merges, many ties), digits, punctuation, space.
     const ascii = fc.constantFrom(...'eeettaaoinshrdlucmfwyp'.split(''), 'T', 'Q', 'z', '0', '7', '.', '-', "'", ' ', '_');
     for (const name of ['cl100k', 'o200k'] as const) {
       const c = await core(name);
-      const rank = await asciiRanks(name);
+      const rank = await byteRanks(name);
       fc.assert(
-        fc.property(fc.array(ascii, { minLength: 1, maxLength: SHORT_ASCII_PIECE }), (chars) => {
+        fc.property(fc.array(ascii, { minLength: 1, maxLength: SHORT_PIECE }), (chars) => {
           const piece = chars.join('');
           expect(mergeShortAscii(piece, rank)).toEqual(c.bytePairMerge(utf8.encode(piece)));
         }),
         { seed: 23, numRuns: 400 },
       );
-      for (const word of [' Lotharingia', 'Hucbert', ' antidisestablishmentarianism', 'x'.repeat(SHORT_ASCII_PIECE), ' zzzqqq']) {
+      for (const word of [' Lotharingia', 'Hucbert', ' antidisestablishmentarianism', 'x'.repeat(SHORT_PIECE), ' zzzqqq']) {
         expect(mergeShortAscii(word, rank)).toEqual(c.bytePairMerge(utf8.encode(word)));
       }
     }
-    const cl100k = await asciiRanks('cl100k');
-    expect(() => mergeShortAscii('a'.repeat(SHORT_ASCII_PIECE + 1), cl100k)).toThrow(/at most/);
+    const cl100k = await byteRanks('cl100k');
+    expect(() => mergeShortAscii('a'.repeat(SHORT_PIECE + 1), cl100k)).toThrow(/at most/);
+  });
+
+  it('mergeShortBytes gives gpt-tokenizer’s ids for any piece up to SHORT_PIECE bytes', async () => {
+    const utf8 = new TextEncoder();
+    const chars = fc.constantFrom(...ALPHABET, 'ü', 'ö', 'ñ', 'и', 'я', 'ア', ' ', 'e', 's');
+    for (const name of ['cl100k', 'o200k'] as const) {
+      const c = await core(name);
+      const rank = await byteRanks(name);
+      fc.assert(
+        fc.property(fc.array(chars, { minLength: 1, maxLength: 20 }), (cs) => {
+          const bytes = utf8.encode(cs.join('')).slice(0, SHORT_PIECE);
+          // Scratch bigger than the piece, as the tokenizer passes it.
+          const scratch = new Uint8Array(bytes.length + 7).fill(0x41);
+          scratch.set(bytes);
+          expect(mergeShortBytes(scratch, bytes.length, rank)).toEqual(c.bytePairMerge(bytes));
+        }),
+        { seed: 29, numRuns: 400 },
+      );
+      for (const word of [' München', ' Ångström', ' Владимир', '東京都', ' naïveté']) {
+        const bytes = utf8.encode(word);
+        expect(mergeShortBytes(bytes, bytes.length, rank)).toEqual(c.bytePairMerge(bytes));
+      }
+    }
+    const cl100k = await byteRanks('cl100k');
+    expect(() => mergeShortBytes(new Uint8Array(SHORT_PIECE + 1), SHORT_PIECE + 1, cl100k)).toThrow(/at most/);
   });
 });
-

@@ -1,4 +1,4 @@
-import type { AsciiRanks } from './_ascii-ranks.js';
+import type { ByteRanks } from './_byte-ranks.js';
 /** Rank of the bytes piece[start, end) as one token, or undefined when the vocabulary has no such token. */
 export type RankOf = (start: number, end: number) => number | undefined;
 
@@ -131,31 +131,44 @@ export function mergeBytePairs(length: number, rankOf: RankOf, bytes?: Uint8Arra
   return out;
 }
 
-/** Longest ASCII piece {@link mergeShortAscii} takes; longer ones go through the heap merge. */
-export const SHORT_ASCII_PIECE = 64;
-// Scratch for mergeShortAscii (synchronous, never re-entered): part starts, part ids, rank of each adjacent pair.
-const starts = new Int32Array(SHORT_ASCII_PIECE + 1);
-const partIds = new Int32Array(SHORT_ASCII_PIECE + 1);
-const pairRanks = new Int32Array(SHORT_ASCII_PIECE + 1);
+/** Longest piece (in characters of an ASCII piece, bytes otherwise) {@link mergeShortAscii} and {@link mergeShortBytes} take; longer ones go through the heap merge. */
+export const SHORT_PIECE = 64;
+// Scratch for mergeShort (synchronous, never re-entered): part starts, part ids, rank of each adjacent pair.
+const starts = new Int32Array(SHORT_PIECE + 1);
+const partIds = new Int32Array(SHORT_PIECE + 1);
+const pairRanks = new Int32Array(SHORT_PIECE + 1);
 
 /**
- * Byte-pair merge of a short ASCII piece (≤ {@link SHORT_ASCII_PIECE} characters, each one a byte), returning its
+ * Byte-pair merge of a short ASCII piece (≤ {@link SHORT_PIECE} characters, each one a byte), returning its
  * token ids: the same rule as {@link mergeBytePairs} (lowest rank, leftmost first) as tiktoken writes it, a scan of
  * the pairs per merge over small reused arrays. Most pieces that need merging are words of a few letters, where the
- * heap's set-up (six arrays and a map per piece) cost more than the merging. A merged pair's rank is the id of the
- * merged token (as in cl100k and o200k), so ids come out without a final lookup. `ranks`: the vocabulary's ASCII
- * tokens, looked up by span (no substring is made).
+ * heap's set-up (six arrays and a map per piece) cost more than the merging. `ranks`: the vocabulary, looked up by
+ * span (no substring is made).
  */
-export function mergeShortAscii(input: string, ranks: AsciiRanks): number[] {
+export function mergeShortAscii(input: string, ranks: ByteRanks): number[] {
   const n = input.length;
-  if (n > SHORT_ASCII_PIECE) throw new Error(`mergeShortAscii: piece of ${n} characters (at most ${SHORT_ASCII_PIECE})`);
+  if (n > SHORT_PIECE) throw new Error(`mergeShortAscii: piece of ${n} characters (at most ${SHORT_PIECE})`);
+  return mergeShort(n, (a, b) => ranks.rank(input, a, b));
+}
+
+/** {@link mergeShortAscii} for the UTF-8 bytes `bytes[0, n)` of any piece (n ≤ {@link SHORT_PIECE}). */
+export function mergeShortBytes(bytes: Uint8Array, n: number, ranks: ByteRanks): number[] {
+  if (n > SHORT_PIECE) throw new Error(`mergeShortBytes: piece of ${n} bytes (at most ${SHORT_PIECE})`);
+  return mergeShort(n, (a, b) => ranks.rankBytes(bytes, a, b));
+}
+
+/**
+ * The merge of a piece of n bytes whose spans `rank` looks up (-1: no such token). A merged pair's rank is the id of
+ * the merged token (as in cl100k and o200k), so ids come out without a final lookup.
+ */
+function mergeShort(n: number, rank: (a: number, b: number) => number): number[] {
   const rankOf = (a: number, b: number): number => {
-    const r = ranks.rank(input, a, b);
+    const r = rank(a, b);
     return r < 0 ? NONE : r;
   };
   for (let i = 0; i < n; i++) {
-    const id = ranks.rank(input, i, i + 1);
-    if (id < 0) throw new Error(`no token for character ${input.charCodeAt(i)} of a piece`);
+    const id = rank(i, i + 1);
+    if (id < 0) throw new Error(`no token for byte ${i} of a piece`);
     starts[i] = i;
     partIds[i] = id;
   }

@@ -6,13 +6,13 @@ describe('PieceCache', () => {
   it('finds a piece by its characters inside any text, single ids and id lists alike', () => {
     const c = new PieceCache(4);
     expect(c.get('xx hello yy', 2, 8)).toBeUndefined();
-    c.set(' hello', 7);
+    c.set('xx hello yy', 2, 8, 7);
     expect(c.get('xx hello yy', 2, 8)).toBe(7);
     expect(c.get(' hello', 0, 6)).toBe(7);
     expect(c.get(' hellO', 0, 6)).toBeUndefined();
     expect(c.get('hello', 0, 5)).toBeUndefined();
     c.get('zzzz', 0, 4);
-    c.set('zzzz', [1, 2, 3]);
+    c.set('zzzz', 0, 4, [1, 2, 3]);
     expect(c.get('a zzzz b', 2, 6)).toEqual([1, 2, 3]);
   });
 
@@ -20,13 +20,13 @@ describe('PieceCache', () => {
     const c = new PieceCache(3, 5); // 8 slots, at most 4 pieces
     for (const [i, w] of ['a', 'b', 'c', 'd', 'e', 'f'].entries()) {
       c.get(w, 0, 1);
-      c.set(w, i);
+      c.set(w, 0, 1, i);
     }
     expect(['a', 'b', 'c', 'd'].map((w) => c.get(w, 0, 1))).toEqual([0, 1, 2, 3]);
     expect(c.get('e', 0, 1)).toBeUndefined();
     const long = new PieceCache(4, 5);
     expect(long.get('abcdef', 0, 6)).toBeUndefined();
-    long.set('abcdef', 1);
+    long.set('abcdef', 0, 6, 1);
     expect(long.get('abcdef', 0, 6)).toBeUndefined();
   });
 
@@ -40,7 +40,7 @@ describe('PieceCache', () => {
           const got = c.get(text, 1, 1 + w.length);
           expect(got).toBe(m.get(w));
           if (got === undefined && m.size < 8) {
-            c.set(w, i);
+            c.set(text, 1, 1 + w.length, i);
             m.set(w, i);
           }
         }

@@ -43,13 +43,13 @@ export class PieceCache {
     }
   }
 
-  /** Remembers the ids of `piece` (= text[a, b) of the `get` that just missed), while there is room. */
-  set(piece: string, ids: number | number[]): void {
-    if (this.size >= this.maxSize || piece.length > this.maxPieceLength) return;
+  /** Remembers the ids of text[a, b) (the span of the `get` that just missed), while there is room. */
+  set(text: string, a: number, b: number, ids: number | number[]): void {
+    if (this.size >= this.maxSize || b - a > this.maxPieceLength) return;
     const { mask, keys } = this;
     let slot = this.lastHash & mask;
     while (keys[slot] !== undefined) slot = (slot + 1) & mask;
-    keys[slot] = piece;
+    keys[slot] = text.slice(a, b);
     this.hashes[slot] = this.lastHash;
     if (typeof ids === 'number') this.values[slot] = ids;
     else {

@@ -154,6 +154,7 @@ describe('BpeTokenizer cl100k through the hand-written pre-tokenizer', () => {
         expect(tok.count(t)).toBe(want.length);
         expect(tok.countUpTo(t, want.length)).toBe(want.length);
         if (want.length > 0) expect(tok.countUpTo(t, want.length - 1)).toBeGreaterThan(want.length - 1);
+        expect(tok.encode(t)).toEqual(want);
         const withOffsets = tok.encodeWithOffsets(t);
         expect(withOffsets.ids).toEqual(want);
         const b = await tok.tokenBoundaries(t);
@@ -162,5 +163,48 @@ describe('BpeTokenizer cl100k through the hand-written pre-tokenizer', () => {
       }),
       { seed: 1202, numRuns: 500 },
     );
+  });
+
+  it('o200k: encodes and counts exactly as gpt-tokenizer encodes', async () => {
+    const tok = await BpeTokenizer.create('o200k');
+    const enc = (await import('gpt-tokenizer/encoding/o200k_base')).default;
+    const plain = { disallowedSpecial: new Set<string>() };
+    fc.assert(
+      fc.property(text, (t) => {
+        const want = enc.encode(t, plain);
+        expect(tok.encode(t)).toEqual(want);
+        expect(tok.count(t)).toBe(want.length);
+      }),
+      { seed: 1203, numRuns: 200 },
+    );
+  });
+});
+
+describe('BpeTokenizer.decode', () => {
+  it('decodes any ids as the UTF-8 of their bytes in the rank table (a character split across ids comes out whole)', async () => {
+    for (const name of ['cl100k', 'o200k'] as const) {
+      const tok = await BpeTokenizer.create(name);
+      const table = (name === 'cl100k' ? await import('gpt-tokenizer/bpeRanks/cl100k_base') : await import('gpt-tokenizer/bpeRanks/o200k_base')).default;
+      const ids = table.flatMap((v, id) => (v === undefined ? [] : [id]));
+      const utf8 = new TextEncoder();
+      fc.assert(
+        fc.property(fc.array(fc.nat(ids.length - 1).map((i) => ids[i]!), { maxLength: 12 }), (xs) => {
+          const bytes = xs.flatMap((id) => {
+            const v = table[id]!;
+            return typeof v === 'string' ? Array.from(utf8.encode(v)) : Array.from(v);
+          });
+          expect(tok.decode(xs)).toBe(new TextDecoder().decode(Uint8Array.from(bytes)));
+        }),
+        { seed: 77, numRuns: 300 },
+      );
+    }
+    const cl100k = await BpeTokenizer.create('cl100k');
+    const table = (await import('gpt-tokenizer/bpeRanks/cl100k_base')).default;
+    const byteId = (b: number) => table.findIndex((v) => Array.isArray(v) && v.length === 1 && v[0] === b);
+    // 'é' is C3 A9: as two single-byte tokens it decodes whole; one alone is an incomplete character.
+    expect(cl100k.decode([byteId(0xc3), byteId(0xa9)])).toBe('é');
+    expect(cl100k.decode([byteId(0xc3)])).toBe('\ufffd');
+    expect(cl100k.decode([15339, 100257, 1917])).toBe('hello<|endoftext|> world');
+    expect(() => cl100k.decode([15339, 100_000_000])).toThrow(/not a token id/);
   });
 });

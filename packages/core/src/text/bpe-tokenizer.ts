@@ -1,35 +1,34 @@
 import { throwIfAborted, yieldToEventLoop } from '../abort.js';
 import { SiftError } from '../errors.js';
 import type { TokenBoundaries, Tokenizer, TokenOffsets } from './tokenizer.js';
-import { AsciiRanks, isAscii } from './_ascii-ranks.js';
-import { mergeBytePairs, mergeShortAscii, SHORT_ASCII_PIECE } from './_bpe-merge.js';
+import { ByteRanks, isAscii } from './_byte-ranks.js';
+import { mergeBytePairs, mergeShortAscii, mergeShortBytes, SHORT_PIECE } from './_bpe-merge.js';
 import { hasLongRun, LONG_RUN, pieceSpans } from './_bpe-pieces.js';
 import { CL100K_SPLIT_SOURCE, scanCl100kPieces, stickyRegex } from './_cl100k-pieces.js';
 import { PieceCache } from './_piece-cache.js';
-import { offsetsFromByteLengths, Utf16Cursor, utf8Length } from './_utf8.js';
+import { offsetsFromByteLengths, Utf16Cursor } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
 export type BpeTokenizerName = 'cl100k' | 'o200k';
 
 interface GptEncodingApi {
-  encode(text: string, opts?: { disallowedSpecial?: Set<string> }): number[];
   /** Yields the tokens of one pre-tokenizer piece (one regex match) at a time. */
   encodeGenerator(text: string, opts?: { disallowedSpecial?: Set<string> }): Generator<number[], number, undefined>;
   countTokens(text: string, opts?: { disallowedSpecial?: Set<string> }): number;
-  decode(ids: Iterable<number>): string;
 }
 
 /** The parts of gpt-tokenizer's BytePairEncodingCore that the linear-time merge replaces or uses. */
 interface BpeCore {
   bytePairEncode(input: string): number[];
-  getBpeRankFromBytes(key: Uint8Array): number | undefined;
-  getBpeRankFromString(key: string): number | undefined;
   tokenSplitRegex: RegExp;
 }
 
-// Pieces up to this many UTF-16 units keep gpt-tokenizer's own merge and cache (fast for short pieces); longer ones
-// (one run of letters or punctuation, which the pre-tokenizer never cuts) use the O(n log n) merge, uncached.
-const LONG_PIECE = 128;
+/** gpt-tokenizer's encoder, for an encoding whose pre-tokenizer Sift does not reproduce (o200k). */
+interface GptEncoder {
+  api: GptEncodingApi;
+  core: BpeCore;
+}
+
 /** Longest stretch of encoding without a turn of the event loop in encodeWithOffsetsAsync. */
 const YIELD_MS = 50;
 
@@ -37,28 +36,59 @@ const YIELD_MS = 50;
 // never rejected and never turned into control tokens.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
+/** Special tokens by id (decoding only: Sift never encodes them), as gpt-tokenizer and tiktoken define them. */
+const SPECIAL_TOKENS: Record<BpeTokenizerName, ReadonlyMap<number, string>> = {
+  cl100k: new Map([
+    [100257, '<|endoftext|>'],
+    [100258, '<|fim_prefix|>'],
+    [100259, '<|fim_middle|>'],
+    [100260, '<|fim_suffix|>'],
+    [100264, '<|im_start|>'],
+    [100265, '<|im_end|>'],
+    [100266, '<|im_sep|>'],
+    [100276, '<|endofprompt|>'],
+  ]),
+  o200k: new Map([
+    [199999, '<|endoftext|>'],
+    [200018, '<|endofprompt|>'],
+  ]),
+};
+
+const utf8Decoder = new TextDecoder('utf-8');
+
 // Loaded encodings are immutable and large (the rank tables are megabytes), so each is loaded once per process.
 const loaded = new Map<BpeTokenizerName, Promise<BpeTokenizer>>();
 
-/** OpenAI byte-level BPE (cl100k_base, o200k_base) through gpt-tokenizer; the rank tables ship with the package. */
+/**
+ * OpenAI byte-level BPE (cl100k_base, o200k_base); the rank tables ship with gpt-tokenizer. cl100k runs on Sift's own
+ * pre-tokenizer and merges (gpt-tokenizer's encoder is not even loaded: its start-up was a tenth of a `sift index` of
+ * short passages); o200k on gpt-tokenizer's encoder, with Sift's merge for long pieces.
+ */
 export class BpeTokenizer implements Tokenizer {
   readonly additive = false;
-  /** cl100k's split regex, sticky, when the hand-written pre-tokenizer reproduces it (null: gpt-tokenizer's path). */
+  /** cl100k's split regex, sticky (null: gpt-tokenizer's path). */
   private readonly sticky: RegExp | null;
+  /** The split regex that `pieceSpans` runs on texts with huge repeated runs. */
+  private readonly split: RegExp;
   /** Ids of frequent pieces, found without slicing them out of the text (scanning path). */
   private readonly cache = new PieceCache();
+  /** UTF-8 byte length of each token id (0 for ids that the encoder never emits). */
+  private readonly byteLengths: Uint16Array;
+  /** UTF-8 bytes of the piece being merged (grown as needed). */
+  private scratch = new Uint8Array(256);
+  private readonly utf8 = new TextEncoder();
 
   private constructor(
     readonly name: BpeTokenizerName,
-    private readonly api: GptEncodingApi,
-    private readonly core: BpeCore,
-    /** UTF-8 byte length of each token id (0 for ids that the encoder never emits). */
-    private readonly byteLengths: Uint16Array,
-    /** The vocabulary's ASCII tokens, looked up by span. */
-    private readonly asciiRanks: AsciiRanks,
+    /** The vocabulary, looked up by span. */
+    private readonly ranks: ByteRanks,
+    /** null for cl100k. */
+    private readonly gpt: GptEncoder | null,
   ) {
-    const re = core.tokenSplitRegex;
-    this.sticky = re.source === CL100K_SPLIT_SOURCE && re.flags === 'gu' ? stickyRegex(re) : null;
+    this.split = gpt ? gpt.core.tokenSplitRegex : new RegExp(CL100K_SPLIT_SOURCE, 'gu');
+    this.sticky = gpt ? null : stickyRegex(this.split);
+    this.byteLengths = new Uint16Array(ranks.size);
+    for (let id = 0; id < ranks.size; id++) this.byteLengths[id] = ranks.byteLength(id);
   }
 
   /** Whether text goes through the hand-written pre-tokenizer (texts with huge repeated runs keep `pieceSpans`). */
@@ -72,41 +102,70 @@ export class BpeTokenizer implements Tokenizer {
    * stopped. Scanning path only.
    */
   private scanIds(text: string, from: number, maxPieces: number, each: (id: number, ids: number[] | undefined, start: number) => void): number {
-    const { core, cache, asciiRanks } = this;
+    const { cache } = this;
     return scanCl100kPieces(text, this.sticky!, from, maxPieces, (a, b) => {
-      const hit = cache.get(text, a, b);
-      if (hit !== undefined) {
-        if (typeof hit === 'number') each(hit, undefined, a);
-        else each(-1, hit, a);
-        return;
+      let hit = cache.get(text, a, b);
+      if (hit === undefined) {
+        hit = this.pieceIds(text.slice(a, b));
+        cache.set(text, a, b, hit);
       }
-      const piece = text.slice(a, b);
-      const id = isAscii(piece) ? asciiRanks.rank(text, a, b) : (core.getBpeRankFromString(piece) ?? -1);
-      if (id >= 0) {
-        cache.set(piece, id);
-        each(id, undefined, a);
-      } else {
-        const ids = core.bytePairEncode(piece);
-        cache.set(piece, ids);
-        each(-1, ids, a);
-      }
+      if (typeof hit === 'number') each(hit, undefined, a);
+      else each(-1, hit, a);
     });
   }
 
   /**
-   * The token ids of each pre-tokenizer piece. Texts longer than LONG_RUN go through `pieceSpans`, which keeps a run
-   * of one repeated character of any length from overflowing V8's regex stack; shorter ones through gpt-tokenizer.
+   * The token ids of one pre-tokenizer piece: its id when it is one token, else the merge of its bytes (characters
+   * of an ASCII piece are its bytes, looked up without encoding it). Merges no gpt-tokenizer code runs for: its
+   * merge of a non-ASCII piece decoded every candidate pair back to a string.
    */
-  private pieces(text: string): Iterator<number[], unknown> {
-    if (text.length <= LONG_RUN) return this.api.encodeGenerator(text, PLAIN_TEXT);
-    const core = this.core;
+  private pieceIds(piece: string): number | number[] {
+    const { ranks } = this;
+    const n = piece.length;
+    if (isAscii(piece)) {
+      const id = ranks.rank(piece, 0, n);
+      if (id >= 0) return id;
+      return n <= SHORT_PIECE ? mergeShortAscii(piece, ranks) : mergeAscii(ranks, piece);
+    }
+    if (this.scratch.length < 3 * n) this.scratch = new Uint8Array(Math.max(3 * n, 2 * this.scratch.length));
+    const bytes = this.scratch;
+    const m = this.utf8.encodeInto(piece, bytes).written;
+    const id = ranks.rankBytes(bytes, 0, m);
+    if (id >= 0) return id;
+    return m <= SHORT_PIECE ? mergeShortBytes(bytes, m, ranks) : mergeBytes(ranks, bytes.slice(0, m));
+  }
+
+  /**
+   * The token ids of each pre-tokenizer piece, where the scanner does not run: texts longer than LONG_RUN through
+   * `pieceSpans`, which keeps a run of one repeated character of any length from overflowing V8's regex stack;
+   * shorter ones (o200k) through gpt-tokenizer.
+   */
+  private pieces(text: string): Generator<number[], unknown, undefined> {
+    if (text.length <= LONG_RUN && this.gpt) return this.gpt.api.encodeGenerator(text, PLAIN_TEXT);
+    const split = this.split;
+    const ids = (piece: string): number[] => {
+      const r = this.pieceIds(piece);
+      return typeof r === 'number' ? [r] : r;
+    };
     return (function* () {
-      for (const [a, b] of pieceSpans(text, core.tokenSplitRegex)) {
-        const piece = text.slice(a, b);
-        const id = core.getBpeRankFromString(piece);
-        yield id !== undefined ? [id] : core.bytePairEncode(piece);
-      }
+      for (const [a, b] of pieceSpans(text, split)) yield ids(text.slice(a, b));
     })();
+  }
+
+  /** The token ids of text's pieces, a piece at a time (for callers that stop early). */
+  private *piecesOf(text: string): Generator<number[], void, undefined> {
+    if (!this.scans(text)) {
+      yield* this.pieces(text);
+      return;
+    }
+    let ids: number[] = [];
+    const take = (id: number, several: number[] | undefined): void => {
+      ids = several ?? [id];
+    };
+    for (let at = 0; at < text.length; ) {
+      at = this.scanIds(text, at, 1, take);
+      yield ids;
+    }
   }
 
   /** All pieces' ids, one iterator step at a time (guarded), into `each`. */
@@ -135,22 +194,24 @@ export class BpeTokenizer implements Tokenizer {
 
   private static async load(name: BpeTokenizerName): Promise<BpeTokenizer> {
     try {
-      const [enc, ranks] =
-        name === 'cl100k'
-          ? await Promise.all([import('gpt-tokenizer/encoding/cl100k_base'), import('gpt-tokenizer/bpeRanks/cl100k_base')])
-          : await Promise.all([import('gpt-tokenizer/encoding/o200k_base'), import('gpt-tokenizer/bpeRanks/o200k_base')]);
-      const table = ranks.default;
-      const byteLengths = new Uint16Array(table.length);
-      for (let id = 0; id < table.length; id++) {
-        const v = table[id];
-        if (typeof v === 'string') byteLengths[id] = utf8Length(v);
-        else if (v) byteLengths[id] = v.length;
+      const table = (name === 'cl100k' ? await import('gpt-tokenizer/bpeRanks/cl100k_base') : await import('gpt-tokenizer/bpeRanks/o200k_base')).default;
+      const ranks = new ByteRanks(table);
+      let gpt: GptEncoder | null = null;
+      if (name === 'o200k') {
+        const api = (await import('gpt-tokenizer/encoding/o200k_base')).default as unknown as GptEncodingApi & { bytePairEncodingCoreProcessor?: BpeCore };
+        if (!api.bytePairEncodingCoreProcessor) throw new Error('gpt-tokenizer has no bytePairEncodingCoreProcessor');
+        gpt = { api, core: api.bytePairEncodingCoreProcessor };
       }
-      const api = enc.default as unknown as GptEncodingApi & { bytePairEncodingCoreProcessor?: BpeCore };
-      if (!api.bytePairEncodingCoreProcessor) throw new Error('gpt-tokenizer has no bytePairEncodingCoreProcessor');
-      const asciiRanks = new AsciiRanks(table);
-      useHeapMerge(api.bytePairEncodingCoreProcessor, asciiRanks);
-      return new BpeTokenizer(name, api, api.bytePairEncodingCoreProcessor, byteLengths, asciiRanks);
+      const tokenizer = new BpeTokenizer(name, ranks, gpt);
+      // gpt-tokenizer merges a piece by rescanning all its pairs after every merge (quadratic in the piece's length,
+      // which is unbounded for a run of letters), and a non-ASCII one by decoding every candidate pair: Sift's merge
+      // applies the same rule (lowest rank, leftmost first).
+      if (gpt)
+        gpt.core.bytePairEncode = (piece: string): number[] => {
+          const ids = tokenizer.pieceIds(piece);
+          return typeof ids === 'number' ? [ids] : ids;
+        };
+      return tokenizer;
     } catch (cause) {
       throw new SiftError('E_DEPENDENCY_MISSING', `cannot load the ${name} tokenizer from gpt-tokenizer`, { cause });
     }
@@ -167,7 +228,7 @@ export class BpeTokenizer implements Tokenizer {
       this.guard(() => this.scanIds(text, 0, Infinity, (_, ids) => (n += ids === undefined ? 1 : ids.length)));
       return n;
     }
-    if (text.length <= LONG_RUN) return text.length === 0 ? 0 : this.guard(() => this.api.countTokens(text, PLAIN_TEXT));
+    if (text.length <= LONG_RUN && this.gpt) return text.length === 0 ? 0 : this.guard(() => this.gpt!.api.countTokens(text, PLAIN_TEXT));
     let n = 0;
     this.eachPiece(text, (ids) => (n += ids.length));
     return n;
@@ -187,7 +248,6 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   encode(text: string): number[] {
-    if (text.length <= LONG_RUN) return text.length === 0 ? [] : this.guard(() => this.api.encode(text, PLAIN_TEXT));
     const out: number[] = [];
     this.eachPiece(text, (ids) => {
       for (const id of ids) out.push(id);
@@ -195,8 +255,39 @@ export class BpeTokenizer implements Tokenizer {
     return out;
   }
 
+  /**
+   * The text of `ids`: their bytes decoded as UTF-8 as a whole (a character split across tokens comes out whole; an
+   * incomplete one as U+FFFD). Special tokens decode to their names.
+   */
   decode(ids: readonly number[]): string {
-    return this.api.decode(ids);
+    const { ranks } = this;
+    const specials = SPECIAL_TOKENS[this.name];
+    let out = '';
+    let bytes = new Uint8Array(64);
+    let n = 0;
+    const flush = (): void => {
+      if (n > 0) out += utf8Decoder.decode(bytes.subarray(0, n));
+      n = 0;
+    };
+    for (const id of ids) {
+      const special = specials.get(id);
+      if (special !== undefined) {
+        flush();
+        out += special;
+        continue;
+      }
+      const b = ranks.bytes(id);
+      if (b.length === 0) throw new SiftError('E_BAD_INPUT', `${this.name} tokenizer: ${id} is not a token id`);
+      if (n + b.length > bytes.length) {
+        const grown = new Uint8Array(2 * (n + b.length));
+        grown.set(bytes.subarray(0, n));
+        bytes = grown;
+      }
+      bytes.set(b, n);
+      n += b.length;
+    }
+    flush();
+    return out;
   }
 
   encodeWithOffsets(text: string): TokenOffsets {
@@ -338,7 +429,7 @@ export class BpeTokenizer implements Tokenizer {
     let rel = 0; // UTF-16 offset in span where the next piece starts
     let sync = -1; // absolute offset of the synchronisation point
     let syncToken = -1;
-    for (const piece of this.api.encodeGenerator(span, PLAIN_TEXT)) {
+    for (const piece of this.piecesOf(span)) {
       head += piece.length;
       let bytes = 0;
       for (const id of piece) bytes += table[id] ?? 0;
@@ -363,34 +454,8 @@ export class BpeTokenizer implements Tokenizer {
   }
 }
 
-/**
- * gpt-tokenizer merges a piece by rescanning all its pairs after every merge, which is quadratic in the piece's
- * length; a piece is unbounded for a run of letters or punctuation ('aaaa…'). Long pieces go through
- * `mergeBytePairs` instead, which applies the same rule (lowest rank, leftmost first) with a heap.
- */
-function useHeapMerge(core: BpeCore, ranks: AsciiRanks): void {
-  const shortMerge = core.bytePairEncode.bind(core);
-  const utf8 = new TextEncoder();
-  core.bytePairEncode = (input: string): number[] => {
-    // ASCII: characters are bytes, so pairs are looked up as spans of the piece; gpt-tokenizer's merge decodes every
-    // candidate pair from bytes (a TextDecoder call each), which was most of indexing text full of names. Same rule,
-    // same ids.
-    if (isAscii(input)) return input.length <= SHORT_ASCII_PIECE ? mergeShortAscii(input, ranks) : mergeAscii(ranks, input);
-    if (input.length <= LONG_PIECE) return shortMerge(input);
-    const bytes = utf8.encode(input);
-    const parts = mergeBytePairs(bytes.length, (a, b) => core.getBpeRankFromBytes(bytes.subarray(a, b)), bytes);
-    const ids = new Array<number>(parts.length / 2);
-    for (let k = 0; k < ids.length; k++) {
-      const id = core.getBpeRankFromBytes(bytes.subarray(parts[2 * k]!, parts[2 * k + 1]!));
-      if (id === undefined) throw new Error(`no token for bytes ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
-      ids[k] = id;
-    }
-    return ids;
-  };
-}
-
 /** Byte-pair merge of an ASCII piece through `mergeBytePairs`, ranking pairs by their text. */
-function mergeAscii(ranks: AsciiRanks, input: string): number[] {
+function mergeAscii(ranks: ByteRanks, input: string): number[] {
   const bytes = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) bytes[i] = input.charCodeAt(i);
   const rankOf = (a: number, b: number): number | undefined => {
@@ -402,6 +467,22 @@ function mergeAscii(ranks: AsciiRanks, input: string): number[] {
   for (let k = 0; k < ids.length; k++) {
     const id = rankOf(parts[2 * k]!, parts[2 * k + 1]!);
     if (id === undefined) throw new Error(`no token for characters ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
+    ids[k] = id;
+  }
+  return ids;
+}
+
+/** Byte-pair merge of the UTF-8 bytes of a piece through `mergeBytePairs`. */
+function mergeBytes(ranks: ByteRanks, bytes: Uint8Array): number[] {
+  const rankOf = (a: number, b: number): number | undefined => {
+    const r = ranks.rankBytes(bytes, a, b);
+    return r < 0 ? undefined : r;
+  };
+  const parts = mergeBytePairs(bytes.length, rankOf, bytes);
+  const ids = new Array<number>(parts.length / 2);
+  for (let k = 0; k < ids.length; k++) {
+    const id = rankOf(parts[2 * k]!, parts[2 * k + 1]!);
+    if (id === undefined) throw new Error(`no token for bytes ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
     ids[k] = id;
   }
   return ids;
