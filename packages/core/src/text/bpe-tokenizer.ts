@@ -61,8 +61,8 @@ const loaded = new Map<BpeTokenizerName, Promise<BpeTokenizer>>();
 
 /**
  * OpenAI byte-level BPE (cl100k_base, o200k_base); the rank tables ship with gpt-tokenizer. cl100k runs on Sift's own
- * pre-tokenizer and merges (gpt-tokenizer's encoder is not even loaded: its start-up was a tenth of a `sift index` of
- * short passages); o200k on gpt-tokenizer's encoder, with Sift's merge for long pieces.
+ * pre-tokenizer and merges (gpt-tokenizer's encoder is not loaded: building it cost every process 30–70 ms); o200k on
+ * gpt-tokenizer's pre-tokenizer and cache, with Sift's merge for every piece.
  */
 export class BpeTokenizer implements Tokenizer {
   readonly additive = false;
