@@ -74,8 +74,8 @@ export class BpeTokenizer implements Tokenizer {
   private readonly cache = new PieceCache();
   /** UTF-8 byte length of each token id (0 for ids that the encoder never emits). */
   private readonly byteLengths: Uint16Array;
-  /** UTF-8 bytes of the piece being merged (grown as needed). */
-  private scratch = new Uint8Array(256);
+  /** UTF-8 bytes of the piece being merged, for pieces of up to a third of its length. */
+  private readonly scratch = new Uint8Array(3 * SHORT_PIECE + 64);
   private readonly utf8 = new TextEncoder();
 
   private constructor(
@@ -125,14 +125,17 @@ export class BpeTokenizer implements Tokenizer {
     if (isAscii(piece)) {
       const id = ranks.rank(piece, 0, n);
       if (id >= 0) return id;
-      return n <= SHORT_PIECE ? mergeShortAscii(piece, ranks) : mergeAscii(ranks, piece);
+      if (n <= SHORT_PIECE) return mergeShortAscii(piece, ranks);
+      // A long ASCII piece is merged as bytes (its characters), like any other.
     }
-    if (this.scratch.length < 3 * n) this.scratch = new Uint8Array(Math.max(3 * n, 2 * this.scratch.length));
-    const bytes = this.scratch;
-    const m = this.utf8.encodeInto(piece, bytes).written;
+    // Short pieces are encoded into the reused scratch; a long one (a run of letters: unbounded) gets its own bytes,
+    // so the tokenizer never keeps a buffer the size of the largest run it met.
+    const long = 3 * n > this.scratch.length;
+    const bytes = long ? this.utf8.encode(piece) : this.scratch;
+    const m = long ? bytes.length : this.utf8.encodeInto(piece, bytes).written;
     const id = ranks.rankBytes(bytes, 0, m);
     if (id >= 0) return id;
-    return m <= SHORT_PIECE ? mergeShortBytes(bytes, m, ranks) : mergeBytes(ranks, bytes.slice(0, m));
+    return m <= SHORT_PIECE ? mergeShortBytes(bytes, m, ranks) : mergeBytes(ranks, long ? bytes : bytes.slice(0, m));
   }
 
   /**
@@ -452,24 +455,6 @@ export class BpeTokenizer implements Tokenizer {
     if (q <= syncToken) return head + this.count(text.slice(sync, end));
     return head + (q - syncToken) + this.count(text.slice(offsets[q]!, end));
   }
-}
-
-/** Byte-pair merge of an ASCII piece through `mergeBytePairs`, ranking pairs by their text. */
-function mergeAscii(ranks: ByteRanks, input: string): number[] {
-  const bytes = new Uint8Array(input.length);
-  for (let i = 0; i < input.length; i++) bytes[i] = input.charCodeAt(i);
-  const rankOf = (a: number, b: number): number | undefined => {
-    const r = ranks.rank(input, a, b);
-    return r < 0 ? undefined : r;
-  };
-  const parts = mergeBytePairs(input.length, rankOf, bytes);
-  const ids = new Array<number>(parts.length / 2);
-  for (let k = 0; k < ids.length; k++) {
-    const id = rankOf(parts[2 * k]!, parts[2 * k + 1]!);
-    if (id === undefined) throw new Error(`no token for characters ${parts[2 * k]}-${parts[2 * k + 1]} of a piece`);
-    ids[k] = id;
-  }
-  return ids;
 }
 
 /** Byte-pair merge of the UTF-8 bytes of a piece through `mergeBytePairs`. */
