@@ -83,4 +83,40 @@ describe('ByteRanks', () => {
     expect(ranks.byteLength(-1)).toBe(0);
     expect(ranks.bytes(t.length).length).toBe(0);
   });
+
+  it('writes its vocabulary as a binary table and reads it back unchanged, aligned or not', async () => {
+    for (const name of ['cl100k', 'o200k'] as const) {
+      const t = await table(name);
+      const ranks = new ByteRanks(t);
+      const binary = ranks.toBinary();
+      // A buffer at an odd offset (as a file read into a shared pool may be) takes the copying path.
+      const shifted = new Uint8Array(binary.length + 1).subarray(1);
+      shifted.set(binary);
+      for (const back of [ByteRanks.fromBinary(binary), ByteRanks.fromBinary(shifted)]) {
+        expect(back.size).toBe(ranks.size);
+        const wrong: number[] = [];
+        for (let id = 0; id < t.length; id++) {
+          const bytes = ranks.bytes(id);
+          const same = back.bytes(id).length === bytes.length && back.bytes(id).every((x, i) => x === bytes[i]);
+          if (!same || (bytes.length > 0 && back.rankBytes(bytes, 0, bytes.length) !== id)) wrong.push(id);
+        }
+        expect(wrong).toEqual([]);
+        expect(back.rank('hello world', 5, 11)).toBe(ranks.rank('hello world', 5, 11));
+        expect(back.rank('hello world', 0, 11)).toBe(-1);
+      }
+    }
+  });
+
+  it('rejects a buffer that is not a rank table, naming its source', () => {
+    const good = new ByteRanks(['a', 'b', 'ab', 'abc']).toBinary();
+    expect(ByteRanks.fromBinary(good).rank('xabc', 1, 4)).toBe(3);
+    expect(() => ByteRanks.fromBinary(good.subarray(0, good.length - 1), '/x/cl100k_base.ranks')).toThrow(/\/x\/cl100k_base\.ranks: not a Sift rank table \(\d+ bytes/);
+    const magic = good.slice();
+    magic[0] = 0;
+    expect(() => ByteRanks.fromBinary(magic)).toThrow(/magic/);
+    expect(() => ByteRanks.fromBinary(new Uint8Array(4))).toThrow(/magic/);
+    const offsets = good.slice();
+    new DataView(offsets.buffer).setInt32(16 + 4 * 2, 99, true); // start of id 2 past the pool
+    expect(() => ByteRanks.fromBinary(offsets)).toThrow(/offsets/);
+  });
 });

@@ -6,6 +6,7 @@ import { mergeBytePairs, mergeShortAscii, mergeShortBytes, SHORT_PIECE } from '.
 import { hasLongRun, LONG_RUN, pieceSpans } from './_bpe-pieces.js';
 import { CL100K_SPLIT_SOURCE, scanCl100kPieces, stickyRegex } from './_cl100k-pieces.js';
 import { PieceCache } from './_piece-cache.js';
+import { cl100kRanksFromGptTokenizer, RANK_TABLE_FILE, readRankTable } from './_rank-table-file.js';
 import { offsetsFromByteLengths, Utf16Cursor } from './_utf8.js';
 import { isWhitespace } from './whitespace.js';
 
@@ -197,8 +198,10 @@ export class BpeTokenizer implements Tokenizer {
 
   private static async load(name: BpeTokenizerName): Promise<BpeTokenizer> {
     try {
-      const table = (name === 'cl100k' ? await import('gpt-tokenizer/bpeRanks/cl100k_base') : await import('gpt-tokenizer/bpeRanks/o200k_base')).default;
-      const ranks = new ByteRanks(table);
+      const ranks =
+        name === 'cl100k'
+          ? (readRankTable(new URL(RANK_TABLE_FILE, import.meta.url)) ?? (await cl100kRanksFromGptTokenizer()))
+          : new ByteRanks((await import('gpt-tokenizer/bpeRanks/o200k_base')).default);
       let gpt: GptEncoder | null = null;
       if (name === 'o200k') {
         const api = (await import('gpt-tokenizer/encoding/o200k_base')).default as unknown as GptEncodingApi & { bytePairEncodingCoreProcessor?: BpeCore };
