@@ -4,7 +4,8 @@
 // from; it is scored twice, with the sentence kept in its document and with it cut out (then only its surroundings can
 // match). nDCG@10 of: whole-document M2 (one vector per document), late-chunked M2 (one pass per document, each chunk's
 // vector pooled from its token states; document score = best chunk), the same M2 chunks embedded one by one (no
-// document context), and USE-lite chunk-then-max-pool. Chunks: recursive, 256 cl100k tokens.
+// document context), and USE-lite chunk-then-max-pool. Chunks: recursive, 256 cl100k tokens (SIFT_BENCH_M2_CHUNK=n:
+// another size; at 64 late chunking trailed chunks alone too).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createChunker } from '@sift/chunkers';
@@ -117,7 +118,8 @@ export default {
     const docs = heldOutDocuments().slice(0, quick ? 12 : undefined);
     const queries = sampleQueries(docs, quick ? 2 : 3, 7);
     const model = process.env['SIFT_M2_MODEL'] ?? 'sift-m2-mini';
-    const chunker = await createChunker({ chunker: 'recursive', size: 256, overlap: 0, tokenizer: 'cl100k' });
+    const size = Number(process.env['SIFT_BENCH_M2_CHUNK'] ?? 256);
+    const chunker = await createChunker({ chunker: 'recursive', size, overlap: 0, tokenizer: 'cl100k' });
     const m2 = await createEmbedder(model, { device: 'cpu' });
     const use: Embedder = await createEmbedder('use-lite');
     const qvM2 = await m2.embed(queries.map((q) => q.text));
@@ -185,7 +187,7 @@ export default {
       log(`m2-retrieval: ${docs.length} documents, ${queries.length} queries`);
       const kept = await evaluate('in', docs);
       const heldOut = await evaluate('out', withoutQueries(docs, queries));
-      const table = [`${docs.length} held-out documents (chunks of ≤256 cl100k tokens), ${queries.length} sentence queries; model ${model}`, '', kept.table, '', heldOut.table].join('\n');
+      const table = [`${docs.length} held-out documents (chunks of ≤${size} cl100k tokens), ${queries.length} sentence queries; model ${model}`, '', kept.table, '', heldOut.table].join('\n');
       return {
         table,
         results: {

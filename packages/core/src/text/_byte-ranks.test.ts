@@ -116,7 +116,10 @@ describe('ByteRanks', () => {
     expect(() => ByteRanks.fromBinary(magic)).toThrow(/magic/);
     expect(() => ByteRanks.fromBinary(new Uint8Array(4))).toThrow(/magic/);
     const offsets = good.slice();
-    new DataView(offsets.buffer).setInt32(16 + 4 * 2, 99, true); // start of id 2 past the pool
+    new DataView(offsets.buffer).setInt32(24 + 4 * 4, 99, true); // the end of the last id's bytes, past the pool
     expect(() => ByteRanks.fromBinary(offsets)).toThrow(/offsets/);
+    const slots = good.slice();
+    new DataView(slots.buffer).setUint32(16, 1000, true); // not a power of two
+    expect(() => ByteRanks.fromBinary(slots)).toThrow(/hash table of 1000 slots/);
   });
 });

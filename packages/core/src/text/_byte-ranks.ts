@@ -14,9 +14,9 @@ export class ByteRanks {
   private readonly pool: Uint8Array;
   private readonly starts: Int32Array;
   /** Rank of each single byte, -1 when none. */
-  private readonly one = new Int32Array(256).fill(-1);
+  private readonly one: Int32Array;
   /** Rank of each two-byte sequence (b0 · 256 + b1), -1 when none. */
-  private readonly two = new Int32Array(256 * 256).fill(-1);
+  private readonly two: Int32Array;
   private readonly mask: number;
   /** Per slot: 1 + the id of the token there, 0 when empty. */
   private readonly slots: Int32Array;
@@ -24,53 +24,41 @@ export class ByteRanks {
 
   /** `table[id]`: the token's text, or its bytes when they are not valid UTF-8. */
   constructor(table: ReadonlyArray<string | readonly number[] | undefined>);
-  /** The vocabulary as {@link ByteRanks.toBinary} wrote it (`pool[starts[id], starts[id + 1])`: the bytes of `id`). */
+  /** The vocabulary's bytes (`pool[starts[id], starts[id + 1])`: the bytes of `id`). */
   constructor(pool: Uint8Array, starts: Int32Array);
-  constructor(tableOrPool: ReadonlyArray<string | readonly number[] | undefined> | Uint8Array, starts?: Int32Array) {
-    const [pool, offsets] = tableOrPool instanceof Uint8Array ? [tableOrPool, starts!] : poolOf(tableOrPool);
-    this.size = offsets.length - 1;
-    // Sized from the whole table (at most half full) so that one pass builds it: this runs at every process start.
-    let size = 1024;
-    while (size < 2 * this.size) size <<= 1;
-    const mask = size - 1;
-    const slots = new Int32Array(size);
-    const hashes = new Int32Array(size);
-    for (let id = 0; id < this.size; id++) {
-      const a = offsets[id]!;
-      const b = offsets[id + 1]!;
-      const n = b - a;
-      if (n === 1) this.one[pool[a]!] = id;
-      else if (n === 2) this.two[(pool[a]! << 8) | pool[a + 1]!] = id;
-      else if (n > 2) {
-        const h = bytesHash(pool, a, b);
-        let slot = h & mask;
-        while (slots[slot] !== 0) slot = (slot + 1) & mask;
-        slots[slot] = id + 1;
-        hashes[slot] = h;
-      }
-    }
-    this.pool = pool;
-    this.starts = offsets;
-    this.mask = mask;
-    this.slots = slots;
-    this.hashes = hashes;
+  /** The vocabulary with its lookup tables already built ({@link ByteRanks.fromBinary}). */
+  constructor(lookups: ByteRankLookups);
+  constructor(tableOrPool: ReadonlyArray<string | readonly number[] | undefined> | Uint8Array | ByteRankLookups, starts?: Int32Array) {
+    const t = isLookups(tableOrPool) ? tableOrPool : lookupsOf(...(tableOrPool instanceof Uint8Array ? ([tableOrPool, starts!] as const) : poolOf(tableOrPool)));
+    this.size = t.starts.length - 1;
+    this.pool = t.pool;
+    this.starts = t.starts;
+    this.one = t.one;
+    this.two = t.two;
+    this.mask = t.slots.length - 1;
+    this.slots = t.slots;
+    this.hashes = t.hashes;
   }
 
   /**
-   * The vocabulary's bytes as one buffer, for {@link ByteRanks.fromBinary}: loading gpt-tokenizer's rank table (a
-   * JavaScript module of 1.2 MB, compiled and run, then every token encoded) cost each process about 100 ms; this
-   * buffer is read and wrapped. Layout (little-endian): the 8-byte magic, the id count, the pool's length, then
-   * `starts` (4 bytes per id + 1) and the pool.
+   * The vocabulary and its lookup tables as one buffer, for {@link ByteRanks.fromBinary}: loading gpt-tokenizer's
+   * rank table (a JavaScript module of 1.2 MB, compiled and run, then every token encoded and hashed) cost each process
+   * about 100 ms; this buffer is read and wrapped, nothing rebuilt. Layout (little-endian): the 8-byte magic, the id
+   * count, the pool's length, the hash table's slots, 4 bytes reserved; then `starts` (id count + 1), `one` (256),
+   * `two` (65,536), `slots`, `hashes` (4 bytes each), and the pool.
    */
   toBinary(): Uint8Array {
     const poolLength = this.starts[this.size]!;
-    const out = new Uint8Array(BINARY_HEADER + 4 * (this.size + 1) + poolLength);
+    const arrays = [this.starts, this.one, this.two, this.slots, this.hashes];
+    const out = new Uint8Array(BINARY_HEADER + 4 * arrays.reduce((n, x) => n + x.length, 0) + poolLength);
     out.set(BINARY_MAGIC);
     const view = new DataView(out.buffer);
     view.setUint32(8, this.size, true);
     view.setUint32(12, poolLength, true);
-    for (let id = 0; id <= this.size; id++) view.setInt32(BINARY_HEADER + 4 * id, this.starts[id]!, true);
-    out.set(this.pool.subarray(0, poolLength), BINARY_HEADER + 4 * (this.size + 1));
+    view.setUint32(16, this.slots.length, true);
+    let at = BINARY_HEADER;
+    for (const x of arrays) for (let i = 0; i < x.length; i++, at += 4) view.setInt32(at, x[i]!, true);
+    out.set(this.pool.subarray(0, poolLength), at);
     return out;
   }
 
@@ -81,15 +69,22 @@ export class ByteRanks {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const size = view.getUint32(8, true);
     const poolLength = view.getUint32(12, true);
-    const poolAt = BINARY_HEADER + 4 * (size + 1);
+    const slots = view.getUint32(16, true);
+    if (slots < 2 * size || (slots & (slots - 1)) !== 0) throw bad(`hash table of ${slots} slots for ${size} ids`);
+    const lengths = [size + 1, 256, 256 * 256, slots, slots];
+    const poolAt = BINARY_HEADER + 4 * lengths.reduce((n, x) => n + x, 0);
     if (bytes.length !== poolAt + poolLength) throw bad(`${bytes.length} bytes, header says ${poolAt + poolLength}`);
     // An Int32Array view needs 4-byte alignment (and the host's byte order); copy otherwise.
-    const aligned = (bytes.byteOffset + BINARY_HEADER) % 4 === 0 && LITTLE_ENDIAN;
-    const starts = aligned ? new Int32Array(bytes.buffer, bytes.byteOffset + BINARY_HEADER, size + 1) : new Int32Array(size + 1);
-    if (!aligned) for (let id = 0; id <= size; id++) starts[id] = view.getInt32(BINARY_HEADER + 4 * id, true);
+    const aligned = bytes.byteOffset % 4 === 0 && LITTLE_ENDIAN;
+    let at = BINARY_HEADER;
+    const [starts, one, two, slotIds, hashes] = lengths.map((n) => {
+      const x = aligned ? new Int32Array(bytes.buffer, bytes.byteOffset + at, n) : new Int32Array(n);
+      if (!aligned) for (let i = 0; i < n; i++) x[i] = view.getInt32(at + 4 * i, true);
+      at += 4 * n;
+      return x;
+    }) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     if (starts[0] !== 0 || starts[size] !== poolLength) throw bad('offsets');
-    for (let id = 0; id < size; id++) if (starts[id + 1]! < starts[id]!) throw bad(`offsets of id ${id}`);
-    return new ByteRanks(bytes.subarray(poolAt, poolAt + poolLength), starts);
+    return new ByteRanks({ pool: bytes.subarray(poolAt, poolAt + poolLength), starts, one, two, slots: slotIds, hashes });
   }
 
   /** The rank of `text[a, b)` (ASCII characters only), or -1 when the vocabulary has no such token. */
@@ -137,9 +132,51 @@ export class ByteRanks {
   }
 }
 
-const BINARY_MAGIC = Uint8Array.from([0x53, 0x49, 0x46, 0x54, 0x42, 0x50, 0x45, 0x01]); // "SIFTBPE" 1
-const BINARY_HEADER = 16;
+const BINARY_MAGIC = Uint8Array.from([0x53, 0x49, 0x46, 0x54, 0x42, 0x50, 0x45, 0x02]); // "SIFTBPE" 2
+const BINARY_HEADER = 24;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Everything a ByteRanks looks up in (what `toBinary` writes). */
+export interface ByteRankLookups {
+  pool: Uint8Array;
+  starts: Int32Array;
+  one: Int32Array;
+  two: Int32Array;
+  slots: Int32Array;
+  hashes: Int32Array;
+}
+
+function isLookups(x: unknown): x is ByteRankLookups {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array);
+}
+
+/** The lookup tables of a vocabulary: one pass over its ids. */
+function lookupsOf(pool: Uint8Array, starts: Int32Array): ByteRankLookups {
+  const ids = starts.length - 1;
+  const one = new Int32Array(256).fill(-1);
+  const two = new Int32Array(256 * 256).fill(-1);
+  // Sized from the whole table (at most half full) so that one pass builds it.
+  let size = 1024;
+  while (size < 2 * ids) size <<= 1;
+  const mask = size - 1;
+  const slots = new Int32Array(size);
+  const hashes = new Int32Array(size);
+  for (let id = 0; id < ids; id++) {
+    const a = starts[id]!;
+    const b = starts[id + 1]!;
+    const n = b - a;
+    if (n === 1) one[pool[a]!] = id;
+    else if (n === 2) two[(pool[a]! << 8) | pool[a + 1]!] = id;
+    else if (n > 2) {
+      const h = bytesHash(pool, a, b);
+      let slot = h & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+      hashes[slot] = h;
+    }
+  }
+  return { pool, starts, one, two, slots, hashes };
+}
 
 /** Every token's UTF-8 bytes in one pool, and where each starts (`starts[size]`: the pool's length). */
 function poolOf(table: ReadonlyArray<string | readonly number[] | undefined>): [Uint8Array, Int32Array] {

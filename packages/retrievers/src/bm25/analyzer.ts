@@ -1,6 +1,6 @@
 import { SiftError } from '@sift/core';
-import { stemmer } from 'stemmer';
 import { z } from 'zod';
+import { porterStem } from './porter-stemmer.js';
 import { ENGLISH_STOP_WORDS } from './stopwords.js';
 import { forEachWord } from './tokenize-words.js';
 
@@ -8,7 +8,7 @@ export const AnalyzerOptionsSchema = z
   .object({
     /** `true`: Lucene's English stop set; a list: exactly those words (lowercased); `false`: keep every word. */
     stopwords: z.union([z.boolean(), z.array(z.string().min(1))]).default(true),
-    /** Porter stemming (the `stemmer` package), applied after stop-word removal as Lucene's EnglishAnalyzer does. */
+    /** Porter stemming (as the `stemmer` package gives it), applied after stop-word removal as Lucene's EnglishAnalyzer does. */
     stem: z.boolean().default(true),
   })
   .strict();
@@ -23,7 +23,6 @@ export interface Analyzer {
   term(word: string): string | null;
 }
 
-const STEM_CACHE_MAX = 200_000;
 const CURLY_APOSTROPHE_RE = /’/g;
 
 /** Builds an analyzer: lowercase, Unicode word split, English possessive removal, stop words, Porter stems. */
@@ -38,17 +37,6 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const stop = new Set<string>(
     opts.stopwords === true ? ENGLISH_STOP_WORDS : opts.stopwords === false ? [] : opts.stopwords.map((w) => w.toLowerCase()),
   );
-  // Stemming dominates analysis time and natural text repeats words, so memoise (bounded, cleared when full).
-  const cache = new Map<string, string>();
-  const stem = (w: string): string => {
-    let s = cache.get(w);
-    if (s === undefined) {
-      s = stemmer(w);
-      if (cache.size >= STEM_CACHE_MAX) cache.clear();
-      cache.set(w, s);
-    }
-    return s;
-  };
   const term = (raw: string): string | null => {
     let w = raw.toLowerCase();
     if (w.includes('’')) w = w.replace(CURLY_APOSTROPHE_RE, "'");
@@ -56,7 +44,9 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const n = w.length;
     if (n > 2 && w.charCodeAt(n - 1) === 0x73 && w.charCodeAt(n - 2) === 0x27) w = w.slice(0, -2);
     if (stop.has(w)) return null;
-    return opts.stem ? stem(w) : w;
+    // No memo here: indexing asks once per distinct raw word (RowTerms remembers its term), and a map of every
+    // lowercased word cost more than the stems it saved.
+    return opts.stem ? porterStem(w) : w;
   };
   return {
     options: opts,

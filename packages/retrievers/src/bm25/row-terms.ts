@@ -6,6 +6,11 @@ import { emitCjk, forEachWordSpan } from './tokenize-words.js';
 const WORD_CACHE_MAX = 200_000;
 /** `WordIds.get` of a word it does not hold. */
 const ABSENT = -2;
+/**
+ * Starting slots (a few hundred KB): an add of a real corpus meets tens of thousands of distinct words, and each
+ * doubling from a small table re-inserts every word.
+ */
+const INITIAL_SLOTS = 1 << 15;
 
 /**
  * Term ids (-1: stop word) of raw words, looked up by the characters of text[a, b) without slicing them out: a
@@ -13,10 +18,10 @@ const ABSENT = -2;
  * Open-addressed over typed arrays; doubles when half full; cleared at WORD_CACHE_MAX words.
  */
 class WordIds {
-  private mask = (1 << 12) - 1;
-  private hashes = new Int32Array(1 << 12);
-  private ids = new Int32Array(1 << 12);
-  private keys: Array<string | undefined> = new Array<string | undefined>(1 << 12);
+  private mask = INITIAL_SLOTS - 1;
+  private hashes = new Int32Array(INITIAL_SLOTS);
+  private ids = new Int32Array(INITIAL_SLOTS);
+  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS);
   private size = 0;
   /** Hash of the span the last `get` looked up, for `set` of the same word. */
   private lastHash = 0;
@@ -44,10 +49,10 @@ class WordIds {
   }
 
   clear(): void {
-    this.mask = (1 << 12) - 1;
-    this.hashes = new Int32Array(1 << 12);
-    this.ids = new Int32Array(1 << 12);
-    this.keys = new Array<string | undefined>(1 << 12);
+    this.mask = INITIAL_SLOTS - 1;
+    this.hashes = new Int32Array(INITIAL_SLOTS);
+    this.ids = new Int32Array(INITIAL_SLOTS);
+    this.keys = new Array<string | undefined>(INITIAL_SLOTS);
     this.size = 0;
   }
 

@@ -15,7 +15,12 @@ export const CHUNK_COLUMNS_CHECKED = [...CHUNK_COLUMNS, TEXT_HASH_COLUMN] as con
  * damaged bytes from intact ones; not meant to resist deliberate collisions.
  */
 export function chunkTextHash(text: string): string {
-  return hash('sha256', text, 'hex').slice(0, 16);
+  return textHashOfSha256(hash('sha256', text, 'hex'));
+}
+
+/** {@link chunkTextHash} of a text whose full sha256 (hex) is already known. */
+export function textHashOfSha256(sha256Hex: string): string {
+  return sha256Hex.slice(0, 16);
 }
 
 /** Where rows come from, for error messages: the table name and, when on disk, its folder. */

@@ -100,8 +100,15 @@ export function documentsArrow(schema: A.Schema, rows: readonly DocumentRow[]): 
 /**
  * Arrow rows for a chunks table of `schema` (columns the schema lacks, such as the checksum of an older index, are
  * left out); `vectors` must be given exactly when the schema has a vector column. `metadata` defaults to the chunks'.
+ * `textHashes`: checksums already known (`chunkTextHash` of the chunk's text), undefined where not.
  */
-export function chunksArrow(schema: A.Schema, chunks: readonly Chunk[], vectors?: readonly Float32Array[], metadata?: readonly string[]): A.Table {
+export function chunksArrow(
+  schema: A.Schema,
+  chunks: readonly Chunk[],
+  vectors?: readonly Float32Array[],
+  metadata?: readonly string[],
+  textHashes?: ReadonlyArray<string | undefined>,
+): A.Table {
   const ar = arrow();
   const has = (name: string): boolean => schema.fields.some((f) => f.name === name);
   const cols: Record<string, A.Vector> = {
@@ -113,7 +120,7 @@ export function chunksArrow(schema: A.Schema, chunks: readonly Chunk[], vectors?
     tokenCount: int32(chunks.map((c) => c.tokenCount)),
     metadata: utf8(metadata ? [...metadata] : chunks.map((c) => JSON.stringify(c.metadata ?? {}))),
   };
-  if (has(TEXT_HASH_COLUMN)) cols[TEXT_HASH_COLUMN] = utf8(chunks.map((c) => chunkTextHash(c.text)));
+  if (has(TEXT_HASH_COLUMN)) cols[TEXT_HASH_COLUMN] = utf8(chunks.map((c, i) => textHashes?.[i] ?? chunkTextHash(c.text)));
   const field = schema.fields.find((f) => f.name === VECTOR_COLUMN);
   if (field) {
     const type = field.type as A.FixedSizeList<A.Float32>;

@@ -88,4 +88,32 @@ describe('damaged index data', () => {
     })().catch((e: unknown) => e);
     expect(outcome).toSatisfy(corrupt(/LanceDB table "chunks" \(.*chunks\.lance\)/));
   });
+
+  it('a chunk that is its whole document gets its checksum from the document hash: verify passes, damage is caught', async () => {
+    const whole: Chunker = {
+      name: 'whole',
+      async *chunk(doc: Document): AsyncIterable<Chunk> {
+        yield { id: `${doc.id}#w`, docId: doc.id, text: doc.text, start: 0, end: doc.text.length, tokenCount: 9, metadata: {} };
+      },
+    };
+    const wholeDir = join(dir, '..', 'whole');
+    const index = await SiftIndex.create(wholeDir);
+    try {
+      await index.add([{ id: 'w', text: 'Wombats dig burrows in the eucalyptus forest.', metadata: {} }, ...DOCS.map((d) => ({ ...d, id: `${d.id}2` }))], { chunker: whole });
+      expect(await index.verify()).toMatchObject({ ok: true, problems: [] });
+    } finally {
+      await index.close();
+    }
+    dir = wholeDir;
+    const { file, at } = await findInData('eucalyptus');
+    const bytes = await readFile(file);
+    bytes[at] = 'E'.charCodeAt(0);
+    await writeFile(file, bytes);
+    const reopened = await SiftIndex.open(wholeDir);
+    try {
+      await expect(reopened.getChunks(['w#w'])).rejects.toSatisfy(corrupt(/the text of chunk "w#w" does not match its checksum/));
+    } finally {
+      await reopened.close();
+    }
+  });
 });

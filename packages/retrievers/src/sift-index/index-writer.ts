@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { Bm25Index } from '../bm25/bm25-index.js';
 import { loadLance, sqlIn, type Connection, type Table } from '../lance/_lance.js';
 import { CHUNKS_TABLE, chunksArrow, DOCUMENTS_TABLE, documentsArrow, vectorField, VECTOR_COLUMN, type DocumentRow } from '../lance/tables.js';
-import { readLance } from '../lance/chunk-rows.js';
+import { readLance, textHashOfSha256 } from '../lance/chunk-rows.js';
 import { LANCE_DIR, type EmbedderInfo, type Manifest } from './manifest.js';
 import { checkChunk, embedChunkTexts } from './chunk-contract.js';
 import { plainDocument } from './plain-document.js';
@@ -64,6 +64,8 @@ export class IndexWriter {
   private docBytes = 0;
   private pending: Chunk[] = [];
   private pendingMeta: string[] = [];
+  /** The pending chunks' text checksums where already known (see `addDocument`). */
+  private pendingHashes: Array<string | undefined> = [];
   private docsSeen = 0;
   private textsEmbedded = 0;
   /** The last batch's LanceDB writes, still running while the next batch is chunked (see `flush`). */
@@ -224,6 +226,8 @@ export class IndexWriter {
     for await (const chunk of chunker.chunk(doc, { signal })) {
       this.pending.push(checkChunk(chunk, doc, chunker.name));
       this.pendingMeta.push(json(chunk.metadata ?? {}, `chunk "${chunk.id}" metadata`));
+      // A chunk that is its whole document (most short passages) has the document's hash: no second sha256.
+      this.pendingHashes.push(chunk.start === 0 && chunk.end === doc.text.length ? textHashOfSha256(sha256) : undefined);
       if (this.pending.length >= batchSize) await this.flush();
     }
     if (this.docRows.length >= DOC_BATCH_ROWS || this.docBytes >= DOC_BATCH_BYTES) await this.flush();
@@ -247,8 +251,10 @@ export class IndexWriter {
     }
     const batch = this.pending;
     const meta = this.pendingMeta;
+    const hashes = this.pendingHashes;
     this.pending = [];
     this.pendingMeta = [];
+    this.pendingHashes = [];
     if (batch.length === 0 && removed.length === 0) return this.startWrites(writes, false);
     for (const c of batch) {
       if (this.bm25.has(c.id)) {
@@ -260,7 +266,7 @@ export class IndexWriter {
     }
     const vectors = this.opts.embedder && batch.length > 0 ? await this.embed(batch) : undefined;
     if (batch.length > 0) {
-      const rows = chunksArrow(await (this.chunksSchema ??= this.chunks.schema()), batch, vectors, meta);
+      const rows = chunksArrow(await (this.chunksSchema ??= this.chunks.schema()), batch, vectors, meta, hashes);
       writes.push(() => this.chunks.add(rows));
       this.counts.chunks += batch.length;
     }
