@@ -4,18 +4,15 @@ const EMBED_BATCH = 256;
 
 /** The chunk contract every index writer checks: it belongs to `doc` and its text is exactly `doc.text.slice(start, end)`. */
 export function checkChunk(c: Chunk, doc: Document, chunker: string): Chunk {
-  const where = `Chunker "${chunker}" produced chunk ${JSON.stringify(c?.id)} of document "${doc.id}"`;
-  if (typeof c?.id !== 'string' || c.id.length === 0) throw new SiftError('E_BAD_INPUT', `${where} without a string id`);
-  if (c.docId !== doc.id) throw new SiftError('E_BAD_INPUT', `${where} with docId ${JSON.stringify(c.docId)}`);
+  // The message is built only for a chunk that fails (this runs for every chunk of every add).
+  const bad = (what: string) => new SiftError('E_BAD_INPUT', `Chunker "${chunker}" produced chunk ${JSON.stringify(c?.id)} of document "${doc.id}" ${what}`);
+  if (typeof c?.id !== 'string' || c.id.length === 0) throw bad('without a string id');
+  if (c.docId !== doc.id) throw bad(`with docId ${JSON.stringify(c.docId)}`);
   if (!Number.isInteger(c.start) || !Number.isInteger(c.end) || c.start < 0 || c.end < c.start || c.end > doc.text.length) {
-    throw new SiftError('E_BAD_INPUT', `${where} with bad offsets start=${c.start} end=${c.end} (text length ${doc.text.length})`);
+    throw bad(`with bad offsets start=${c.start} end=${c.end} (text length ${doc.text.length})`);
   }
-  if (doc.text.slice(c.start, c.end) !== c.text) {
-    throw new SiftError('E_BAD_INPUT', `${where} whose text is not source.slice(${c.start}, ${c.end})`);
-  }
-  if (!Number.isInteger(c.tokenCount) || c.tokenCount < 0) {
-    throw new SiftError('E_BAD_INPUT', `${where} with tokenCount ${c.tokenCount}`);
-  }
+  if (doc.text.slice(c.start, c.end) !== c.text) throw bad(`whose text is not source.slice(${c.start}, ${c.end})`);
+  if (!Number.isInteger(c.tokenCount) || c.tokenCount < 0) throw bad(`with tokenCount ${c.tokenCount}`);
   return c;
 }
 

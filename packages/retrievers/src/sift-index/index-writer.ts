@@ -220,12 +220,12 @@ export class IndexWriter {
       this.counts.added++;
     }
     const bytes = Buffer.byteLength(doc.text, 'utf8');
-    this.docRows.push({ id: doc.id, source: doc.source ?? null, text: doc.text, metadata: json(doc.metadata, `document "${doc.id}" metadata`), bytes, sha256 });
+    this.docRows.push({ id: doc.id, source: doc.source ?? null, text: doc.text, metadata: json(doc.metadata, () => `document "${doc.id}" metadata`), bytes, sha256 });
     this.docBytes += bytes;
     const { chunker, signal, batchSize } = this.opts;
     for await (const chunk of chunker.chunk(doc, { signal })) {
       this.pending.push(checkChunk(chunk, doc, chunker.name));
-      this.pendingMeta.push(json(chunk.metadata ?? {}, `chunk "${chunk.id}" metadata`));
+      this.pendingMeta.push(json(chunk.metadata ?? {}, () => `chunk "${chunk.id}" metadata`));
       // A chunk that is its whole document (most short passages) has the document's hash: no second sha256.
       this.pendingHashes.push(chunk.start === 0 && chunk.end === doc.text.length ? textHashOfSha256(sha256) : undefined);
       if (this.pending.length >= batchSize) await this.flush();
@@ -382,11 +382,11 @@ export async function ensureIdIndex(chunks: Table): Promise<void> {
   await chunks.createIndex('id', { config: Index.btree(), replace: true });
 }
 
-function json(value: unknown, what: string): string {
+function json(value: unknown, what: () => string): string {
   try {
     return JSON.stringify(value);
   } catch (err) {
-    throw new SiftError('E_BAD_INPUT', `Cannot store ${what} as JSON: ${(err as Error).message}`, { cause: err });
+    throw new SiftError('E_BAD_INPUT', `Cannot store ${what()} as JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 
