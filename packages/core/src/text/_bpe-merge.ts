@@ -133,8 +133,7 @@ export function mergeBytePairs(length: number, rankOf: RankOf, bytes?: Uint8Arra
 
 /** Longest piece (in characters of an ASCII piece, bytes otherwise) {@link mergeShortAscii} and {@link mergeShortBytes} take; longer ones go through the heap merge. */
 export const SHORT_PIECE = 64;
-// Scratch for mergeShort (synchronous, never re-entered): part starts, part ids, rank of each adjacent pair.
-const starts = new Int32Array(SHORT_PIECE + 1);
+// Scratch for mergeShort (synchronous, never re-entered): part ids, rank of each adjacent pair.
 const partIds = new Int32Array(SHORT_PIECE + 1);
 const pairRanks = new Int32Array(SHORT_PIECE + 1);
 
@@ -142,38 +141,35 @@ const pairRanks = new Int32Array(SHORT_PIECE + 1);
  * Byte-pair merge of a short ASCII piece (≤ {@link SHORT_PIECE} characters, each one a byte), returning its
  * token ids: the same rule as {@link mergeBytePairs} (lowest rank, leftmost first) as tiktoken writes it, a scan of
  * the pairs per merge over small reused arrays. Most pieces that need merging are words of a few letters, where the
- * heap's set-up (six arrays and a map per piece) cost more than the merging. `ranks`: the vocabulary, looked up by
- * span (no substring is made).
+ * heap's set-up (six arrays and a map per piece) cost more than the merging. `ranks`: the vocabulary, whose pair
+ * table gives each candidate pair's rank from the ids of its two parts.
  */
 export function mergeShortAscii(input: string, ranks: ByteRanks): number[] {
   const n = input.length;
   if (n > SHORT_PIECE) throw new Error(`mergeShortAscii: piece of ${n} characters (at most ${SHORT_PIECE})`);
-  return mergeShort(n, (a, b) => ranks.rank(input, a, b));
+  for (let i = 0; i < n; i++) partIds[i] = ranks.rank(input, i, i + 1);
+  return mergeShort(n, ranks);
 }
 
 /** {@link mergeShortAscii} for the UTF-8 bytes `bytes[0, n)` of any piece (n ≤ {@link SHORT_PIECE}). */
 export function mergeShortBytes(bytes: Uint8Array, n: number, ranks: ByteRanks): number[] {
   if (n > SHORT_PIECE) throw new Error(`mergeShortBytes: piece of ${n} bytes (at most ${SHORT_PIECE})`);
-  return mergeShort(n, (a, b) => ranks.rankBytes(bytes, a, b));
+  for (let i = 0; i < n; i++) partIds[i] = ranks.rankBytes(bytes, i, i + 1);
+  return mergeShort(n, ranks);
 }
 
 /**
- * The merge of a piece of n bytes whose spans `rank` looks up (-1: no such token). A merged pair's rank is the id of
- * the merged token (as in cl100k and o200k), so ids come out without a final lookup.
+ * The merge of a piece of n bytes whose single-byte ids are in `partIds` (-1: no such token). A merged pair's rank
+ * is the id of the merged token (as in cl100k and o200k), so ids come out without a final lookup; each pair's rank
+ * comes from the two parts' ids (`ByteRanks.pairRank`), not from the piece's bytes.
  */
-function mergeShort(n: number, rank: (a: number, b: number) => number): number[] {
-  const rankOf = (a: number, b: number): number => {
-    const r = rank(a, b);
+function mergeShort(n: number, ranks: ByteRanks): number[] {
+  const rankOf = (x: number, y: number): number => {
+    const r = ranks.pairRank(x, y);
     return r < 0 ? NONE : r;
   };
-  for (let i = 0; i < n; i++) {
-    const id = rank(i, i + 1);
-    if (id < 0) throw new Error(`no token for byte ${i} of a piece`);
-    starts[i] = i;
-    partIds[i] = id;
-  }
-  starts[n] = n;
-  for (let i = 0; i + 1 < n; i++) pairRanks[i] = rankOf(i, i + 2);
+  for (let i = 0; i < n; i++) if (partIds[i]! < 0) throw new Error(`no token for byte ${i} of a piece`);
+  for (let i = 0; i + 1 < n; i++) pairRanks[i] = rankOf(partIds[i]!, partIds[i + 1]!);
   let parts = n;
   while (parts > 1) {
     let best = NONE;
@@ -188,13 +184,12 @@ function mergeShort(n: number, rank: (a: number, b: number) => number): number[]
     // Part at+1 joins part at: shift the later parts (and their pairs) down by one.
     partIds[at] = best;
     for (let k = at + 1; k < parts; k++) {
-      starts[k] = starts[k + 1]!;
       partIds[k] = partIds[k + 1]!;
       pairRanks[k] = pairRanks[k + 1]!;
     }
     parts--;
-    pairRanks[at] = at + 1 < parts ? rankOf(starts[at]!, starts[at + 2]!) : NONE;
-    if (at > 0) pairRanks[at - 1] = rankOf(starts[at - 1]!, starts[at + 1]!);
+    pairRanks[at] = at + 1 < parts ? rankOf(partIds[at]!, partIds[at + 1]!) : NONE;
+    if (at > 0) pairRanks[at - 1] = rankOf(partIds[at - 1]!, partIds[at]!);
   }
   const ids = new Array<number>(parts);
   for (let k = 0; k < parts; k++) ids[k] = partIds[k]!;

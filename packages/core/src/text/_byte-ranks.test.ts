@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random.js';
 import { ByteRanks, isAscii } from './_byte-ranks.js';
 
 async function table(name: 'cl100k' | 'o200k'): Promise<Array<string | number[]>> {
@@ -122,4 +123,41 @@ describe('ByteRanks', () => {
     new DataView(slots.buffer).setUint32(16, 1000, true); // not a power of two
     expect(() => ByteRanks.fromBinary(slots)).toThrow(/hash table of 1000 slots/);
   });
+
+  it('ranks a pair of tokens as the token of their concatenated bytes, asked once or again (pair table)', async () => {
+    for (const name of ['cl100k', 'o200k'] as const) {
+      const t = await table(name);
+      const ranks = new ByteRanks(t);
+      const ids = t.flatMap((v, id) => (v === undefined ? [] : [id]));
+      const concat = (x: number, y: number) => Uint8Array.from([...ranks.bytes(x), ...ranks.bytes(y)]);
+      // Pairs that are tokens (every split of a vocabulary token in two tokens) and pairs at random (mostly not).
+      const pairs: Array<[number, number]> = [];
+      const random = seededPairs(ids, 7);
+      for (let i = 0; i < 3000; i++) pairs.push(random());
+      for (const id of ids.slice(0, 4000)) {
+        const b = ranks.bytes(id);
+        for (let cut = 1; cut < b.length; cut++) {
+          const x = ranks.rankBytes(b, 0, cut);
+          const y = ranks.rankBytes(b, cut, b.length);
+          if (x >= 0 && y >= 0) pairs.push([x, y]);
+        }
+      }
+      const wrong: string[] = [];
+      for (const pass of [1, 2]) {
+        for (const [x, y] of pairs) {
+          const bytes = concat(x, y);
+          if (ranks.pairRank(x, y) !== ranks.rankBytes(bytes, 0, bytes.length)) wrong.push(`${name} pass ${pass}: ${x}+${y}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect(pairs.filter(([x, y]) => ranks.pairRank(x, y) >= 0).length).toBeGreaterThan(1000);
+    }
+  });
 });
+
+/** Random pairs of ids, seeded. */
+function seededPairs(ids: readonly number[], seed: number): () => [number, number] {
+  const r = seededRandom(seed);
+  const next = () => ids[Math.floor(r() * ids.length)]!;
+  return () => [next(), next()];
+}

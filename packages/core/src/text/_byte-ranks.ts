@@ -21,6 +21,15 @@ export class ByteRanks {
   /** Per slot: 1 + the id of the token there, 0 when empty. */
   private readonly slots: Int32Array;
   private readonly hashes: Int32Array;
+  /**
+   * Ranks of token pairs already asked for ({@link ByteRanks.pairRank}), open-addressed by the pair of ids: merging
+   * meets the same pairs over and over ("in" + "g"), and one probe here replaces hashing and comparing their bytes in
+   * the large table. First come, first kept; stops taking pairs when half full.
+   */
+  private readonly pairFirst = new Int32Array(PAIR_SLOTS);
+  private readonly pairSecond = new Int32Array(PAIR_SLOTS);
+  private readonly pairValue = new Int32Array(PAIR_SLOTS);
+  private pairs = 0;
 
   /** `table[id]`: the token's text, or its bytes when they are not valid UTF-8. */
   constructor(table: ReadonlyArray<string | readonly number[] | undefined>);
@@ -121,6 +130,54 @@ export class ByteRanks {
     }
   }
 
+  /**
+   * The rank of the token whose bytes are token x's followed by token y's, or -1 when there is none: the rank a merge
+   * of adjacent parts x and y looks up (it depends only on the two ids).
+   */
+  pairRank(x: number, y: number): number {
+    const { pairFirst, pairSecond } = this;
+    let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - PAIR_BITS);
+    for (; pairFirst[slot] !== 0; slot = (slot + 1) & (PAIR_SLOTS - 1)) {
+      if (pairFirst[slot] === x + 1 && pairSecond[slot] === y) return this.pairValue[slot]!;
+    }
+    const r = this.concatRank(x, y);
+    if (this.pairs < PAIR_SLOTS / 2) {
+      pairFirst[slot] = x + 1;
+      pairSecond[slot] = y;
+      this.pairValue[slot] = r;
+      this.pairs++;
+    }
+    return r;
+  }
+
+  /** {@link ByteRanks.pairRank} without the pair table: the concatenation looked up by its bytes, read from the pool. */
+  private concatRank(x: number, y: number): number {
+    const { pool, starts } = this;
+    const xa = starts[x]!;
+    const xb = starts[x + 1]!;
+    const ya = starts[y]!;
+    const yb = starts[y + 1]!;
+    const len = xb - xa + (yb - ya);
+    if (len === 2) return this.two[(pool[xa]! << 8) | pool[ya]!]!;
+    // bytesHash of the concatenation, over the two ranges.
+    let h = len;
+    for (let i = xa; i < xb; i++) h = Math.imul(h ^ pool[i]!, 0x01000193);
+    for (let i = ya; i < yb; i++) h = Math.imul(h ^ pool[i]!, 0x01000193);
+    h ^= h >>> 15;
+    const { mask, slots, hashes } = this;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const s = slots[slot]!;
+      if (s === 0) return -1;
+      if (hashes[slot] !== h) continue;
+      const from = starts[s - 1]!;
+      if (starts[s]! - from !== len) continue;
+      let same = true;
+      for (let i = xa; same && i < xb; i++) same = pool[from + i - xa] === pool[i];
+      for (let i = ya, at = from + (xb - xa); same && i < yb; i++, at++) same = pool[at] === pool[i];
+      if (same) return s - 1;
+    }
+  }
+
   /** UTF-8 byte length of token `id` (0 for an id outside the table or a hole in it). */
   byteLength(id: number): number {
     return id >= 0 && id < this.size ? this.starts[id + 1]! - this.starts[id]! : 0;
@@ -134,6 +191,9 @@ export class ByteRanks {
 
 const BINARY_MAGIC = Uint8Array.from([0x53, 0x49, 0x46, 0x54, 0x42, 0x50, 0x45, 0x02]); // "SIFTBPE" 2
 const BINARY_HEADER = 24;
+/** The pair table: 2^17 slots (1.5 MB), at most 65,536 pairs. */
+const PAIR_BITS = 17;
+const PAIR_SLOTS = 1 << PAIR_BITS;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** Everything a ByteRanks looks up in (what `toBinary` writes). */
