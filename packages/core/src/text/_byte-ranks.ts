@@ -5,7 +5,7 @@
  * encyclopedia passages spends in BPE) looks up every candidate pair; in gpt-tokenizer's 100k-entry `Map` each lookup
  * made a new substring (or decoded bytes to one), hashed it and chased a pointer, the largest single cost of
  * `sift index`. Here one- and two-byte spans index flat tables and longer ones an open-addressed table of ids, built
- * in one pass at start-up.
+ * in one pass from the vocabulary or read ready-made (`fromBinary`); a merge asks for pairs of ids (`pairRank`).
  */
 export class ByteRanks {
   /** Number of ids in the table (holes included). */
@@ -33,12 +33,10 @@ export class ByteRanks {
 
   /** `table[id]`: the token's text, or its bytes when they are not valid UTF-8. */
   constructor(table: ReadonlyArray<string | readonly number[] | undefined>);
-  /** The vocabulary's bytes (`pool[starts[id], starts[id + 1])`: the bytes of `id`). */
-  constructor(pool: Uint8Array, starts: Int32Array);
   /** The vocabulary with its lookup tables already built ({@link ByteRanks.fromBinary}). */
   constructor(lookups: ByteRankLookups);
-  constructor(tableOrPool: ReadonlyArray<string | readonly number[] | undefined> | Uint8Array | ByteRankLookups, starts?: Int32Array) {
-    const t = isLookups(tableOrPool) ? tableOrPool : lookupsOf(...(tableOrPool instanceof Uint8Array ? ([tableOrPool, starts!] as const) : poolOf(tableOrPool)));
+  constructor(tableOrLookups: ReadonlyArray<string | readonly number[] | undefined> | ByteRankLookups) {
+    const t = Array.isArray(tableOrLookups) ? lookupsOf(...poolOf(tableOrLookups)) : (tableOrLookups as ByteRankLookups);
     this.size = t.starts.length - 1;
     this.pool = t.pool;
     this.starts = t.starts;
@@ -204,10 +202,6 @@ export interface ByteRankLookups {
   two: Int32Array;
   slots: Int32Array;
   hashes: Int32Array;
-}
-
-function isLookups(x: unknown): x is ByteRankLookups {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array);
 }
 
 /** The lookup tables of a vocabulary: one pass over its ids. */
