@@ -41,7 +41,8 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 ls "$WORK/tgz"
 # The tokenizer reads cl100k's pre-built rank table (pnpm build writes it); without it, it silently falls back to
 # compiling gpt-tokenizer's table at every start.
-tar -tzf "$WORK"/tgz/sift-core-*.tgz | grep -qx 'package/dist/text/cl100k_base.ranks' || { echo "@sift/core tarball lacks dist/text/cl100k_base.ranks (written by pnpm build)"; exit 1; }
+core_listing="$(tar -tzf "$WORK"/tgz/sift-core-*.tgz)"
+grep -qx 'package/dist/text/cl100k_base.ranks' <<<"$core_listing" || { echo "@sift/core tarball lacks dist/text/cl100k_base.ranks (written by pnpm build)"; exit 1; }
 
 step "publint --strict, @arethetypeswrong/cli (profile esm-only: node16 from ESM, nodenext, bundler) on each tarball"
 pids=()
