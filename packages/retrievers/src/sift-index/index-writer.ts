@@ -22,7 +22,9 @@ import { checkChunk, embedChunkTexts } from './chunk-contract.js';
 import { plainDocument } from './plain-document.js';
 import type { SideIndexBuilder } from './side-index.js';
 
-const DOC_BATCH_ROWS = 1024;
+// Documents flush with the chunk batches (`batchSize` chunks); these caps only bound a run of documents that make few
+// chunks. At 1,024 rows a corpus of one-chunk passages wrote twice as many LanceDB versions as it needed.
+const DOC_BATCH_ROWS = 8192;
 const DOC_BATCH_BYTES = 16 * 1024 * 1024;
 const IN_LIST = 512;
 const YIELD_EVERY_DOCS = 64;
