@@ -61,7 +61,7 @@ function scaledCorpus(src: string, scale: number, dir: string): string {
   return file;
 }
 
-async function measure(corpus: string, scale: number, runs: number, tmp: string): Promise<Pair[]> {
+async function measure(corpus: string, scale: number, runs: number, tmp: string, queryRunsAtLeast = runs): Promise<Pair[]> {
   const root = workspaceRoot();
   const cli = path.join(root, 'apps', 'cli', 'dist', 'bin.js');
   const ingest = path.join(root, 'bench', 'e2e', 'bare-lance-ingest.mjs');
@@ -81,7 +81,8 @@ async function measure(corpus: string, scale: number, runs: number, tmp: string)
     }
   }
   const q: Pair = { job: `query${label}`, sift: [], bare: [] };
-  const queryRuns = Math.max(runs, QUERIES.length) + (Math.max(runs, QUERIES.length) % 2 === 0 ? 1 : 0);
+  const base = Math.max(queryRunsAtLeast, QUERIES.length);
+  const queryRuns = base + (base % 2 === 0 ? 1 : 0);
   for (let i = 0; i < queryRuns; i++) {
     const text = QUERIES[i % QUERIES.length]!;
     const order = i % 2 === 0 ? ['sift', 'bare'] : ['bare', 'sift'];
@@ -108,7 +109,8 @@ const bench: Bench = {
     const load0 = os.loadavg()[0]!;
     try {
       const pairs = await measure(corpus, 1, runs, tmp);
-      if (scale > 1) pairs.push(...(await measure(scaledCorpus(corpus, scale, tmp), scale, Math.max(1, Math.min(runs, 3)), tmp)));
+      // At scale an index run takes seconds (3 of them), a query run well under one: queries keep the full count.
+      if (scale > 1) pairs.push(...(await measure(scaledCorpus(corpus, scale, tmp), scale, Math.max(1, Math.min(runs, 3)), tmp, runs)));
       const rows = pairs.map(summarise);
       const load = { start: Number(load0.toFixed(2)), end: Number(os.loadavg()[0]!.toFixed(2)), cpus: os.cpus().length };
       const byJob = Object.fromEntries(rows.map((r) => [r.job, r]));
