@@ -3,7 +3,6 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ParsedChunkerConfig } from '@sift/chunkers';
 import {
-  createEmbedder,
   readDocuments,
   SiftError,
   type Chunker,
@@ -20,7 +19,6 @@ import {
   type TokenizerName,
 } from '@sift/core';
 import { isRemoteIndexUri, normalizeRemoteUri, storageOptionsOf, type RemoteFinalizeResult, type ResolvedRetrieverSpec } from '@sift/retrievers';
-import { createReranker } from '@sift/selectors';
 import { DiskStore } from './disk-store.js';
 import { checkSameEmbedder, lateChunked, noVectorsError, withLateChunking } from './index-embedder.js';
 import { MemoryStore } from './memory-store.js';
@@ -42,6 +40,9 @@ import { resolveSelector, selectorNameOf } from './resolve-selector.js';
 import { wholeDocumentChunker } from './whole-document-chunker.js';
 
 const COMPONENT_KEYS = ['chunker', 'embedder', 'retriever', 'selector', 'reranker'] as const;
+
+/** The embedder and reranker factories, loaded on first use (see model-factories.ts). */
+const modelFactories = () => import('./model-factories.js');
 
 /**
  * Builds a pipeline from a config (the `sift.config.json` keys, with the same defaults as the CLI) in which any
@@ -136,7 +137,7 @@ class SiftPipeline implements Pipeline {
     const embedder = wantsVectors ? await this.embedder() : undefined;
     let chunkEmbedder: Embedder | undefined;
     try {
-      const chunking = await this.chunker(recorded?.chunker ?? null, embedder, async () => (chunkEmbedder = await createEmbedder(PIPELINE_DEFAULTS.embedder)));
+      const chunking = await this.chunker(recorded?.chunker ?? null, embedder, async () => (chunkEmbedder = await (await modelFactories()).createEmbedder(PIPELINE_DEFAULTS.embedder)));
       const seen = new Set<string>();
       const docs = roots ? this.readPaths(roots, opts, seen) : (input as IndexStream);
       const counts = await this.store.add(docs, {
@@ -283,7 +284,7 @@ class SiftPipeline implements Pipeline {
         return this.parts.embedder;
       }
       if (recorded && this.config.embedder === undefined && this.store.recordedEmbedder) return this.store.recordedEmbedder();
-      const e = await createEmbedder(this.config.embedder ?? PIPELINE_DEFAULTS.embedder, this.embedderOptions);
+      const e = await (await modelFactories()).createEmbedder(this.config.embedder ?? PIPELINE_DEFAULTS.embedder, this.embedderOptions);
       this.owned.push(e);
       if (recorded) checkSameEmbedder(dir, recorded, e);
       return e;
@@ -323,6 +324,7 @@ class SiftPipeline implements Pipeline {
     if (spec === undefined) return Promise.resolve(undefined);
     this.rerankerPromise ??= (async () => {
       const name = typeof spec === 'string' ? spec : spec.name;
+      const { createReranker } = await modelFactories();
       return createReranker(spec, name === 'embedding' ? { embedder: await this.embedder() } : {});
     })();
     this.rerankerPromise.catch(() => (this.rerankerPromise = undefined));
