@@ -35,9 +35,9 @@ function cls(c: number): Cls {
 }
 
 /**
- * Runs of s[0, n) after the optional leading consonant run (`^C?`), counting vowel and consonant runs alike; -1 when
- * no parse starts at 0. With `leadingC`, the leading run is taken when it can be (s[0] is not a e i o u); without,
- * only when it must be (s[0] is neither a vowel nor y).
+ * Runs of s[0, n) after the optional leading consonant run (`^C?`), counting vowel and consonant runs alike. With
+ * `leadingC`, the leading run is taken when it can be (s[0] is not a e i o u); without, only when it must be (s[0] is
+ * neither a vowel nor y).
  */
 function runsAfterC(s: string, n: number, leadingC: boolean): number {
   if (n === 0) return 0;
