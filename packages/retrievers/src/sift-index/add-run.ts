@@ -75,8 +75,11 @@ export async function runAdd(
     const counts = { ...writer.counts, rebuiltSideIndexes: rebuilt };
     const newSides = sides.some((s) => !(s.name in base.sideIndexes));
     if (!writer.changed && rebuilt.length === 0 && !newSides && chunker === base.chunker) {
+      await writer.state(); // no rows were written, but a failed write must still fail the add
       return { ...counts, generation: base.generation, committed: false };
     }
+    // The BM25 snapshot is encoded while LanceDB still writes the last batch (in its own threads).
+    const bm25Bytes = bm25.toBytes(generation);
     await writer.ensureIdIndex();
     const written = await writer.state();
     const records: Record<string, SideIndexRecord> = {};
@@ -91,7 +94,7 @@ export async function runAdd(
     // From the first rename on, a failed commit may already be one that `recoverCommit` rolls forward (bm25.bin new,
     // manifest.json.next complete): its table versions and side-index files must then stay.
     commitStarted = true;
-    await commit(dir, st, manifest, bm25, written);
+    await commit(dir, st, manifest, bm25Bytes, written);
     await removeUncommittedFiles(dir, manifest).catch((err: unknown) => ctx.warn(`could not remove old side-index files in ${dir}: ${(err as Error).message}`));
     return { ...counts, generation: manifest.generation, committed: true };
   } catch (err) {
@@ -188,9 +191,8 @@ function nextManifest(
   };
 }
 
-/** Writes bm25.bin + manifest for `manifest`, then moves the read handles to its table versions. */
-export async function commit(dir: string, st: OpenState, manifest: Manifest, bm25: Bm25Index, written: TablesState): Promise<void> {
-  const bytes = bm25.toBytes(manifest.generation);
+/** Writes bm25.bin (`bytes`: the BM25 snapshot of `manifest.generation`) + manifest, then moves the read handles to its table versions. */
+export async function commit(dir: string, st: OpenState, manifest: Manifest, bytes: Uint8Array, written: TablesState): Promise<void> {
   await commitIndexFiles(dir, bytes, manifest);
   st.manifest = manifest;
   st.bm25 = Bm25Index.fromBytes(bytes, join(dir, BM25_FILE));
@@ -213,5 +215,5 @@ export async function runOptimize(dir: string, st: OpenState, tables: { document
     bm25: { ...base.bm25, generation: base.generation + 1 },
     lance: { library: lanceVersion(), dir: LANCE_DIR, tables: written.versions },
   };
-  await commit(dir, st, manifest, st.bm25, written);
+  await commit(dir, st, manifest, st.bm25.toBytes(manifest.generation), written);
 }

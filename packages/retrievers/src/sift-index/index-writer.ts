@@ -112,7 +112,11 @@ export class IndexWriter {
     return w;
   }
 
-  /** Streams every document through the chunker; returns when all rows are written (not committed). */
+  /**
+   * Streams every document through the chunker. Returns when every row is handed to LanceDB; the last batch's writes
+   * may still be running (the caller can prepare its commit meanwhile): {@link IndexWriter.state} and
+   * {@link IndexWriter.ensureIdIndex} wait for them, and their failure is this add's.
+   */
   async writeAll(docs: AsyncIterable<Document> | Iterable<Document>): Promise<void> {
     const { signal } = this.opts;
     for await (const input of docs) {
@@ -124,7 +128,6 @@ export class IndexWriter {
       if (this.docsSeen % YIELD_EVERY_DOCS === 0) await yieldToEventLoop();
     }
     await this.flush();
-    await this.settle();
     notifyProgress(this.opts.onProgress, { status: 'done', done: this.docsSeen, unit: 'documents' });
   }
 
@@ -163,6 +166,7 @@ export class IndexWriter {
    * adds have left many rows unindexed (LanceDB still scans those, so results stay exact either way).
    */
   async ensureIdIndex(): Promise<void> {
+    await this.settle();
     await ensureIdIndex(this.chunks);
   }
 
@@ -279,11 +283,16 @@ export class IndexWriter {
     }
   }
 
-  /** Runs `writes` in order, in the background unless `wait`. */
+  /**
+   * Runs `writes` (one per table) side by side, in the background unless `wait`. Settles only when all have ended, so
+   * a rollback never races a write still running; the first failure is the batch's.
+   */
   private async startWrites(writes: ReadonlyArray<() => Promise<unknown>>, wait: boolean): Promise<void> {
     if (writes.length === 0) return;
     const run = (async () => {
-      for (const write of writes) await write();
+      const ended = await Promise.allSettled(writes.map((write) => write()));
+      const failed = ended.find((e) => e.status === 'rejected');
+      if (failed) throw failed.reason;
     })();
     if (wait) return run;
     run.catch(() => undefined); // seen by the next flush, state() or rollback()
