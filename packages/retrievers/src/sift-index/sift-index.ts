@@ -16,7 +16,7 @@ import { initialManifest } from './initial-manifest.js';
 import { foreignDirError, inspectIndexDir, makeIndexDir, MARKER_FILE, removeIndexEntries } from './index-dir.js';
 import { acquireIndexLock, type IndexLock } from './index-lock.js';
 import { createIndexRetriever } from './index-retriever.js';
-import { closedError, openState, syncWithDisk, type OpenState } from './index-state.js';
+import { closedError, openState, startLoadingBm25, syncWithDisk, type OpenState } from './index-state.js';
 import { closeTables, openWriteTables, tablesState } from './index-writer.js';
 import { INDEX_FORMAT, LANCE_DIR, MANIFEST_FILE, readManifest, type ChunkerInfo, type EmbedderInfo, type Manifest } from './manifest.js';
 import type { CommittedChunks } from './side-index.js';
@@ -127,10 +127,11 @@ export class SiftIndex implements AsyncDisposable {
   private static async openAt(abs: string, lock: IndexLock | null, warn: (m: string) => void, pending: Record<string, Record<string, unknown> | false>): Promise<SiftIndex> {
     const manifest = await recoverCommit(abs, await readManifest(abs));
     const lanceDir = join(abs, LANCE_DIR);
+    const bm25Loading = startLoadingBm25(abs, manifest); // read while LanceDB loads
     const lance = await loadLance();
     const db = await readLance({ table: 'documents', path: lanceDir }, 'open the database', () => lance.connect(lanceDir));
     try {
-      return new SiftIndex(abs, await openState(db, abs, lanceDir, manifest), lock, warn, pending);
+      return new SiftIndex(abs, await openState(db, abs, lanceDir, manifest, bm25Loading), lock, warn, pending);
     } catch (err) {
       db.close();
       throw err;
