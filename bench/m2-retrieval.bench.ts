@@ -4,7 +4,8 @@
 // from; it is scored twice, with the sentence kept in its document and with it cut out (then only its surroundings can
 // match). nDCG@10 of: whole-document M2 (one vector per document), late-chunked M2 (one pass per document, each chunk's
 // vector pooled from its token states; document score = best chunk), the same M2 chunks embedded one by one (no
-// document context), and USE-lite chunk-then-max-pool. Chunks: recursive, 256 cl100k tokens (SIFT_BENCH_M2_CHUNK=n:
+// document context), USE-lite chunk-then-max-pool, and USE-lite chunks each mixed with their document's mean vector (an
+// oracle of what document context adds on this task). Chunks: recursive, 256 cl100k tokens (SIFT_BENCH_M2_CHUNK=n:
 // another size; at 64 late chunking trailed chunks alone too).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -106,6 +107,20 @@ function pairedDifference(a: readonly number[], b: readonly number[]) {
   };
 }
 
+const unit = (v: Float32Array): Float32Array => {
+  const n = Math.hypot(...v) || 1;
+  return v.map((x) => x / n);
+};
+
+/** Each vector (unit length) plus the unit mean of its document's vectors, renormalised. */
+function withDocumentMean(vs: readonly Float32Array[]): Float32Array[] {
+  const units = vs.map(unit);
+  const mean = new Float32Array(units[0]!.length);
+  for (const u of units) u.forEach((x, i) => (mean[i] += x));
+  const m = unit(mean);
+  return units.map((u) => unit(u.map((x, i) => x + m[i]!)));
+}
+
 /** Per query, each document's score: the best cosine over its vectors. */
 function maxPool(queryVecs: Float32Array[], docVecs: Map<string, Float32Array[]>): Map<string, number>[] {
   return queryVecs.map((q) => new Map([...docVecs].map(([id, vs]) => [id, Math.max(...vs.map((v) => cosine(q, v)))])));
@@ -159,6 +174,9 @@ export default {
       const vecs = new Map<string, Float32Array[]>();
       for (const d of texts) vecs.set(d.id, await use.embed(chunks.get(d.id)!.map((c) => c.text)));
       score('useLiteMaxPool', maxPool(qvUse, vecs));
+      // What document context can add on this task at best, with a better encoder: each USE-lite chunk vector plus
+      // its document's mean chunk vector (weight 1; an oracle of "chunk in context", not a method Sift offers).
+      score('useLiteWithDocumentMean', maxPool(qvUse, new Map([...vecs].map(([id, vs]) => [id, withDocumentMean(vs)]))));
       const lateMinusAlone = pairedDifference(perQuery['m2LateChunks']!, perQuery['m2ChunksAlone']!);
       const title =
         setting === 'in'
@@ -174,6 +192,7 @@ export default {
             ['M2 late chunking (chunk vectors from one pass over the document), max over chunks', results['m2LateChunks']!],
             ['M2 chunks embedded alone, max over chunks', results['m2ChunksAlone']!],
             ['USE-lite chunks, max over chunks', results['useLiteMaxPool']!],
+            ['USE-lite chunks + their document\'s mean chunk vector (context oracle), max over chunks', results['useLiteWithDocumentMean']!],
           ],
         ),
         '',
