@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createChunker } from '@sift/chunkers';
-import { cosine, createEmbedder, seededRandom, sentenceOffsets, supportsLateChunking, type Chunk, type Embedder } from '@sift/core';
+import { cosine, createEmbedder, normalize, seededRandom, sentenceOffsets, supportsLateChunking, type Chunk, type Embedder } from '@sift/core';
 import { log, mdTable, workspaceRoot } from './_bench-utils.js';
 import type { Bench } from './run.js';
 
@@ -107,18 +107,13 @@ function pairedDifference(a: readonly number[], b: readonly number[]) {
   };
 }
 
-const unit = (v: Float32Array): Float32Array => {
-  const n = Math.hypot(...v) || 1;
-  return v.map((x) => x / n);
-};
-
 /** Each vector (unit length) plus the unit mean of its document's vectors, renormalised. */
 function withDocumentMean(vs: readonly Float32Array[]): Float32Array[] {
-  const units = vs.map(unit);
+  const units = vs.map((v) => normalize(v));
   const mean = new Float32Array(units[0]!.length);
-  for (const u of units) u.forEach((x, i) => (mean[i] += x));
-  const m = unit(mean);
-  return units.map((u) => unit(u.map((x, i) => x + m[i]!)));
+  for (const u of units) u.forEach((x, i) => (mean[i] = mean[i]! + x));
+  const m = normalize(mean);
+  return units.map((u) => normalize(u.map((x, i) => x + m[i]!)));
 }
 
 /** Per query, each document's score: the best cosine over its vectors. */
@@ -174,8 +169,8 @@ export default {
       const vecs = new Map<string, Float32Array[]>();
       for (const d of texts) vecs.set(d.id, await use.embed(chunks.get(d.id)!.map((c) => c.text)));
       score('useLiteMaxPool', maxPool(qvUse, vecs));
-      // What document context can add on this task at best, with a better encoder: each USE-lite chunk vector plus
-      // its document's mean chunk vector (weight 1; an oracle of "chunk in context", not a method Sift offers).
+      // Roughly what document context adds on this task, with a better encoder: each USE-lite chunk vector plus its
+      // document's mean chunk vector (weight 1; an oracle of "chunk in context", not a method Sift offers).
       score('useLiteWithDocumentMean', maxPool(qvUse, new Map([...vecs].map(([id, vs]) => [id, withDocumentMean(vs)]))));
       const lateMinusAlone = pairedDifference(perQuery['m2LateChunks']!, perQuery['m2ChunksAlone']!);
       const title =
