@@ -30,6 +30,18 @@ describe('PieceCache', () => {
     expect(long.get('abcdef', 0, 6)).toBeUndefined();
   });
 
+  it('keeps every piece when their characters outgrow the first pool (it grows, nothing is lost)', () => {
+    const c = new PieceCache(15, 32); // 32,768 slots, 16,384 pieces of up to 32 characters
+    const word = (i: number) => `w${i.toString(36).padStart(12, '0')}`;
+    for (let i = 0; i < 10_000; i++) {
+      const text = `(${word(i)})`;
+      expect(c.get(text, 1, text.length - 1)).toBeUndefined();
+      c.set(text, 1, text.length - 1, i % 3 === 0 ? [i, i + 1] : i);
+    }
+    for (let i = 0; i < 10_000; i += 37) expect(c.get(word(i), 0, 13)).toEqual(i % 3 === 0 ? [i, i + 1] : i);
+    expect(c.get(word(10_000), 0, 13)).toBeUndefined();
+  });
+
   it('agrees with a Map on random pieces, collisions included (a 16-slot table)', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }), (words) => {

@@ -2,15 +2,20 @@
  * Token ids of recently seen pre-tokenizer pieces, looked up by the characters of text[a, b) without slicing it out.
  * Most pieces of real text are a few thousand frequent words; looking each up as a new substring in the 100k-entry
  * rank map (allocate, hash, chase a pointer into a large table) was the largest cost of BPE tokenizing. This table is
- * small (about 2 MB for 64k pieces, mostly in cache), open-addressed over typed arrays, and first come, first kept: once half full it stops
- * taking new pieces, so its memory is bounded and frequent words, which come early, are in it.
+ * open-addressed over typed arrays and first come, first kept: once half full it stops taking new pieces, so its memory
+ * is bounded and frequent words, which come early, are in it.
+ *
+ * Each slot's hash, length, ids and key position sit side by side in one Int32Array, and the keys' characters in one
+ * Uint16Array pool: a hit reads two cache lines. With JS strings as keys and parallel arrays it read four or five (hash,
+ * key pointer, the string, its characters, the value), and inside `sift index`, where BM25 and LanceDB take the cache
+ * in turn, those misses were most of the tokenizer's time.
  */
 export class PieceCache {
   private readonly mask: number;
-  private readonly hashes: Int32Array;
-  private readonly keys: Array<string | undefined>;
-  /** Single token id (≥ 0), or -(1 + index into `multi`). */
-  private readonly values: Int32Array;
+  /** Per slot: hash, key length (0: empty), value (single id ≥ 0, or -(1 + index into `multi`)), key start in `pool`. */
+  private readonly slots: Int32Array;
+  private pool = new Uint16Array(1 << 14);
+  private poolUsed = 0;
   private readonly multi: number[][] = [];
   private size = 0;
   private readonly maxSize: number;
@@ -19,9 +24,7 @@ export class PieceCache {
 
   constructor(bits = 17, private readonly maxPieceLength = 32) {
     this.mask = (1 << bits) - 1;
-    this.hashes = new Int32Array(1 << bits);
-    this.keys = new Array<string | undefined>(1 << bits);
-    this.values = new Int32Array(1 << bits);
+    this.slots = new Int32Array(4 << bits);
     this.maxSize = 1 << (bits - 1);
   }
 
@@ -32,13 +35,17 @@ export class PieceCache {
     let h = len;
     for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     this.lastHash = h;
-    const { mask, hashes, keys } = this;
+    const { mask, slots, pool } = this;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const key = keys[slot];
-      if (key === undefined) return undefined;
-      // startsWith (native) compares a third faster than a charCodeAt loop, on the hottest path.
-      if (hashes[slot] === h && key.length === len && text.startsWith(key, a)) {
-        const v = this.values[slot]!;
+      const at = slot << 2;
+      const keyLen = slots[at + 1]!;
+      if (keyLen === 0) return undefined;
+      if (slots[at] !== h || keyLen !== len) continue;
+      const from = slots[at + 3]!;
+      let i = 0;
+      while (i < len && pool[from + i] === text.charCodeAt(a + i)) i++;
+      if (i === len) {
+        const v = slots[at + 2]!;
         return v >= 0 ? v : this.multi[-1 - v];
       }
     }
@@ -46,16 +53,27 @@ export class PieceCache {
 
   /** Remembers the ids of text[a, b) (the span of the `get` that just missed), while there is room. */
   set(text: string, a: number, b: number, ids: number | number[]): void {
-    if (this.size >= this.maxSize || b - a > this.maxPieceLength) return;
-    const { mask, keys } = this;
+    const len = b - a;
+    if (this.size >= this.maxSize || len > this.maxPieceLength || len === 0) return;
+    const { mask, slots } = this;
     let slot = this.lastHash & mask;
-    while (keys[slot] !== undefined) slot = (slot + 1) & mask;
-    keys[slot] = text.slice(a, b);
-    this.hashes[slot] = this.lastHash;
-    if (typeof ids === 'number') this.values[slot] = ids;
+    while (slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    if (this.poolUsed + len > this.pool.length) {
+      const grown = new Uint16Array(Math.max(2 * this.pool.length, this.poolUsed + len));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    const from = this.poolUsed;
+    for (let i = 0; i < len; i++) this.pool[from + i] = text.charCodeAt(a + i);
+    this.poolUsed += len;
+    const at = slot << 2;
+    slots[at] = this.lastHash;
+    slots[at + 1] = len;
+    slots[at + 3] = from;
+    if (typeof ids === 'number') slots[at + 2] = ids;
     else {
       this.multi.push(ids);
-      this.values[slot] = -this.multi.length;
+      slots[at + 2] = -this.multi.length;
     }
     this.size++;
   }

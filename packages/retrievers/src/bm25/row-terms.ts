@@ -15,13 +15,17 @@ const INITIAL_SLOTS = 1 << 15;
 /**
  * Term ids (-1: stop word) of raw words, looked up by the characters of text[a, b) without slicing them out: a
  * `Map<string, number>` needed a new string per word of every row (allocate, hash, collect), a good part of indexing.
- * Open-addressed over typed arrays; doubles when half full; cleared at WORD_CACHE_MAX words.
+ * Open-addressed; doubles when half full; cleared at WORD_CACHE_MAX words. Each slot's hash, length, term id and key
+ * position sit side by side in one Int32Array and the keys' characters in one Uint16Array pool, so a hit reads two
+ * cache lines (string keys in parallel arrays read four or five, and indexing runs this beside the tokenizer and
+ * LanceDB, which take the cache in turn).
  */
 class WordIds {
   private mask = INITIAL_SLOTS - 1;
-  private hashes = new Int32Array(INITIAL_SLOTS);
-  private ids = new Int32Array(INITIAL_SLOTS);
-  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS);
+  /** Per slot: hash, key length (0: empty), term id, key start in `pool`. */
+  private slots = new Int32Array(4 * INITIAL_SLOTS);
+  private pool = new Uint16Array(1 << 16);
+  private poolUsed = 0;
   private size = 0;
   /** Hash of the span the last `get` looked up, for `set` of the same word. */
   private lastHash = 0;
@@ -31,51 +35,63 @@ class WordIds {
     for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     h ^= h >>> 15;
     this.lastHash = h;
-    const { mask, hashes, keys } = this;
+    const { mask, slots, pool } = this;
     const len = b - a;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const key = keys[slot];
-      if (key === undefined) return ABSENT;
-      // startsWith (native) compares a third faster than a charCodeAt loop, on the hottest path.
-      if (hashes[slot] === h && key.length === len && text.startsWith(key, a)) return this.ids[slot]!;
+      const at = slot << 2;
+      const keyLen = slots[at + 1]!;
+      if (keyLen === 0) return ABSENT;
+      if (slots[at] !== h || keyLen !== len) continue;
+      const from = slots[at + 3]!;
+      let i = 0;
+      while (i < len && pool[from + i] === text.charCodeAt(a + i)) i++;
+      if (i === len) return slots[at + 2]!;
     }
   }
 
-  /** Remembers `word` (the span of the `get` that just missed) with its term id. */
+  /** Remembers `word` (the span of the `get` that just missed; never empty) with its term id. */
   set(word: string, id: number): void {
     if (this.size >= WORD_CACHE_MAX) this.clear();
-    else if (2 * (this.size + 1) > this.keys.length) this.resize(this.keys.length * 2);
-    this.insert(word, this.lastHash, id);
+    else if (2 * (this.size + 1) > this.mask + 1) this.resize(2 * (this.mask + 1));
+    const len = word.length;
+    if (this.poolUsed + len > this.pool.length) {
+      const grown = new Uint16Array(Math.max(2 * this.pool.length, this.poolUsed + len));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    const from = this.poolUsed;
+    for (let i = 0; i < len; i++) this.pool[from + i] = word.charCodeAt(i);
+    this.poolUsed += len;
+    this.insert(this.lastHash, len, id, from);
     this.size++;
   }
 
   clear(): void {
     this.mask = INITIAL_SLOTS - 1;
-    this.hashes = new Int32Array(INITIAL_SLOTS);
-    this.ids = new Int32Array(INITIAL_SLOTS);
-    this.keys = new Array<string | undefined>(INITIAL_SLOTS);
+    this.slots = new Int32Array(4 * INITIAL_SLOTS);
+    this.pool = new Uint16Array(1 << 16);
+    this.poolUsed = 0;
     this.size = 0;
   }
 
-  private insert(word: string, h: number, id: number): void {
-    const { mask, keys } = this;
+  private insert(h: number, len: number, id: number, from: number): void {
+    const { mask, slots } = this;
     let slot = h & mask;
-    while (keys[slot] !== undefined) slot = (slot + 1) & mask;
-    keys[slot] = word;
-    this.hashes[slot] = h;
-    this.ids[slot] = id;
+    while (slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    const at = slot << 2;
+    slots[at] = h;
+    slots[at + 1] = len;
+    slots[at + 2] = id;
+    slots[at + 3] = from;
   }
 
   private resize(capacity: number): void {
-    const { hashes, ids, keys } = this;
+    const old = this.slots;
     this.mask = capacity - 1;
-    this.hashes = new Int32Array(capacity);
-    this.ids = new Int32Array(capacity);
-    this.keys = new Array<string | undefined>(capacity);
-    for (let s = 0; s < keys.length; s++) if (keys[s] !== undefined) this.insert(keys[s]!, hashes[s]!, ids[s]!);
+    this.slots = new Int32Array(4 * capacity);
+    for (let at = 0; at < old.length; at += 4) if (old[at + 1] !== 0) this.insert(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
   }
 }
-
 
 /**
  * The term frequencies of one row being added, by term id, straight from the raw words: the same terms in the same
