@@ -3,7 +3,7 @@ import type { Bm25Params } from '../bm25/bm25-options.js';
 import type { SiftIndex } from './sift-index.js';
 
 /**
- * BM25 over an on-disk index: scores come from the loaded `bm25.bin`, chunk rows from LanceDB by id.
+ * BM25 over an on-disk index: scores come from the loaded `bm25.bin`, chunk rows from LanceDB by position (checked by id).
  * It reads the index's committed state at each call, so it follows later commits of the same `SiftIndex`.
  */
 export class IndexBm25Retriever implements Retriever {
@@ -18,7 +18,7 @@ export class IndexBm25Retriever implements Retriever {
     throwIfAborted(opts.signal);
     const hits = this.index.bm25Index().search(query, k, this.params);
     if (hits.length === 0) return [];
-    const chunks = await this.index.getChunks(hits.map((h) => h.id));
+    const chunks = await this.index.getChunksOfBm25Hits(hits);
     if (chunks.length !== hits.length) {
       const have = new Set(chunks.map((c) => c.id));
       const missing = hits.find((h) => !have.has(h.id))!.id;

@@ -84,6 +84,35 @@ afterEach(async () => {
   await rm(join(dir, '..'), { recursive: true, force: true });
 });
 
+describe('BM25 hits read their chunks by table position', () => {
+  it('a BM25 row is its chunk\'s offset in the chunks table, after replacing, removing, adding and optimizing', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add([...CORPUS, ...more(30)], { chunker: sentences });
+    await index.add([{ id: 'dogs', text: 'Dogs howl at the moon. A dog fetches sticks. Puppies chew shoes.', metadata: {} }], { chunker: sentences });
+    await index.remove(['birds', 'extra-3']);
+    await index.add(more(40).slice(30), { chunker: sentences });
+    await index.optimize();
+    for (const q of ['dog', 'topic3 document', 'airport Chicago', 'cats sleep', 'filler number']) {
+      const hits = index.bm25Index().search(q, 10);
+      expect(hits.length).toBeGreaterThan(0);
+      const atRows = (await index.lanceTable('chunks').takeOffsets(hits.map((h) => h.row)).select(['id']).toArray()) as Array<{ id: string }>;
+      expect(atRows.map((r) => r.id).sort()).toEqual(ids(hits).sort());
+      expect(await index.getChunksOfBm25Hits(hits)).toEqual(await index.getChunks(ids(hits)));
+    }
+  });
+
+  it('falls back to reading by id when a row does not hold its id', async () => {
+    const index = await track(SiftIndex.create(dir));
+    await index.add([...CORPUS, ...more(10)], { chunker: sentences });
+    const hits = index.bm25Index().search('dog topic1', 5);
+    const shifted = hits.map((h) => ({ ...h, row: h.row + 1 }));
+    const expected = await index.getChunks(ids(hits));
+    expect(expected.map((c) => c.id)).toEqual(ids(hits));
+    expect(await index.getChunksOfBm25Hits(shifted)).toEqual(expected);
+    expect(await index.getChunksOfBm25Hits(hits.map((h) => ({ ...h, row: 10_000 + h.row })))).toEqual(expected);
+  });
+});
+
 describe('SiftIndex.create / add / retriever', () => {
   it('writes manifest.json, bm25.bin and lance/ and answers BM25 queries with exact offsets', async () => {
     const index = await track(SiftIndex.create(dir, { tokenizer: 'cl100k' }));

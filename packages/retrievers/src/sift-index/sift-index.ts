@@ -8,7 +8,7 @@ import type { RetrieverSpec } from '../retriever-spec.js';
 import { loadLance, type Table } from '../lance/_lance.js';
 import { readLance, type RowSource } from '../lance/chunk-rows.js';
 import { chunkTableSchema, CHUNKS_TABLE, documentsSchema, DOCUMENTS_TABLE } from '../lance/tables.js';
-import { readChunksById, scanChunks } from './index-reads.js';
+import { readChunksAtRows, readChunksById, scanChunks } from './index-reads.js';
 import { runAdd, runOptimize, type AddContext } from './add-run.js';
 import { commitIndexFiles, recoverCommit, removeUncommittedFiles } from './commit-files.js';
 import { fsyncDir, writeDurable } from '../atomic-write.js';
@@ -294,6 +294,16 @@ export class SiftIndex implements AsyncDisposable {
   /** The committed chunks with these ids, in the order asked; unknown ids are left out. Damaged text is E_INDEX_CORRUPT. */
   async getChunks(ids: readonly string[]): Promise<Chunk[]> {
     return readChunksById(this.live(), this.chunkSource(), ids);
+  }
+
+  /** The committed chunks of these BM25 hits of {@link SiftIndex.bm25Index} (read by table position, checked by id), in order. */
+  async getChunksOfBm25Hits(hits: ReadonlyArray<{ row: number; id: string }>): Promise<Chunk[]> {
+    return readChunksAtRows(
+      this.live(),
+      this.chunkSource(),
+      hits.map((h) => h.row),
+      hits.map((h) => h.id),
+    );
   }
 
   /** Every committed chunk in table order (checksums checked), in batches, with vectors when asked and stored. */
