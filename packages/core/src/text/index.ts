@@ -8,3 +8,4 @@ export { createTokenizer } from './create-tokenizer.js';
 export { splitSentences, sentenceOffsets, type SplitSentencesOptions } from './split-sentences.js';
 export { splitParagraphs } from './split-paragraphs.js';
 export { isWhitespace } from './whitespace.js';
+export { SpanKeyTable, SPAN_ABSENT, type SpanKeyTableOptions } from './span-key-table.js';
