@@ -71,15 +71,19 @@ export async function runAdd(
       onProgress: opts.onProgress,
     });
     if (removeDocIds.length > 0) await writer.removeDocuments(removeDocIds);
-    await writer.writeAll(docs);
+    // The BM25 snapshot is encoded while LanceDB still writes (in its own threads): once BM25 holds every row, during
+    // the wait for the previous batch's writes, or else here, while the last batch's writes run.
+    let bm25Bytes: Uint8Array | undefined;
+    await writer.writeAll(docs, () => {
+      bm25Bytes = bm25.toBytes(generation);
+    });
     const counts = { ...writer.counts, rebuiltSideIndexes: rebuilt };
     const newSides = sides.some((s) => !(s.name in base.sideIndexes));
     if (!writer.changed && rebuilt.length === 0 && !newSides && chunker === base.chunker) {
       await writer.state(); // no rows were written, but a failed write must still fail the add
       return { ...counts, generation: base.generation, committed: false };
     }
-    // The BM25 snapshot is encoded while LanceDB still writes the last batch (in its own threads).
-    const bm25Bytes = bm25.toBytes(generation);
+    bm25Bytes ??= bm25.toBytes(generation);
     await writer.ensureIdIndex();
     const written = await writer.state();
     const records: Record<string, SideIndexRecord> = {};

@@ -115,9 +115,11 @@ export class IndexWriter {
   /**
    * Streams every document through the chunker. Returns when every row is handed to LanceDB; the last batch's writes
    * may still be running (the caller can prepare its commit meanwhile): {@link IndexWriter.state} and
-   * {@link IndexWriter.ensureIdIndex} wait for them, and their failure is this add's.
+   * {@link IndexWriter.ensureIdIndex} wait for them, and their failure is this add's. `whenBm25Complete` is called
+   * once the BM25 copy holds every row of the add, while the previous batch's writes may still run (so that encoding
+   * its snapshot overlaps them); it is not called when rows still have to be removed then, or when nothing changed.
    */
-  async writeAll(docs: AsyncIterable<Document> | Iterable<Document>): Promise<void> {
+  async writeAll(docs: AsyncIterable<Document> | Iterable<Document>, whenBm25Complete?: () => void): Promise<void> {
     const { signal } = this.opts;
     for await (const input of docs) {
       throwIfAborted(signal);
@@ -127,7 +129,7 @@ export class IndexWriter {
       notifyProgress(this.opts.onProgress, { status: 'progress', done: this.docsSeen, unit: 'documents' });
       if (this.docsSeen % YIELD_EVERY_DOCS === 0) await yieldToEventLoop();
     }
-    await this.flush();
+    await this.flush(whenBm25Complete);
     notifyProgress(this.opts.onProgress, { status: 'done', done: this.docsSeen, unit: 'documents' });
   }
 
@@ -242,10 +244,16 @@ export class IndexWriter {
   /**
    * Writes the pending rows. The previous batch's LanceDB writes are awaited first (one batch in flight, in order, a
    * failure stops the add); without embedder or side indexes, which read what was written, this batch's writes then
-   * run in LanceDB's threads while the next documents are chunked.
+   * run in LanceDB's threads while the next documents are chunked. `whenBm25Complete`: see {@link IndexWriter.writeAll}.
    */
-  private async flush(): Promise<void> {
+  private async flush(whenBm25Complete?: () => void): Promise<void> {
     throwIfAborted(this.opts.signal);
+    // Nothing to remove: the pending chunks can go into BM25 before the previous writes have ended.
+    const bm25First = whenBm25Complete !== undefined && this.replaceIds.length === 0 && this.changed;
+    if (bm25First) {
+      this.addToBm25(this.pending);
+      whenBm25Complete();
+    }
     await this.settle();
     const removed = await this.removeReplaced();
     const writes: Array<() => Promise<unknown>> = [];
@@ -262,14 +270,7 @@ export class IndexWriter {
     this.pendingMeta = [];
     this.pendingHashes = [];
     if (batch.length === 0 && removed.length === 0) return this.startWrites(writes, false);
-    for (const c of batch) {
-      if (this.bm25.has(c.id)) {
-        throw new SiftError('E_BAD_INPUT', `Chunk id "${c.id}" (document "${c.docId}") is already in the index; chunk ids must be unique across documents`, {
-          details: { chunkId: c.id, docId: c.docId },
-        });
-      }
-      this.bm25.add(c.id, c.text);
-    }
+    if (!bm25First) this.addToBm25(batch);
     const vectors = this.opts.embedder && batch.length > 0 ? await this.embed(batch) : undefined;
     if (batch.length > 0) {
       const rows = chunksArrow(await (this.chunksSchema ??= this.chunks.schema()), batch, vectors, meta, hashes);
@@ -280,6 +281,17 @@ export class IndexWriter {
     for (const side of this.opts.sideIndexes) {
       throwIfAborted(this.opts.signal);
       await side.onBatch(batch, vectors, removed);
+    }
+  }
+
+  private addToBm25(batch: readonly Chunk[]): void {
+    for (const c of batch) {
+      if (this.bm25.has(c.id)) {
+        throw new SiftError('E_BAD_INPUT', `Chunk id "${c.id}" (document "${c.docId}") is already in the index; chunk ids must be unique across documents`, {
+          details: { chunkId: c.id, docId: c.docId },
+        });
+      }
+      this.bm25.add(c.id, c.text);
     }
   }
 

@@ -188,6 +188,30 @@ describe('SiftIndex.create / add / retriever', () => {
     expect(ids(await r.retrieve('topic4', 10))).toEqual(['extra-4#1', 'extra-9#1', 'extra-14#1', 'extra-19#1']);
   });
 
+  it('writes bm25.bin with every batch of the add, the last one too, and still checks its chunk ids', async () => {
+    // 21 one-chunk documents in batches of 4: the snapshot is encoded before the fifth batch's write ends and must
+    // already hold the sixth (the last, with one row).
+    const docs = Array.from({ length: 21 }, (_, i) => ({ id: `d${i}`, text: `Document ${i} names word${i}.`, metadata: {} }));
+    const index = await track(SiftIndex.create(dir));
+    await index.add(stream(docs), { chunker: sentences, batchSize: 4 });
+    const bm25 = Bm25Index.fromBytes(await readFile(join(dir, 'bm25.bin')));
+    expect(bm25.size).toBe(21);
+    for (const i of [0, 16, 19, 20]) expect(ids(bm25.search(`word${i}`, 3))).toEqual([`d${i}#0`]);
+    const reader = await track(SiftIndex.open(dir));
+    expect(ids(await (await reader.retriever({ retriever: 'bm25' })).retrieve('word20', 3))).toEqual(['d20#0']);
+
+    // A chunk id clash in the last batch fails the add before anything is committed.
+    const clashLast: Chunker = {
+      name: sentences.name,
+      async *chunk(doc) {
+        yield { id: doc.id === 'e8' ? 'e0#0' : `${doc.id}#0`, docId: doc.id, text: doc.text, start: 0, end: doc.text.length, tokenCount: 1, metadata: {} };
+      },
+    };
+    const extra = docs.slice(0, 9).map((d, i) => ({ ...d, id: `e${i}` }));
+    await expect(index.add(stream(extra), { chunker: clashLast, batchSize: 4 })).rejects.toThrow(/Chunk id "e0#0" \(document "e8"\) is already in the index/);
+    expect(await index.stats()).toMatchObject({ documents: 21, chunks: 21, version: 2 });
+  });
+
   it('replaces a document whose text changed and skips one whose sha256 did not', async () => {
     const index = await track(SiftIndex.create(dir));
     await index.add(CORPUS, { chunker: sentences });
