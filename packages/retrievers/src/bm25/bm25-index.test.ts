@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SiftError } from '@sift/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeBm25 } from './bm25-format.js';
+import { crc32 } from 'node:zlib';
+import { BM25_FORMAT_VERSION, decodeBm25 } from './bm25-format.js';
 import { Bm25Index } from './bm25-index.js';
 
 const PLAIN = { stopwords: false, stem: false } as const;
@@ -29,6 +30,10 @@ function naiveScores(docs: string[][], query: string[], k1 = 1.2, b = 0.75): num
     return score;
   });
 }
+
+/** A `bm25.bin` of format 1, as that build wrote it (see the test that reads it). */
+const FORMAT_1_FILE =
+  'U0lGVEJNMjUBAAAApQAAAHsiZ2VuZXJhdGlvbiI6Mywib3B0aW9ucyI6eyJrMSI6MS4yLCJiIjowLjc1LCJzdG9wd29yZHMiOnRydWUsInN0ZW0iOnRydWV9LCJyb3dzIjozLCJ0ZXJtcyI6MTcsInBvc3RpbmdzIjoxOSwidG90YWxMZW5ndGgiOjIwLCJpZEJ5dGVzIjozLCJ0ZXJtQnl0ZXMiOjc3LCJ0ZkJpdHMiOjE2fQAAAAgAAAAIAAAABAAAAAAAAAABAAAAAgAAAAMAAAAAAAAABAAAAAcAAAALAAAAEgAAABUAAAAYAAAAHAAAACAAAAAkAAAAKAAAACwAAAAxAAAANQAAADoAAAA/AAAAQwAAAEkAAAAAAAAAAQAAAAMAAAAEAAAABQAAAAYAAAAHAAAACAAAAAkAAAAKAAAACwAAAAwAAAANAAAADgAAAA8AAAARAAAAEgAAABMAAAABAAAAAAAAAAIAAAABAAAAAAAAAAAAAAACAAAAAgAAAAEAAAABAAAAAAAAAAEAAAABAAAAAAAAAAIAAAAAAAAAAQAAAAAAAAABAAAAAQACAAEAAQABAAEAAQABAAEAAQABAAEAAQABAAEAAQABAAEAAQAAAGFjZGNhZsOpY2F0Y2l0aWNvbnRlbnRkYWlkb2dob3Vza8O2bG5sYXRlbW9zdG5hw692b3duZXJwdXJyc2hhcmVzbGVlcHdoZW56w7xyaWNotiKEdw==';
 
 function build(texts: string[], opts = {}): Bm25Index {
   const idx = Bm25Index.create({ ...PLAIN, ...opts });
@@ -164,6 +169,60 @@ describe('Bm25Index persistence', () => {
     expect(decodeBm25(big.toBytes(), 'big').postTfs).toBeInstanceOf(Uint32Array);
     const back = Bm25Index.fromBytes(big.toBytes());
     expect(back.search('a', 1)[0]!.score).toBeCloseTo(big.search('a', 1)[0]!.score, 12);
+  });
+
+  it('finds every term of a saved index through its slot table, and no term it lacks', () => {
+    const rand = lcg(11);
+    const word = (): string => Array.from({ length: 1 + Math.floor(rand() * 7) }, () => 'abcdefghijklmnopqrstuvwxyzéß'[Math.floor(rand() * 28)]).join('');
+    const texts = Array.from({ length: 300 }, () => Array.from({ length: 12 }, word).join(' '));
+    const idx = build(texts);
+    idx.remove(['c3', 'c4']); // terms only these rows had leave the dictionary
+    const bytes = idx.toBytes(2);
+    const snap = decodeBm25(bytes, 'slots');
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true)).toBe(BM25_FORMAT_VERSION);
+    expect(snap.termSlots).not.toBeNull();
+    const back = Bm25Index.fromBytes(bytes);
+    const vocabulary = new Set(texts.join(' ').split(' '));
+    for (const term of vocabulary) expect(back.docFreq(term), term).toBe(idx.docFreq(term));
+    for (const term of ['', 'zzzzzzzzz', 'éééééééé', 'a b']) expect(back.docFreq(term)).toBe(0);
+    expect(back.stats()).toEqual(idx.stats());
+    expect(back.search(texts[7]!, 5)).toEqual(idx.search(texts[7]!, 5));
+  });
+
+  it('still reads format 1 (sorted terms, no slot table), and writes it back as the current format', () => {
+    // Written by the format-1 build: a, b, c added, b removed, d added; generation 3.
+    const v1 = Buffer.from(FORMAT_1_FILE, 'base64');
+    const old = Bm25Index.fromBytes(v1);
+    expect(decodeBm25(v1, 'v1').termSlots).toBeNull();
+    expect(old.generation).toBe(3);
+    expect(old.size).toBe(3);
+    expect(old.search('purring cats', 3).map((h) => h.id)).toEqual(['a', 'd']);
+    expect(old.search('zürich cafés', 3).map((h) => h.id)).toEqual(['c']);
+    expect(old.search('dogs houses', 3).map((h) => h.id)).toEqual(['d']);
+    expect(old.docFreq('cat')).toBe(2);
+    // Untouched since load, and after a change: both come back in the current format with the same answers.
+    const same = Bm25Index.fromBytes(old.toBytes(4));
+    expect(same.search('cat sleep', 3)).toEqual(old.search('cat sleep', 3));
+    old.add('e', 'A bird sings.');
+    const grown = Bm25Index.fromBytes(old.toBytes(5));
+    expect(decodeBm25(old.toBytes(5), 'v2').termSlots).not.toBeNull();
+    expect(grown.search('cat bird', 4)).toEqual(old.search('cat bird', 4));
+  });
+
+  it('answers from a slot table with no empty slot (checksum intact) without looping forever', () => {
+    const bytes = build(['alpha beta', 'gamma']).toBytes(1);
+    const slots = decodeBm25(bytes, 'ok').termSlots!;
+    // Fill every empty slot with a term, or past the dictionary, then fix the checksum so only the table is odd.
+    const copy = new Uint8Array(bytes);
+    const view = new DataView(copy.buffer);
+    slots.forEach((v, i) => {
+      if (v === 0) view.setUint32(slots.byteOffset - bytes.byteOffset + 4 * i, i % 2 ? 1 : 99, true);
+    });
+    view.setUint32(copy.length - 4, crc32(copy.subarray(0, copy.length - 4)), true);
+    const odd = Bm25Index.fromBytes(copy, 'odd.bin');
+    expect(odd.docFreq('delta')).toBe(0);
+    expect(odd.docFreq('gamma')).toBe(1);
+    expect(odd.search('gamma', 2).map((h) => h.id)).toEqual(['c1']);
   });
 
   it('reports a damaged file as E_INDEX_CORRUPT naming it, and a missing one as E_INDEX_MISSING', async () => {

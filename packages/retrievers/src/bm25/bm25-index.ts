@@ -3,7 +3,7 @@ import { SiftError } from '@sift/core';
 import { z } from 'zod';
 import { writeFileAtomic } from '../atomic-write.js';
 import { createAnalyzer, type Analyzer } from './analyzer.js';
-import { decodeBm25, encodeBm25, tableAt, tableOf, type Bm25Snapshot, type StringTable } from './bm25-format.js';
+import { decodeBm25, encodeBm25, findTerm, tableAt, tableOf, type Bm25Snapshot, type StringTable } from './bm25-format.js';
 import { Bm25OptionsSchema, Bm25ParamsSchema, type Bm25Options, type Bm25Params, type ResolvedBm25Options } from './bm25-options.js';
 import { grow, Postings } from './postings.js';
 import { RowTerms } from './row-terms.js';
@@ -33,8 +33,9 @@ export interface Bm25Stats {
  * Postings are compressed-sparse-row typed arrays (term → ascending rows and term frequencies). Adds append
  * (term, row, tf) triples to a flat buffer that is merged into the CSR arrays before the next search or save,
  * so building costs O(postings) memory with no per-term objects. Removals mark rows dead; the next search or
- * save drops them and renumbers the remaining rows in order. A loaded file stays in its on-disk form (sorted
- * terms, binary search) until the first change, so a query never rebuilds statistics.
+ * save drops them and renumbers the remaining rows in order. A loaded file stays in its on-disk form (terms found
+ * through its slot table, or by binary search in an older file's sorted dictionary) until the first change, so a query
+ * never rebuilds statistics.
  */
 export class Bm25Index {
   readonly options: ResolvedBm25Options;
@@ -52,8 +53,10 @@ export class Bm25Index {
   private idList: string[] | null = null;
   private idRows: Map<string, number> | null = null;
 
-  // Dictionary: the on-disk sorted table until the first change, then a list + map.
+  // Dictionary: the on-disk table until the first change, then a list + map.
   private frozenTerms: StringTable | null = null;
+  /** The on-disk table's slots; null when it is sorted (a version 1 file). */
+  private frozenTermSlots: Uint32Array | null = null;
   private termList: string[] | null = null;
   private termIds: Map<string, number> | null = null;
 
@@ -77,6 +80,7 @@ export class Bm25Index {
       this.totalLen = snapshot.totalLength;
       this.frozenIds = snapshot.ids;
       this.frozenTerms = snapshot.terms;
+      this.frozenTermSlots = snapshot.termSlots;
       this.post = new Postings(snapshot.postOffsets, snapshot.postRows, snapshot.postTfs);
     } else {
       this.post = new Postings();
@@ -264,7 +268,7 @@ export class Bm25Index {
     this.settle();
     const post = this.post;
     if (!this.termList) {
-      // Untouched since load: already sorted, no empty terms.
+      // Untouched since load: the file's own tables.
       return {
         generation,
         options: this.options,
@@ -272,34 +276,25 @@ export class Bm25Index {
         docLens: this.docLens.subarray(0, this.rowCount),
         ids: this.frozenIds!,
         terms: this.frozenTerms!,
+        termSlots: this.frozenTermSlots,
         postOffsets: post.offsets,
         postRows: post.rows,
         postTfs: post.tfs,
       };
     }
+    // Terms in id order, leaving out those whose rows were all removed (no postings, so the postings stay as merged).
     const terms = this.termList;
-    // Terms are unique: sort the strings themselves (the default order is UTF-16 code units, as `<` compares; no
-    // comparator call per comparison), then map them back to their ids.
     const live: string[] = [];
-    for (let t = 0; t < post.terms; t++) if (post.df(t) > 0) live.push(terms[t]!);
-    live.sort();
-    const termIds = this.termIds!;
-    const order = live.map((term) => termIds.get(term)!);
+    const postOffsets = new Uint32Array(post.terms + 1);
+    for (let t = 0; t < post.terms; t++) {
+      const df = post.df(t);
+      if (df === 0) continue;
+      live.push(terms[t]!);
+      postOffsets[live.length] = post.offsets[t + 1]!;
+    }
     const postings = post.rows.length;
-    const postOffsets = new Uint32Array(order.length + 1);
-    const postRows = new Uint32Array(postings);
     let maxTf = 0;
     for (let j = 0; j < postings; j++) maxTf = Math.max(maxTf, post.tfs[j]!);
-    const postTfs = maxTf < 0x10000 ? new Uint16Array(postings) : new Uint32Array(postings);
-    let at = 0;
-    order.forEach((t, i) => {
-      const from = post.offsets[t]!;
-      const to = post.offsets[t + 1]!;
-      postRows.set(post.rows.subarray(from, to), at);
-      postTfs.set(post.tfs.subarray(from, to), at);
-      at += to - from;
-      postOffsets[i + 1] = at;
-    });
     return {
       generation,
       options: this.options,
@@ -307,9 +302,10 @@ export class Bm25Index {
       docLens: this.docLens.subarray(0, this.rowCount),
       ids: tableOf(this.idList!),
       terms: tableOf(live),
-      postOffsets,
-      postRows,
-      postTfs,
+      termSlots: null,
+      postOffsets: postOffsets.subarray(0, live.length + 1),
+      postRows: post.rows,
+      postTfs: maxTf < 0x10000 ? new Uint16Array(post.tfs) : post.tfs,
     };
   }
 
@@ -324,6 +320,7 @@ export class Bm25Index {
     this.idList = Array.from({ length: this.rowCount }, (_, r) => tableAt(frozenIds, r));
     this.idRows = null;
     this.frozenTerms = null;
+    this.frozenTermSlots = null;
     this.frozenIds = null;
     // Loaded arrays are views into the file buffer; copy so growth never aliases it.
     this.docLens = this.docLens.slice();
@@ -348,6 +345,7 @@ export class Bm25Index {
       return t === undefined || t >= this.post.terms ? -1 : t;
     }
     const table = this.frozenTerms!;
+    if (this.frozenTermSlots) return findTerm(table, this.frozenTermSlots, term);
     let lo = 0;
     let hi = this.post.terms - 1;
     while (lo <= hi) {
