@@ -38,4 +38,13 @@ describe('SpanKeyTable', () => {
     expect(u.set('x', 0, 0, 1)).toBe(false);
     expect(u.size).toBe(0);
   });
+
+  it('stores spans of any length when no maxKeyLength is given', () => {
+    const t = new SpanKeyTable({ bits: 2, maxKeys: 10, whenFull: 'clear' });
+    const long = `x${'ab'.repeat(50_000)}y`;
+    expect(t.get(long, 1, long.length - 1)).toBe(SPAN_ABSENT);
+    expect(t.set(long, 1, long.length - 1, 42)).toBe(true);
+    expect(t.get(`_${'ab'.repeat(50_000)}_`, 1, long.length - 1)).toBe(42);
+    expect(t.get(long, 1, long.length - 2)).toBe(SPAN_ABSENT);
+  });
 });

@@ -1,6 +1,9 @@
 /** What {@link SpanKeyTable.get} returns for a span it does not hold (no stored value can be this). */
 export const SPAN_ABSENT = -0x80000000;
 
+/** Largest integer V8 keeps unboxed on every platform (31-bit small integers): "no limit" for lengths and counts. */
+const MAX_SMALL_INT = 0x3fffffff;
+
 export interface SpanKeyTableOptions {
   /** log2 of the starting number of slots. */
   bits: number;
@@ -29,12 +32,21 @@ export class SpanKeyTable {
   private keys = 0;
   /** Hash of the span the last `get` looked at, for `set` of the same span. */
   private lastHash = 0;
+  // Options copied into fields of one shape, small integers all: the piece cache and BM25's word table share this
+  // class's optimized code, and one table holding a HeapNumber (Infinity) or a differently shaped options object where
+  // the other holds a small integer made V8 throw away the tokenizer's optimized code when BM25 started.
+  private readonly bits: number;
+  private readonly maxKeys: number;
+  private readonly clearWhenFull: boolean;
   private readonly maxKeyLength: number;
 
-  constructor(private readonly opts: SpanKeyTableOptions) {
-    this.mask = (1 << opts.bits) - 1;
-    this.slots = new Int32Array(4 << opts.bits);
-    this.maxKeyLength = opts.maxKeyLength ?? Number.POSITIVE_INFINITY;
+  constructor(opts: SpanKeyTableOptions) {
+    this.bits = opts.bits;
+    this.maxKeys = Math.min(opts.maxKeys, MAX_SMALL_INT);
+    this.clearWhenFull = opts.whenFull === 'clear';
+    this.maxKeyLength = Math.min(opts.maxKeyLength ?? MAX_SMALL_INT, MAX_SMALL_INT);
+    this.mask = (1 << this.bits) - 1;
+    this.slots = new Int32Array(4 << this.bits);
   }
 
   /** Keys held. */
@@ -70,8 +82,8 @@ export class SpanKeyTable {
   set(text: string, a: number, b: number, value: number): boolean {
     const len = b - a;
     if (len === 0 || len > this.maxKeyLength) return false;
-    if (this.keys >= this.opts.maxKeys) {
-      if (this.opts.whenFull === 'keep') return false;
+    if (this.keys >= this.maxKeys) {
+      if (!this.clearWhenFull) return false;
       this.clear();
     } else if (2 * (this.keys + 1) > this.mask + 1) this.resize(2 * (this.mask + 1));
     if (this.poolUsed + len > this.pool.length) {
@@ -89,8 +101,8 @@ export class SpanKeyTable {
 
   /** Forgets every key. */
   clear(): void {
-    this.mask = (1 << this.opts.bits) - 1;
-    this.slots = new Int32Array(4 << this.opts.bits);
+    this.mask = (1 << this.bits) - 1;
+    this.slots = new Int32Array(4 << this.bits);
     this.pool = new Uint16Array(1 << 14);
     this.poolUsed = 0;
     this.keys = 0;
