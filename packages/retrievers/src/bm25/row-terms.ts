@@ -31,43 +31,51 @@ export class RowTerms {
 
   constructor(private readonly analyzer: Analyzer) {}
 
+  /** The row being counted and where its new terms go (set by `count`, read by the callbacks below). */
+  private text = '';
+  private termList: string[] = [];
+  private termIds = new Map<string, number>();
+  // The scanner's callbacks are made once, not per row: a new closure per row made V8's optimized scanner, which had
+  // inlined the first row's callback, throw its code away at the second (a "wrong call target" deoptimization).
+  private readonly onSpan = (a: number, b: number): void => this.word(this.text, a, b);
+  private readonly onCjkPart = (w: string): void => this.word(w, 0, w.length);
+  private readonly onCjkWord = (cjk: string): void => emitCjk(cjk, this.onCjkPart);
+
   /** Counts the terms of `text` as the current row, giving new terms the next ids in `termList` / `termIds`. */
   count(text: string, termList: string[], termIds: Map<string, number>): void {
-    const { words, ids } = this;
-    let length = 0;
-    const add = (t: number): void => {
-      if (t < 0) return;
-      length++;
-      if (t >= this.tf.length) this.tf = grow(this.tf, t + 1);
-      const tf = this.tf;
-      if (tf[t] === 0) ids.push(t);
-      tf[t]!++;
-    };
-    const termOf = (raw: string): number => {
-      const term = this.analyzer.term(raw);
-      if (term === null) return -1;
-      let t = termIds.get(term);
-      if (t === undefined) {
-        t = termList.length;
-        termList.push(term);
-        termIds.set(term, t);
-      }
-      return t;
-    };
-    const word = (s: string, a: number, b: number): void => {
-      let t = words.get(s, a, b);
-      if (t === SPAN_ABSENT) {
-        t = termOf(a === 0 && b === s.length ? s : s.slice(a, b));
-        words.set(s, a, b, t);
-      }
-      add(t);
-    };
-    forEachWordSpan(
-      text,
-      (a, b) => word(text, a, b),
-      (cjk) => emitCjk(cjk, (w) => word(w, 0, w.length)),
-    );
-    this.length = length;
+    this.text = text;
+    this.termList = termList;
+    this.termIds = termIds;
+    this.length = 0;
+    forEachWordSpan(text, this.onSpan, this.onCjkWord);
+    this.text = '';
+  }
+
+  private word(s: string, a: number, b: number): void {
+    const { words } = this;
+    let t = words.get(s, a, b);
+    if (t === SPAN_ABSENT) {
+      t = this.termOf(a === 0 && b === s.length ? s : s.slice(a, b));
+      words.set(s, a, b, t);
+    }
+    if (t < 0) return;
+    this.length++;
+    if (t >= this.tf.length) this.tf = grow(this.tf, t + 1);
+    const tf = this.tf;
+    if (tf[t] === 0) this.ids.push(t);
+    tf[t]!++;
+  }
+
+  private termOf(raw: string): number {
+    const term = this.analyzer.term(raw);
+    if (term === null) return -1;
+    let t = this.termIds.get(term);
+    if (t === undefined) {
+      t = this.termList.length;
+      this.termList.push(term);
+      this.termIds.set(term, t);
+    }
+    return t;
   }
 
   /** Distinct terms of the current row. */
