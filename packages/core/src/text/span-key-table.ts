@@ -24,10 +24,12 @@ export interface SpanKeyTableOptions {
  * turn, those misses were most of the lookups' time.)
  */
 export class SpanKeyTable {
-  private mask: number;
+  // Written again by `clear()` in the constructor: V8 treats a field written only once as a constant, and the first
+  // time a table's pool grew (a new array in that field) it discarded the optimized code of every table.
+  private mask = 0;
   /** Per slot: hash, key length (0: empty), value, key start in `pool`. */
-  private slots: Int32Array;
-  private pool = new Uint16Array(1 << 14);
+  private slots = new Int32Array(0);
+  private pool = new Uint16Array(0);
   private poolUsed = 0;
   private keys = 0;
   /** Hash of the span the last `get` looked at, for `set` of the same span. */
@@ -45,8 +47,7 @@ export class SpanKeyTable {
     this.maxKeys = Math.min(opts.maxKeys, MAX_SMALL_INT);
     this.clearWhenFull = opts.whenFull === 'clear';
     this.maxKeyLength = Math.min(opts.maxKeyLength ?? MAX_SMALL_INT, MAX_SMALL_INT);
-    this.mask = (1 << this.bits) - 1;
-    this.slots = new Int32Array(4 << this.bits);
+    this.clear();
   }
 
   /** Keys held. */
