@@ -29,8 +29,6 @@ export class RowTerms {
   /** Terms in the current row, stop words left out (its BM25 length). */
   length = 0;
 
-  constructor(private readonly analyzer: Analyzer) {}
-
   /** The row being counted and where its new terms go (set by `count`, read by the callbacks below). */
   private text = '';
   private termList: string[] = [];
@@ -40,6 +38,8 @@ export class RowTerms {
   private readonly onSpan = (a: number, b: number): void => this.word(this.text, a, b);
   private readonly onCjkPart = (w: string): void => this.word(w, 0, w.length);
   private readonly onCjkWord = (cjk: string): void => emitCjk(cjk, this.onCjkPart);
+
+  constructor(private readonly analyzer: Analyzer) {}
 
   /** Counts the terms of `text` as the current row, giving new terms the next ids in `termList` / `termIds`. */
   count(text: string, termList: string[], termIds: Map<string, number>): void {
